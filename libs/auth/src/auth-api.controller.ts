@@ -1,0 +1,105 @@
+import {
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  MessageEvent,
+  NotFoundException,
+  Post,
+  Req,
+  Res,
+  Sse,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { EMPTY, Observable, map } from 'rxjs';
+import {
+  AsyncOperation,
+  AsyncOperationsService,
+  OperationStatusId,
+  OperationStatusWatcher,
+  OperationView,
+  toOperationView,
+} from '@app/async-operations';
+import { UsersService, toUserView, type UserView } from '@app/users';
+import { SessionLifecycle } from './session-lifecycle';
+import { sessionIdHash } from './session.types';
+
+const TERMINAL_EVENT_IDS = new Set(['ok', 'error']);
+
+/** The JSON and SSE routes the SPA uses while a sign-in is under way. */
+@Controller('api/auth')
+export class AuthApiController {
+  constructor(
+    private readonly operations: AsyncOperationsService,
+    private readonly watcher: OperationStatusWatcher,
+    private readonly users: UsersService,
+    private readonly sessions: SessionLifecycle,
+  ) {}
+
+  /** This browser's latest login attempt. */
+  @Get('operation')
+  async operation(@Req() req: Request): Promise<OperationView> {
+    return toOperationView(await this.ownedOperation(req));
+  }
+
+  /**
+   * `event: status` with the operation JSON: the current status first, then
+   * every change; the stream ends after ok or error. Each event's id is its
+   * status, so a browser that already saw the end and reconnects is told
+   * 204, which stops EventSource for good.
+   */
+  @Sse('operation/events')
+  async events(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Observable<MessageEvent>> {
+    const operation = await this.ownedOperation(req);
+    const lastEventId = req.get('last-event-id');
+    if (lastEventId && TERMINAL_EVENT_IDS.has(lastEventId)) {
+      res.status(204);
+      return EMPTY;
+    }
+    return this.watcher
+      .watch(operation.publicId)
+      .pipe(map((view) => ({ type: 'status', id: view.status, data: view })));
+  }
+
+  /** Signs in the user of an ok operation, under a new session id. */
+  @Post('complete')
+  @HttpCode(200)
+  async complete(@Req() req: Request): Promise<{ user: UserView }> {
+    const operation = await this.ownedOperation(req);
+    if (operation.statusId === OperationStatusId.Pending) {
+      throw new ConflictException('The sign-in is still in progress');
+    }
+    if (operation.statusId === OperationStatusId.Error || operation.userProfileId === null) {
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: operation.errorMessage ?? 'The sign-in failed',
+        code: operation.errorCode ?? 'internal',
+      });
+    }
+    const user = await this.users.findById(operation.userProfileId);
+    if (!user) throw new NotFoundException('No sign-in in progress');
+    await this.sessions.signIn(req, user.id);
+    return { user: toUserView(user) };
+  }
+
+  /** Ends the session on the server and clears the cookie. */
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.sessions.destroy(req, res);
+  }
+
+  private async ownedOperation(req: Request): Promise<AsyncOperation> {
+    const publicId = req.session?.asyncOperationId;
+    const operation = publicId
+      ? await this.operations.findOwned(publicId, sessionIdHash(req))
+      : null;
+    if (!operation) throw new NotFoundException('No sign-in in progress');
+    return operation;
+  }
+}

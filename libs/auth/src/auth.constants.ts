@@ -1,0 +1,14 @@
+/** The Bull queue that carries code exchanges from the API to the workers. */
+export const FACEBOOK_LOGIN_QUEUE = 'facebook-login';
+export const EXCHANGE_JOB = 'exchange';
+
+/** Fields read from Facebook's /me, shared by the strategy and the Graph client. */
+export const FACEBOOK_PROFILE_FIELDS = ['id', 'email', 'first_name', 'last_name'] as const;
+
+export const CALLBACK_PATH = '/auth/facebook/callback';
+
+/** How long the state of one authorization request stays valid. */
+export const AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
+
+/** How long the callback waits for Redis to take a job before it gives up. */
+export const ENQUEUE_TIMEOUT_MS = 1500;

@@ -1,0 +1,42 @@
+import { classifyFacebookErrorResponse } from './facebook-api.error';
+import { LoginErrorCode } from './login-errors';
+
+const fbError = (code: number, extra: Record<string, unknown> = {}) => ({
+  error: { message: 'x', type: 'OAuthException', code, fbtrace_id: 'A', ...extra },
+});
+
+describe(classifyFacebookErrorResponse.name, () => {
+  it.each([500, 502, 503, 504])('retries HTTP %i', (status) => {
+    const error = classifyFacebookErrorResponse('token', status, fbError(2));
+    expect(error.retryable).toBe(true);
+    expect(error.loginError).toBe(LoginErrorCode.FacebookUnavailable);
+  });
+
+  it.each([4, 17, 32, 613])('retries throttling code %i even on a 4xx', (code) => {
+    expect(classifyFacebookErrorResponse('profile', 400, fbError(code)).retryable).toBe(true);
+  });
+
+  it('retries what Facebook marks as transient', () => {
+    expect(
+      classifyFacebookErrorResponse('token', 400, fbError(368, { is_transient: true })).retryable,
+    ).toBe(true);
+  });
+
+  it('does not retry a rejected code, and says so', () => {
+    const error = classifyFacebookErrorResponse('token', 400, fbError(100, { error_subcode: 36009 }));
+    expect(error.retryable).toBe(false);
+    expect(error.loginError).toBe(LoginErrorCode.CodeRejected);
+    expect(error.details).toMatchObject({ status: 400, facebookCode: 100, subcode: 36009 });
+  });
+
+  it('does not retry a wrong client secret (code 1 on a 4xx)', () => {
+    const error = classifyFacebookErrorResponse('token', 400, fbError(1));
+    expect(error.retryable).toBe(false);
+    expect(error.loginError).toBe(LoginErrorCode.FacebookError);
+  });
+
+  it('treats a 4xx without a Facebook body as final', () => {
+    const error = classifyFacebookErrorResponse('profile', 403, 'nope');
+    expect(error.retryable).toBe(false);
+  });
+});

@@ -1,0 +1,84 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { AsyncOperationsService } from '@app/async-operations';
+import type { ApiEnv } from '@app/config';
+import { FacebookAuthorizationStore } from './facebook-authorization.store';
+import { FacebookLoginQueue } from './facebook-login.queue';
+import { LoginErrorCode, loginFailure } from './login-errors';
+import { sessionIdHash } from './session.types';
+
+export const PENDING_PAGE = '/login/pending';
+export const errorPage = (reason: LoginErrorCode) =>
+  `/login/error?reason=${encodeURIComponent(reason)}`;
+
+/** One plain string each; repeated or nested parameters are refused, not guessed at. */
+const single = z.string().max(2048);
+const callbackQuery = z.object({
+  code: single.min(1).optional(),
+  state: single.optional(),
+  error: single.optional(),
+  error_reason: single.optional(),
+});
+
+/**
+ * Facebook's redirect back to us. It checks and consumes the state, records a
+ * pending operation owned by this session and queues its exchange; it never
+ * calls Facebook. The answer is where to send the browser next.
+ */
+@Injectable()
+export class FacebookCallbackService {
+  private readonly logger = new Logger(FacebookCallbackService.name);
+  private readonly deadlineMs: number;
+
+  constructor(
+    private readonly authorizations: FacebookAuthorizationStore,
+    private readonly operations: AsyncOperationsService,
+    private readonly queue: FacebookLoginQueue,
+    config: ConfigService<ApiEnv, true>,
+  ) {
+    this.deadlineMs = config.get('LOGIN_DEADLINE_MS', { infer: true });
+  }
+
+  async handle(req: Request): Promise<string> {
+    const query = callbackQuery.safeParse(req.query);
+    if (!query.success) return errorPage(LoginErrorCode.InvalidRequest);
+    const { code, state, error } = query.data;
+
+    const codeVerifier = this.authorizations.consume(req, state);
+    if (!codeVerifier) return errorPage(LoginErrorCode.InvalidState);
+    if (error) {
+      return errorPage(
+        error === 'access_denied' ? LoginErrorCode.AccessDenied : LoginErrorCode.FacebookError,
+      );
+    }
+    if (!code) return errorPage(LoginErrorCode.InvalidRequest);
+
+    let operationId: string;
+    try {
+      const operation = await this.operations.create({
+        sessionIdHash: sessionIdHash(req),
+        deadlineAt: new Date(Date.now() + this.deadlineMs),
+      });
+      operationId = operation.publicId;
+    } catch (e) {
+      this.logger.error(`Could not record a sign-in: ${(e as Error).message}`);
+      return errorPage(LoginErrorCode.Unavailable);
+    }
+    req.session.asyncOperationId = operationId;
+
+    try {
+      await this.queue.enqueue({ operationId, code, codeVerifier });
+    } catch (e) {
+      this.logger.error(`Could not queue operation ${operationId}: ${(e as Error).message}`);
+      // Never leave it pending: it ends now, and says why.
+      await this.operations
+        .fail(operationId, loginFailure(LoginErrorCode.Unavailable))
+        .catch(() => undefined);
+      return errorPage(LoginErrorCode.Unavailable);
+    }
+    this.logger.log(`Operation ${operationId} queued`);
+    return PENDING_PAGE;
+  }
+}

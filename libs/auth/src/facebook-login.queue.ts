@@ -1,0 +1,28 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { ENQUEUE_TIMEOUT_MS, EXCHANGE_JOB, FACEBOOK_LOGIN_QUEUE } from './auth.constants';
+import type { ExchangeJobData } from './exchange-job';
+
+/** The one producer of exchange jobs. */
+@Injectable()
+export class FacebookLoginQueue {
+  constructor(@InjectQueue(FACEBOOK_LOGIN_QUEUE) private readonly queue: Queue<ExchangeJobData>) {}
+
+  /**
+   * Queues the exchange of one operation; jobId = operation id, so a repeat
+   * never creates a second job. Rejects within ENQUEUE_TIMEOUT_MS if Redis
+   * does not take it, so the callback answers instead of hanging.
+   */
+  async enqueue(data: Required<Pick<ExchangeJobData, 'operationId' | 'code' | 'codeVerifier'>>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('Redis did not take the job in time')), ENQUEUE_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.queue.add(EXCHANGE_JOB, data, { jobId: data.operationId }), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

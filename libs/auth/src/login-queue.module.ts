@@ -1,0 +1,57 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { BaseEnv } from '@app/config';
+import { FACEBOOK_LOGIN_QUEUE } from './auth.constants';
+
+/** Exponential backoff with full jitter, so retries of many logins do not march in step. */
+export function jitteredBackoff(baseMs: number) {
+  return (attemptsMade: number): number =>
+    Math.round(baseMs * 2 ** Math.max(0, attemptsMade - 1) * (0.5 + Math.random()));
+}
+
+/**
+ * The Bull connection and the login queue, configured once for both sides:
+ * the API adds jobs, the worker processes them.
+ */
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<BaseEnv, true>) => ({
+        url: config.get('REDIS_URL', { infer: true }),
+        prefix: `${config.get('REDIS_PREFIX', { infer: true })}:bull`,
+        redis: { connectTimeout: 2000 },
+      }),
+    }),
+    BullModule.registerQueueAsync({
+      name: FACEBOOK_LOGIN_QUEUE,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<BaseEnv, true>) => {
+        const timeoutMs = config.get('FACEBOOK_TIMEOUT_MS', { infer: true });
+        return {
+          defaultJobOptions: {
+            attempts: config.get('EXCHANGE_ATTEMPTS', { infer: true }),
+            backoff: { type: 'jittered' },
+            // Job data holds the code: it goes as soon as the job ends.
+            removeOnComplete: true,
+            removeOnFail: true,
+            // Two Facebook calls and the database writes.
+            timeout: 2 * timeoutMs + 5000,
+          },
+          settings: {
+            // A dead worker's job is picked up again within seconds, not a minute.
+            lockDuration: 10000,
+            stalledInterval: 5000,
+            maxStalledCount: 2,
+            backoffStrategies: {
+              jittered: jitteredBackoff(config.get('EXCHANGE_BACKOFF_MS', { infer: true })),
+            },
+          },
+        };
+      },
+    }),
+  ],
+  exports: [BullModule],
+})
+export class LoginQueueModule {}

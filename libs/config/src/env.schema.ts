@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+const DEFAULT_DIALOG_URL = 'https://www.facebook.com/v25.0/dialog/oauth';
+const DEFAULT_GRAPH_URL = 'https://graph.facebook.com/v25.0';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** An http(s) URL without a trailing slash, so paths can be appended to it. */
+const baseUrl = z
+  .string()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const mysqlUrl = z
+  .string()
+  .url()
+  .refine(
+    (v) => /^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_$]+(\?.*)?$/.test(v),
+    'must look like mysql://user:password@host:3306/database',
+  );
+
+const redisUrl = z
+  .string()
+  .url()
+  .refine(
+    (v) => /^rediss?:\/\/[^/]+(\/\d+)?\/?$/.test(v),
+    'must look like redis://host:6379 or redis://host:6379/2',
+  );
+
+/** Settings every process (API and worker) needs. */
+export const baseEnvSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+    .default('log'),
+  PUBLIC_URL: baseUrl.default('http://localhost:3000'),
+  DATABASE_URL: mysqlUrl.default(
+    'mysql://root@127.0.0.1:3306/facebook_login',
+  ),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379/0'),
+  /** Namespaces every Redis key and channel, so several installs (or test runs) can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - only')
+    .default('afl'),
+  FACEBOOK_APP_ID: z.string().regex(/^\d{1,32}$/, 'must be the numeric app id'),
+  FACEBOOK_APP_SECRET: z.string().min(8, 'must be the app secret'),
+  FACEBOOK_DIALOG_URL: baseUrl.default(DEFAULT_DIALOG_URL),
+  FACEBOOK_GRAPH_URL: baseUrl.default(DEFAULT_GRAPH_URL),
+  /** Timeout of one HTTP call to Facebook. */
+  FACEBOOK_TIMEOUT_MS: positiveMs.default(5000),
+  /** How long a login attempt may stay pending before it ends as error/timeout. */
+  LOGIN_DEADLINE_MS: positiveMs.default(60000),
+  /** Tries of the code exchange for transient failures (network, timeout, 5xx, throttling). */
+  EXCHANGE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** First retry delay; later ones double, with jitter. */
+  EXCHANGE_BACKOFF_MS: positiveMs.default(500),
+});
+
+export const apiEnvSchema = baseEnvSchema.extend({
+  PORT: port.default(3000),
+  /** Interface to listen on; unset means all interfaces. */
+  HOST: z.string().min(1).optional(),
+  SESSION_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters of random text'),
+  /** Idle timeout: the session ends after this long without a request. */
+  SESSION_IDLE_TIMEOUT_MS: positiveMs.default(24 * 60 * 60 * 1000),
+  /** Serve client/dist (the built SPA) from the API. */
+  SERVE_CLIENT: bool.default(true),
+});
+
+export const workerEnvSchema = baseEnvSchema;
+
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+export type ApiEnv = z.infer<typeof apiEnvSchema>;
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;

@@ -1,0 +1,3 @@
+export * from './mysql-options';
+export * from './ensure-database';
+export * from './database.module';

@@ -1,0 +1,4 @@
+export * from './public-id';
+export * from './user-profile.entity';
+export * from './users.service';
+export * from './users.module';

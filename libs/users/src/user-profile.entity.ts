@@ -1,0 +1,65 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { PUBLIC_ID_LENGTH } from './public-id';
+
+/** Column sizes: generous enough that real names and e-mails are never cut. */
+export const USER_PROFILE_LIMITS = {
+  facebookId: 64,
+  name: 512,
+  email: 320,
+} as const;
+
+/** A person who signed in with Facebook (the article's `user_profile`). */
+@Entity({ name: 'user_profile' })
+export class UserProfile {
+  @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
+  id: number;
+
+  @Column({ name: 'public_id', type: 'char', length: PUBLIC_ID_LENGTH, unique: true })
+  publicId: string;
+
+  @Column({
+    name: 'facebook_id',
+    type: 'varchar',
+    length: USER_PROFILE_LIMITS.facebookId,
+    unique: true,
+  })
+  facebookId: string;
+
+  @Column({ name: 'first_name', type: 'varchar', length: USER_PROFILE_LIMITS.name, nullable: true })
+  firstName: string | null;
+
+  @Column({ name: 'last_name', type: 'varchar', length: USER_PROFILE_LIMITS.name, nullable: true })
+  lastName: string | null;
+
+  @Column({ type: 'varchar', length: USER_PROFILE_LIMITS.email, nullable: true })
+  email: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}
+
+/** What the API shows of a user: never the internal or the Facebook id. */
+export interface UserView {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+}
+
+export function toUserView(user: UserProfile): UserView {
+  return {
+    id: user.publicId,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    email: user.email,
+  };
+}
