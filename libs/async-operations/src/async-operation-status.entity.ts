@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** The article's status ids; the rows themselves come from a migration. */
 export enum OperationStatusId {
@@ -20,6 +20,7 @@ export class AsyncOperationStatus {
   @PrimaryColumn({ type: 'tinyint', unsigned: true })
   id: OperationStatusId;
 
-  @Column({ type: 'varchar', length: 16, unique: true })
+  @Index('UQ_async_operation_status_code', { unique: true })
+  @Column({ type: 'varchar', length: 16 })
   code: OperationStatusCode;
 }

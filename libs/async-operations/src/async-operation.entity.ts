@@ -24,21 +24,23 @@ export class AsyncOperation {
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: string;
 
-  @Column({ name: 'public_id', type: 'char', length: PUBLIC_ID_LENGTH, unique: true })
+  @Index('UQ_async_operation_public_id', { unique: true })
+  @Column({ name: 'public_id', type: 'char', length: PUBLIC_ID_LENGTH })
   publicId: string;
 
   @Column({ name: 'async_operation_status_id', type: 'tinyint', unsigned: true })
   statusId: OperationStatusId;
 
-  @ManyToOne(() => AsyncOperationStatus)
-  @JoinColumn({ name: 'async_operation_status_id' })
+  @ManyToOne(() => AsyncOperationStatus, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({ name: 'async_operation_status_id', foreignKeyConstraintName: 'FK_async_operation_status' })
   status?: AsyncOperationStatus;
 
+  @Index('IDX_async_operation_user_profile')
   @Column({ name: 'user_profile_id', type: 'int', unsigned: true, nullable: true })
   userProfileId: number | null;
 
-  @ManyToOne(() => UserProfile, { nullable: true, onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_profile_id' })
+  @ManyToOne(() => UserProfile, { nullable: true, onDelete: 'CASCADE', onUpdate: 'RESTRICT' })
+  @JoinColumn({ name: 'user_profile_id', foreignKeyConstraintName: 'FK_async_operation_user_profile' })
   userProfile?: UserProfile | null;
 
   /** SHA-256 of the id of the browser session that started the attempt. */
@@ -62,9 +64,20 @@ export class AsyncOperation {
   @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
   finishedAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreateDateColumn({
+    name: 'created_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+  })
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
+  @UpdateDateColumn({
+    name: 'updated_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+    onUpdate: 'CURRENT_TIMESTAMP(3)',
+  })
   updatedAt: Date;
 }

@@ -30,7 +30,8 @@ export function mysqlOptions(
 ): Omit<MysqlDataSourceOptions, 'entities' | 'migrations'> {
   const { host, port, username, password, database } = parseMysqlUrl(url);
   return {
-    type: 'mysql',
+    // mariadb:// makes TypeORM read MariaDB's catalog dialect (column defaults) correctly.
+    type: url.startsWith('mariadb:') ? 'mariadb' : 'mysql',
     host,
     port,
     username,

@@ -2,6 +2,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
@@ -20,15 +21,12 @@ export class UserProfile {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id: number;
 
-  @Column({ name: 'public_id', type: 'char', length: PUBLIC_ID_LENGTH, unique: true })
+  @Index('UQ_user_profile_public_id', { unique: true })
+  @Column({ name: 'public_id', type: 'char', length: PUBLIC_ID_LENGTH })
   publicId: string;
 
-  @Column({
-    name: 'facebook_id',
-    type: 'varchar',
-    length: USER_PROFILE_LIMITS.facebookId,
-    unique: true,
-  })
+  @Index('UQ_user_profile_facebook_id', { unique: true })
+  @Column({ name: 'facebook_id', type: 'varchar', length: USER_PROFILE_LIMITS.facebookId })
   facebookId: string;
 
   @Column({ name: 'first_name', type: 'varchar', length: USER_PROFILE_LIMITS.name, nullable: true })
@@ -40,10 +38,21 @@ export class UserProfile {
   @Column({ type: 'varchar', length: USER_PROFILE_LIMITS.email, nullable: true })
   email: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreateDateColumn({
+    name: 'created_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+  })
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
+  @UpdateDateColumn({
+    name: 'updated_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+    onUpdate: 'CURRENT_TIMESTAMP(3)',
+  })
   updatedAt: Date;
 }
 

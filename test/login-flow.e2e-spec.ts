@@ -1,0 +1,288 @@
+import { createHash } from 'node:crypto';
+import type { Queue } from 'bull';
+import { getQueueToken } from '@nestjs/bull';
+import { FACEBOOK_LOGIN_QUEUE } from '@app/auth';
+import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
+import {
+  answerDialog,
+  followCallback,
+  openDialog,
+  signIn,
+  startLogin,
+  watchUntilFinal,
+} from './support/login-flow';
+import { TEST_APP_ID, TestStack } from './support/test-stack';
+
+const [alice, bob, zoe] = DEFAULT_TEST_USERS;
+
+describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await TestStack.start();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  afterEach(async () => {
+    await stack.emulatorKnob('POST', '/reset');
+  });
+
+  const rows = async (table: string, where = '1=1', params: unknown[] = []) =>
+    stack.db.query<Record<string, unknown>[]>(`SELECT * FROM \`${table}\` WHERE ${where}`, params);
+  const queue = () => stack.api.get<Queue>(getQueueToken(FACEBOOK_LOGIN_QUEUE));
+
+  it('signs a person in: dialog → callback → live status → complete → /api/me', async () => {
+    const browser = stack.browser();
+
+    const dialog = await openDialog(browser);
+    expect(dialog.origin + dialog.pathname).toBe(`${stack.facebookBase}/dialog/oauth`);
+    const params = Object.fromEntries(dialog.searchParams);
+    expect(params).toMatchObject({
+      client_id: TEST_APP_ID,
+      redirect_uri: `${stack.apiUrl}/auth/facebook/callback`,
+      response_type: 'code',
+      scope: 'email',
+      code_challenge_method: 'S256',
+    });
+    expect(Buffer.from(params.state, 'base64url').length).toBeGreaterThanOrEqual(16);
+    expect(params.code_challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const callback = await answerDialog(stack, dialog, { userId: alice.id });
+    expect(callback.searchParams.get('state')).toBe(params.state);
+    const before = (await stack.emulatorKnob('GET', '/stats')) as { tokenCalls: number };
+
+    const answer = await followCallback(browser, callback);
+    expect(answer.status).toBe(302);
+    expect(answer.location).toBe('/login/pending');
+
+    const { final, statuses, ended } = await watchUntilFinal(browser);
+    expect(final).toEqual({ id: expect.any(String), status: 'ok' });
+    expect(statuses.every((s) => s.id === final!.id)).toBe(true);
+    expect(ended).toBe(true);
+
+    const stats = (await stack.emulatorKnob('GET', '/stats')) as {
+      tokenCalls: number;
+      successfulExchanges: number;
+    };
+    expect(stats.tokenCalls - before.tokenCalls).toBe(1);
+
+    const operation = await browser.get('/api/auth/operation');
+    expect(operation.status).toBe(200);
+    expect(operation.json()).toEqual({ id: final!.id, status: 'ok' });
+
+    const preLoginCookie = browser.cookie('afl.sid');
+    const complete = await browser.post('/api/auth/complete');
+    expect(complete.status).toBe(200);
+    expect(complete.json()).toEqual({
+      user: { id: expect.any(String), firstName: 'Alice', lastName: 'Liddell', email: 'alice@example.com' },
+    });
+    expect(browser.cookie('afl.sid')).not.toBe(preLoginCookie);
+
+    const me = await browser.get('/api/me');
+    expect(me.status).toBe(200);
+    expect(me.json()).toEqual(complete.json<{ user: unknown }>().user);
+
+    // The pre-login session id is dead.
+    const stale = stack.browser();
+    stale.setCookie('afl.sid', preLoginCookie!);
+    expect((await stale.get('/api/me')).status).toBe(401);
+    expect((await stale.get('/api/auth/operation')).status).toBe(404);
+
+    const [row] = await rows('async_operation', 'public_id = ?', [final!.id]);
+    expect(row).toMatchObject({ async_operation_status_id: 2, attempts: 1, error_code: null });
+    expect(row.user_profile_id).not.toBeNull();
+    expect(row.finished_at).toBeInstanceOf(Date);
+
+    // Signed in: the dialog is skipped.
+    const again = await browser.get('/auth/facebook');
+    expect(again.status).toBe(302);
+    expect(again.location).toBe('/');
+
+    const logout = await browser.post('/api/auth/logout');
+    expect(logout.status).toBe(204);
+    expect((await browser.get('/api/me')).status).toBe(401);
+  });
+
+  it('answers the callback without calling Facebook, and records a pending operation', async () => {
+    await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 600 } });
+    const browser = stack.browser();
+    const dialog = await openDialog(browser);
+    const callback = await answerDialog(stack, dialog, { userId: alice.id });
+    const before = (await stack.emulatorKnob('GET', '/stats')) as { tokenCalls: number };
+
+    const answer = await followCallback(browser, callback);
+    expect(answer.location).toBe('/login/pending');
+    const after = (await stack.emulatorKnob('GET', '/stats')) as { tokenCalls: number };
+    expect(after.tokenCalls).toBe(before.tokenCalls);
+
+    const operation = await browser.get('/api/auth/operation');
+    expect(operation.json()).toMatchObject({ status: 'pending' });
+    // Not signed in until complete, and complete waits for the worker.
+    expect((await browser.post('/api/auth/complete')).status).toBe(409);
+
+    const { final, statuses } = await watchUntilFinal(browser);
+    expect(statuses[0].status).toBe('pending');
+    expect(final?.status).toBe('ok');
+    expect((await browser.post('/api/auth/complete')).status).toBe(200);
+  });
+
+  it('sends a cancelled dialog to the error page, with no job and no operation', async () => {
+    const browser = stack.browser();
+    const [{ count: before }] = await rows('async_operation').then((r) => [{ count: r.length }]);
+    const dialog = await openDialog(browser);
+    const callback = await answerDialog(stack, dialog, 'cancel');
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('error_reason')).toBe('user_denied');
+
+    const answer = await followCallback(browser, callback);
+    expect(answer.status).toBe(302);
+    expect(answer.location).toBe('/login/error?reason=access_denied');
+    expect(await rows('async_operation')).toHaveLength(before);
+    expect(await queue().getJobCounts()).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
+    expect((await browser.get('/api/auth/operation')).status).toBe(404);
+  });
+
+  it('refuses a callback with a missing or wrong state: no operation, no job', async () => {
+    const browser = stack.browser();
+    const before = (await rows('async_operation')).length;
+    const dialog = await openDialog(browser);
+    const callback = await answerDialog(stack, dialog, { userId: alice.id });
+
+    const noState = new URL(callback);
+    noState.searchParams.delete('state');
+    expect((await followCallback(browser, noState)).location).toBe('/login/error?reason=invalid_state');
+
+    const wrongState = new URL(callback);
+    wrongState.searchParams.set('state', 'A'.repeat(43));
+    expect((await followCallback(browser, wrongState)).location).toBe('/login/error?reason=invalid_state');
+
+    // Another browser cannot use this one's state.
+    const stranger = stack.browser();
+    await openDialog(stranger);
+    expect((await followCallback(stranger, callback)).location).toBe('/login/error?reason=invalid_state');
+
+    expect(await rows('async_operation')).toHaveLength(before);
+
+    // The real callback still works, once.
+    expect((await followCallback(browser, callback)).location).toBe('/login/pending');
+    expect((await followCallback(browser, callback)).location).toBe('/login/error?reason=invalid_state');
+    expect((await watchUntilFinal(browser)).final?.status).toBe('ok');
+  });
+
+  it('stores a user without e-mail, and a 300-character name with emoji whole', async () => {
+    const bobView = await signIn(stack, stack.browser(), bob.id);
+    expect(bobView).toMatchObject({ firstName: bob.first_name, email: null });
+
+    const zoeView = await signIn(stack, stack.browser(), zoe.id);
+    expect(zoeView.firstName).toBe(zoe.first_name);
+    const [row] = await rows('user_profile', 'facebook_id = ?', [zoe.id]);
+    expect(row.first_name).toBe(zoe.first_name);
+    expect(row.last_name).toBe(zoe.last_name);
+    expect((row.last_name as string).length).toBeGreaterThanOrEqual(300);
+  });
+
+  it('keeps one row when the same person signs in twice, and follows their new data', async () => {
+    const first = await signIn(stack, stack.browser(), alice.id);
+    await stack.emulatorKnob('PUT', `/users/${alice.id}`, {
+      first_name: 'Alicia',
+      last_name: alice.last_name,
+      email: 'alicia@example.com',
+    });
+    const second = await signIn(stack, stack.browser(), alice.id);
+    expect(second.id).toBe(first.id);
+    expect(second).toMatchObject({ firstName: 'Alicia', email: 'alicia@example.com' });
+    expect(await rows('user_profile', 'facebook_id = ?', [alice.id])).toHaveLength(1);
+    await stack.emulatorKnob('PUT', `/users/${alice.id}`, {
+      first_name: alice.first_name,
+      last_name: alice.last_name,
+      email: alice.email,
+    });
+  });
+
+  it('keeps one row when two first logins of one person race, and both end ok', async () => {
+    const newcomer = { id: '10000000000000099', first_name: 'Racer', last_name: 'Twice', email: 'racer@example.com' };
+    await stack.emulatorKnob('PUT', `/users/${newcomer.id}`, newcomer);
+    const [a, b] = [stack.browser(), stack.browser()];
+    const results = await Promise.all([signIn(stack, a, newcomer.id), signIn(stack, b, newcomer.id)]);
+    expect(results[0].id).toBe(results[1].id);
+    expect(await rows('user_profile', 'facebook_id = ?', [newcomer.id])).toHaveLength(1);
+  });
+
+  it('retries when Facebook fails twice, then signs the person in', async () => {
+    await stack.emulatorKnob('POST', '/faults', { endpoint: 'token', kind: 'status', status: 503, times: 1 });
+    await stack.emulatorKnob('POST', '/faults', { endpoint: 'me', kind: 'status', status: 500, times: 1 });
+    const browser = stack.browser();
+    await startLogin(stack, browser, alice.id);
+    const { final } = await watchUntilFinal(browser);
+    expect(final?.status).toBe('ok');
+    const [row] = await rows('async_operation', 'public_id = ?', [final!.id]);
+    expect(row.attempts).toBe(3);
+    // The /me failure came after the exchange: the retry resumed, it did not spend the code again.
+    const stats = (await stack.emulatorKnob('GET', '/stats')) as { successfulExchanges: number; meCalls: number };
+    expect(stats.successfulExchanges).toBe(1);
+    expect(stats.meCalls).toBe(2);
+  });
+
+  it('ends as error at once, without retrying, when Facebook rejects the code', async () => {
+    const browser = stack.browser();
+    const dialog = await openDialog(browser);
+    const callback = await answerDialog(stack, dialog, { userId: alice.id });
+    // Someone spends the code first (a leaked URL, without our PKCE verifier): it is now used,
+    // so Facebook will refuse the worker's exchange.
+    const code = callback.searchParams.get('code')!;
+    const spend = await fetch(`${stack.facebookBase}/oauth/access_token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: TEST_APP_ID,
+        client_secret: stack.env.FACEBOOK_APP_SECRET,
+        redirect_uri: dialog.searchParams.get('redirect_uri')!,
+        code,
+      }),
+    });
+    expect(spend.status).toBe(400);
+    const before = (await stack.emulatorKnob('GET', '/stats')) as { exchangesByCode: Record<string, number> };
+    const codeKey = createHash('sha256').update(code).digest('hex');
+
+    expect((await followCallback(browser, callback)).location).toBe('/login/pending');
+    const { final } = await watchUntilFinal(browser);
+    expect(final).toEqual({
+      id: expect.any(String),
+      status: 'error',
+      error: { code: 'code_rejected', message: expect.any(String) },
+    });
+    const [row] = await rows('async_operation', 'public_id = ?', [final!.id]);
+    expect(row.attempts).toBe(1);
+    const after = (await stack.emulatorKnob('GET', '/stats')) as { exchangesByCode: Record<string, number> };
+    expect(after.exchangesByCode[codeKey] - (before.exchangesByCode[codeKey] ?? 0)).toBe(1);
+    expect((await browser.post('/api/auth/complete')).status).toBe(422);
+  });
+
+  it('gives a stream opened after the end the final status at once, and 204 to a reconnect', async () => {
+    const browser = stack.browser();
+    await signInWithoutComplete(browser);
+    const late = await watchUntilFinal(browser, 5000);
+    expect(late.statuses).toEqual([expect.objectContaining({ status: 'ok' })]);
+    expect(late.ended).toBe(true);
+    expect(late.messages[0].id).toBe('ok');
+
+    const reconnect = await browser.events('/api/auth/operation/events', { headers: { 'last-event-id': 'ok' } });
+    expect(reconnect.status).toBe(204);
+  });
+
+  it('answers 404 to status routes when there is no sign-in', async () => {
+    const browser = stack.browser();
+    const operation = await browser.get('/api/auth/operation');
+    expect(operation.status).toBe(404);
+    expect(operation.json()).toMatchObject({ statusCode: 404, message: expect.any(String) });
+    expect((await browser.events('/api/auth/operation/events')).status).toBe(404);
+    expect((await browser.post('/api/auth/complete')).status).toBe(404);
+    expect((await browser.get('/api/me')).status).toBe(401);
+  });
+
+  async function signInWithoutComplete(browser: ReturnType<TestStack['browser']>) {
+    await startLogin(stack, browser, alice.id);
+    const { final } = await watchUntilFinal(browser);
+    expect(final?.status).toBe('ok');
+  }
+});

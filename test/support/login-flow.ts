@@ -1,0 +1,73 @@
+import type { EventSourceMessage } from 'eventsource-parser';
+import type { TestBrowser } from './browser';
+import type { TestStack } from './test-stack';
+
+export interface OperationJson {
+  id: string;
+  status: 'pending' | 'ok' | 'error';
+  error?: { code: string; message: string };
+}
+
+/** GET /auth/facebook and return the dialog URL it redirects to. */
+export async function openDialog(browser: TestBrowser): Promise<URL> {
+  const start = await browser.get('/auth/facebook');
+  if (start.status !== 302 || !start.location) {
+    throw new Error(`/auth/facebook answered ${start.status}`);
+  }
+  return new URL(start.location);
+}
+
+/** Presses a button on the emulator's dialog, as the person would; returns where Facebook sends the browser. */
+export async function answerDialog(
+  stack: TestStack,
+  dialog: URL,
+  action: { userId: string } | 'cancel',
+): Promise<URL> {
+  const form = new URLSearchParams(dialog.searchParams);
+  const path = action === 'cancel' ? 'cancel' : 'confirm';
+  if (action !== 'cancel') form.set('user_id', action.userId);
+  const response = await fetch(`${stack.facebookBase}/dialog/oauth/${path}`, {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
+  const location = response.headers.get('location');
+  if (response.status !== 302 || !location) {
+    throw new Error(`The emulator's dialog answered ${response.status}: ${await response.text()}`);
+  }
+  return new URL(location);
+}
+
+/** Follows Facebook's redirect back to our callback, as a browser does (no fragment). */
+export function followCallback(browser: TestBrowser, callback: URL) {
+  return browser.get(callback.pathname + callback.search);
+}
+
+const parseStatus = (message: EventSourceMessage) => JSON.parse(message.data) as OperationJson;
+
+/** Follows the status stream until the final status; returns every status seen. */
+export async function watchUntilFinal(browser: TestBrowser, timeoutMs = 20000) {
+  const stream = await browser.events('/api/auth/operation/events', {
+    until: (m) => parseStatus(m).status !== 'pending',
+    timeoutMs,
+  });
+  const statuses = stream.messages.filter((m) => m.event === 'status').map(parseStatus);
+  return { ...stream, statuses, final: statuses.at(-1) };
+}
+
+/** The whole dance up to the pending page; returns the callback's answer. */
+export async function startLogin(stack: TestStack, browser: TestBrowser, userId: string) {
+  const dialog = await openDialog(browser);
+  const callback = await answerDialog(stack, dialog, { userId });
+  return { dialog, callback, response: await followCallback(browser, callback) };
+}
+
+/** Signs a browser in end to end and returns the user /api/me shows. */
+export async function signIn(stack: TestStack, browser: TestBrowser, userId: string) {
+  await startLogin(stack, browser, userId);
+  const { final } = await watchUntilFinal(browser);
+  if (final?.status !== 'ok') throw new Error(`Sign-in ended ${JSON.stringify(final)}`);
+  const complete = await browser.post('/api/auth/complete');
+  if (complete.status !== 200) throw new Error(`complete answered ${complete.status}: ${complete.text}`);
+  return complete.json<{ user: { id: string; firstName: string | null; email: string | null } }>().user;
+}

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+
+/** A port the OS says is free right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestNamespace {
+  /** Unique per run: two runs (or suites) never share a database or Redis keys. */
+  id: string;
+  databaseUrl: string;
+  redisPrefix: string;
+}
+
+export function testNamespace(): TestNamespace {
+  const id = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const server = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+  return {
+    id,
+    databaseUrl: `${server}/afl_test_${id}`,
+    redisPrefix: `afl-test-${id}`,
+  };
+}

@@ -1,0 +1,160 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import type { DataSource } from 'typeorm';
+import { CALLBACK_PATH } from '@app/auth';
+import { createFacebookEmulatorApp } from '@app/facebook-emulator';
+import { ApiModule } from '../../apps/api/src/api.module';
+import { configureApiApp } from '../../apps/api/src/configure-api-app';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { TestBrowser } from './browser';
+import { createTestDatabase, destroyTestDatabase } from './test-database';
+import { freePort, testNamespace, type TestNamespace } from './test-env';
+
+export const TEST_APP_ID = '1234567890123456';
+export const TEST_APP_SECRET = 'e2e-app-secret-0123456789';
+export const ROOT = join(__dirname, '..', '..');
+
+export interface StackOptions {
+  /** Where the worker runs: in this process (default), a child process running the build, or nowhere. */
+  worker?: 'in-process' | 'child-process' | 'none';
+  env?: Record<string, string>;
+}
+
+/**
+ * The real system for one suite: the Facebook emulator, the API and a worker
+ * on the real MariaDB and Redis, in a throwaway database and Redis prefix.
+ */
+export class TestStack {
+  api!: NestExpressApplication;
+  emulator!: INestApplication;
+  worker?: INestApplicationContext;
+  workerProcess?: ChildProcess;
+  db!: DataSource;
+  apiUrl!: string;
+  emulatorUrl!: string;
+  readonly ns: TestNamespace = testNamespace();
+  readonly env: Record<string, string> = {};
+
+  static async start(options: StackOptions = {}): Promise<TestStack> {
+    const stack = new TestStack();
+    try {
+      await stack.boot(options);
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    return stack;
+  }
+
+  browser(): TestBrowser {
+    return new TestBrowser(this.apiUrl);
+  }
+
+  /** The Graph/dialog base of the emulator, as the app is configured to use it. */
+  get facebookBase(): string {
+    return `${this.emulatorUrl}/v25.0`;
+  }
+
+  /** Calls one of the emulator's test knobs. */
+  async emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.emulatorUrl}/__emulator${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`Emulator knob ${method} ${path}: HTTP ${response.status}`);
+    const text = await response.text();
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  async startWorkerProcess(): Promise<ChildProcess> {
+    const main = join(ROOT, 'dist', 'apps', 'worker', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Worker did not start:\n${output}`)), 20000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Worker processing')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`Worker exited with ${code}:\n${output}`));
+      });
+    });
+    this.workerProcess = child;
+    return child;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.workerProcess;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    await this.worker?.close().catch(() => undefined);
+    await this.api?.close().catch(() => undefined);
+    await this.emulator?.close().catch(() => undefined);
+    if (this.db) await destroyTestDatabase(this.db, this.ns.databaseUrl).catch(() => undefined);
+  }
+
+  private async boot(options: StackOptions): Promise<void> {
+    const [apiPort, emulatorPort] = [await freePort(), await freePort()];
+    this.apiUrl = `http://127.0.0.1:${apiPort}`;
+    this.emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+    Object.assign(this.env, {
+      NODE_ENV: 'test',
+      PORT: String(apiPort),
+      PUBLIC_URL: this.apiUrl,
+      DATABASE_URL: this.ns.databaseUrl,
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+      REDIS_PREFIX: this.ns.redisPrefix,
+      SESSION_SECRET: 'e2e-session-secret-that-is-long-enough',
+      FACEBOOK_APP_ID: TEST_APP_ID,
+      FACEBOOK_APP_SECRET: TEST_APP_SECRET,
+      FACEBOOK_DIALOG_URL: `${this.emulatorUrl}/v25.0/dialog/oauth`,
+      FACEBOOK_GRAPH_URL: `${this.emulatorUrl}/v25.0`,
+      FACEBOOK_TIMEOUT_MS: '2000',
+      EXCHANGE_BACKOFF_MS: '50',
+      SERVE_CLIENT: 'false',
+      ...options.env,
+    });
+    Object.assign(process.env, this.env);
+
+    this.db = await createTestDatabase(this.ns.databaseUrl);
+
+    this.emulator = createFacebookEmulatorApp({
+      apps: [{ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, redirectUris: [this.apiUrl + CALLBACK_PATH] }],
+    });
+    this.emulator.useLogger(false);
+    await this.emulator.listen(emulatorPort, '127.0.0.1');
+
+    const apiModule = await Test.createTestingModule({ imports: [ApiModule.forRoot()] }).compile();
+    this.api = configureApiApp(apiModule.createNestApplication<NestExpressApplication>({ logger: ['error'] }));
+    await this.api.listen(apiPort, '127.0.0.1');
+
+    const worker = options.worker ?? 'in-process';
+    if (worker === 'in-process') {
+      const workerModule = await Test.createTestingModule({ imports: [WorkerModule.forRoot()] }).compile();
+      this.worker = workerModule.createNestApplication({ logger: ['error'] });
+      await this.worker.init();
+    } else if (worker === 'child-process') {
+      await this.startWorkerProcess();
+    }
+  }
+}
