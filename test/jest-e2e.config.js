@@ -5,7 +5,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   moduleFileExtensions: ['js', 'json', 'ts'],
   testRegex: '.*\\.e2e-spec\\.ts$',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
   moduleNameMapper: {
     '^@app/(config|database|redis|users|async-operations|auth|facebook-emulator)(|/.*)$':
       '<rootDir>/libs/$1/src$2',

@@ -47,10 +47,8 @@ const parseStatus = (message: EventSourceMessage) => JSON.parse(message.data) as
 
 /** Follows the status stream until the final status; returns every status seen. */
 export async function watchUntilFinal(browser: TestBrowser, timeoutMs = 20000) {
-  const stream = await browser.events('/api/auth/operation/events', {
-    until: (m) => parseStatus(m).status !== 'pending',
-    timeoutMs,
-  });
+  // No `until`: the server must end the stream itself after the final status.
+  const stream = await browser.events('/api/auth/operation/events', { timeoutMs });
   const statuses = stream.messages.filter((m) => m.event === 'status').map(parseStatus);
   return { ...stream, statuses, final: statuses.at(-1) };
 }

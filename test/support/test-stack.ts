@@ -138,10 +138,10 @@ export class TestStack {
 
     this.db = await createTestDatabase(this.ns.databaseUrl);
 
-    this.emulator = createFacebookEmulatorApp({
-      apps: [{ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, redirectUris: [this.apiUrl + CALLBACK_PATH] }],
-    });
-    this.emulator.useLogger(false);
+    this.emulator = await createFacebookEmulatorApp(
+      { apps: [{ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, redirectUris: [this.apiUrl + CALLBACK_PATH] }] },
+      { logger: ['error'] },
+    );
     await this.emulator.listen(emulatorPort, '127.0.0.1');
 
     const apiModule = await Test.createTestingModule({ imports: [ApiModule.forRoot()] }).compile();
