@@ -1,0 +1,68 @@
+import {
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
+
+export type PkceMethod = 'S256' | 'plain';
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/** Key under which stats report a code: tests can hash the code they saw. */
+export function emulatorCodeKey(code: string): string {
+  return sha256Hex(code);
+}
+
+/** What Graph expects in `appsecret_proof`: hex HMAC-SHA256(token, app secret). */
+export function computeAppSecretProof(
+  accessToken: string,
+  appSecret: string,
+): string {
+  return createHmac('sha256', appSecret)
+    .update(accessToken, 'utf8')
+    .digest('hex');
+}
+
+/** S256 challenge for a verifier: base64url(sha256(verifier)), no padding. */
+export function pkceS256Challenge(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function verifyPkce(
+  method: PkceMethod,
+  challenge: string,
+  verifier: string | undefined,
+): boolean {
+  if (!verifier) return false;
+  const expected = method === 'S256' ? pkceS256Challenge(verifier) : verifier;
+  return safeEqual(expected, challenge);
+}
+
+/** ≥ 32 random bytes, base64url: unguessable one-time authorization code. */
+export function newAuthorizationCode(): string {
+  return randomBytes(48).toString('base64url');
+}
+
+const ALPHANUMERIC =
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Facebook user tokens are `EAA` + a long alphanumeric string. */
+export function newAccessToken(length = 180): string {
+  let out = 'EAA';
+  while (out.length < length + 3) {
+    for (const byte of randomBytes(length)) {
+      // Rejection sampling keeps the alphabet uniform (248 = 62 * 4).
+      if (byte < 248 && out.length < length + 3) out += ALPHANUMERIC[byte % 62];
+    }
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { DEFAULT_TEST_USERS } from './default-test-users';
+import { emulatorUserSchema, type EmulatorUser } from './emulator-user';
+
+export interface EmulatorAppConfig {
+  appId: string;
+  appSecret: string;
+  /** Compared exactly (Facebook's "strict mode" for redirect URIs). */
+  redirectUris: string[];
+  /** Shown on the consent page; defaults to `App <appId>`. */
+  name?: string;
+}
+
+export interface FacebookEmulatorOptions {
+  apps: EmulatorAppConfig[];
+  /** Default true, like apps with "Require App Secret" switched on. */
+  requireAppSecretProof?: boolean;
+  /** Lifetime of authorization codes; default 10 minutes. */
+  codeTtlMs?: number;
+  /** Default: DEFAULT_TEST_USERS. */
+  users?: readonly EmulatorUser[];
+}
+
+export interface ResolvedEmulatorApp {
+  appId: string;
+  appSecret: string;
+  redirectUris: readonly string[];
+  name: string;
+}
+
+export interface ResolvedEmulatorOptions {
+  apps: readonly ResolvedEmulatorApp[];
+  requireAppSecretProof: boolean;
+  codeTtlMs: number;
+  users: readonly EmulatorUser[];
+}
+
+/** Injectable time source so code/token expiry can be tested without waiting. */
+export interface EmulatorClock {
+  now(): number;
+}
+
+export const FACEBOOK_EMULATOR_OPTIONS = Symbol('FACEBOOK_EMULATOR_OPTIONS');
+export const EMULATOR_CLOCK = Symbol('EMULATOR_CLOCK');
+
+export const DEFAULT_CODE_TTL_MS = 10 * 60 * 1000;
+/** What Facebook answers for a fresh long-lived user token (~60 days). */
+export const ACCESS_TOKEN_EXPIRES_IN_SECONDS = 5183944;
+
+const absoluteUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an absolute http(s) URL');
+
+const optionsSchema = z.object({
+  apps: z
+    .array(
+      z.object({
+        appId: z.string().regex(/^\d+$/, 'must be numeric'),
+        appSecret: z.string().min(1),
+        redirectUris: z.array(absoluteUrl).min(1),
+        name: z.string().min(1).optional(),
+      }),
+    )
+    .min(1),
+  requireAppSecretProof: z.boolean().optional(),
+  codeTtlMs: z.number().int().positive().optional(),
+  users: z.array(emulatorUserSchema).optional(),
+});
+
+export function resolveEmulatorOptions(
+  options: FacebookEmulatorOptions,
+): ResolvedEmulatorOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
+    throw new Error(`Invalid Facebook emulator options: ${detail}`);
+  }
+  const value = parsed.data;
+  const userIds = new Set<string>();
+  for (const user of value.users ?? []) {
+    if (userIds.has(user.id)) {
+      throw new Error(
+        `Invalid Facebook emulator options: duplicate user id ${user.id}`,
+      );
+    }
+    userIds.add(user.id);
+  }
+  return {
+    apps: value.apps.map((app) => ({
+      appId: app.appId,
+      appSecret: app.appSecret,
+      redirectUris: [...app.redirectUris],
+      name: app.name ?? `App ${app.appId}`,
+    })),
+    requireAppSecretProof: value.requireAppSecretProof ?? true,
+    codeTtlMs: value.codeTtlMs ?? DEFAULT_CODE_TTL_MS,
+    users: (value.users ?? DEFAULT_TEST_USERS).map((user) => ({ ...user })),
+  };
+}

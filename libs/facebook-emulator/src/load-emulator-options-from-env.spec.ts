@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  loadEmulatorListenOptionsFromEnv,
+  loadEmulatorOptionsFromEnv,
+} from './load-emulator-options-from-env';
+
+describe(loadEmulatorOptionsFromEnv.name, () => {
+  it('has working defaults', () => {
+    expect(loadEmulatorOptionsFromEnv({})).toEqual({
+      apps: [
+        {
+          appId: '1234567890123456',
+          appSecret: 'emulator-app-secret-change-me',
+          redirectUris: ['http://localhost:3000/auth/facebook/callback'],
+        },
+      ],
+      requireAppSecretProof: true,
+    });
+  });
+
+  it('derives the default redirect URI from PUBLIC_URL', () => {
+    const options = loadEmulatorOptionsFromEnv({
+      PUBLIC_URL: 'https://app.test:8443/',
+    });
+    expect(options.apps[0].redirectUris).toEqual([
+      'https://app.test:8443/auth/facebook/callback',
+    ]);
+  });
+
+  it('reads every variable', () => {
+    const options = loadEmulatorOptionsFromEnv({
+      FACEBOOK_APP_ID: '42',
+      FACEBOOK_APP_SECRET: 's3cret',
+      EMULATOR_REDIRECT_URIS: 'http://a.test/cb, http://b.test/cb?x=1 ,',
+      EMULATOR_REQUIRE_APPSECRET_PROOF: 'false',
+    });
+    expect(options).toEqual({
+      apps: [
+        {
+          appId: '42',
+          appSecret: 's3cret',
+          redirectUris: ['http://a.test/cb', 'http://b.test/cb?x=1'],
+        },
+      ],
+      requireAppSecretProof: false,
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(
+      loadEmulatorOptionsFromEnv({ FACEBOOK_APP_ID: '' }).apps[0].appId,
+    ).toBe('1234567890123456');
+  });
+
+  it.each([
+    ['FACEBOOK_APP_ID', 'abc'],
+    ['EMULATOR_REDIRECT_URIS', 'not a url'],
+    ['EMULATOR_REDIRECT_URIS', 'ftp://x.test/cb'],
+    ['EMULATOR_REQUIRE_APPSECRET_PROOF', 'maybe'],
+    ['PUBLIC_URL', 'localhost:3000'],
+  ])('names %s when its value (%s) is invalid', (name, value) => {
+    expect(() => loadEmulatorOptionsFromEnv({ [name]: value })).toThrow(name);
+  });
+});
+
+describe(loadEmulatorListenOptionsFromEnv.name, () => {
+  it('defaults to 127.0.0.1:3001 and validates the port', () => {
+    expect(loadEmulatorListenOptionsFromEnv({})).toEqual({
+      host: '127.0.0.1',
+      port: 3001,
+    });
+    expect(
+      loadEmulatorListenOptionsFromEnv({
+        EMULATOR_PORT: '0',
+        EMULATOR_HOST: '0.0.0.0',
+      }),
+    ).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(() =>
+      loadEmulatorListenOptionsFromEnv({ EMULATOR_PORT: '70000' }),
+    ).toThrow('EMULATOR_PORT');
+    expect(() =>
+      loadEmulatorListenOptionsFromEnv({ EMULATOR_PORT: 'x' }),
+    ).toThrow('EMULATOR_PORT');
+  });
+});
