@@ -18,7 +18,7 @@ function mocks() {
     fetchProfile: jest.fn<Promise<typeof PROFILE>, [string]>().mockResolvedValue(PROFILE),
   };
   const users = {
-    upsertFromFacebook: jest.fn().mockResolvedValue({ id: 7 } as UserProfile),
+    upsertFromFacebook: jest.fn().mockResolvedValue({ id: 7 }),
   };
   const operations = {
     findByPublicId: jest

@@ -52,7 +52,7 @@ export class SessionLifecycle {
         // Each request pushes the idle timeout back.
         rolling: true,
         cookie: { ...this.cookie, maxAge: this.config.get('SESSION_IDLE_TIMEOUT_MS', { infer: true }) },
-      }) as RequestHandler,
+      }),
       passport.initialize() as RequestHandler,
       passport.session() as RequestHandler,
     ];
@@ -61,14 +61,14 @@ export class SessionLifecycle {
   /** passport ≥ 0.6 regenerates the session here: the pre-login id stops working. */
   signIn(req: Request, userId: number): Promise<void> {
     return new Promise((resolve, reject) =>
-      req.login({ id: userId }, (error?: unknown) => (error ? reject(error as Error) : resolve())),
+      req.login({ id: userId }, (error?: unknown) => (error ? reject(error) : resolve())),
     );
   }
 
   async destroy(req: Request, res: Response): Promise<void> {
     if (req.session) {
       await new Promise<void>((resolve, reject) =>
-        req.session.destroy((error?: unknown) => (error ? reject(error as Error) : resolve())),
+        req.session.destroy((error?: unknown) => (error ? reject(error) : resolve())),
       );
     }
     res.clearCookie(this.cookieName, this.cookie);

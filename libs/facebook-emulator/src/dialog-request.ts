@@ -131,7 +131,7 @@ export function parseDialogRequest(
       invalidScopes,
       codeChallenge,
       codeChallengeMethod: codeChallenge
-        ? ((method as PkceMethod | undefined) ?? 'plain')
+        ? ((method) ?? 'plain')
         : undefined,
       params,
     },

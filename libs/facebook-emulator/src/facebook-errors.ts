@@ -56,7 +56,7 @@ export function isFacebookErrorBody(
   if (typeof value !== 'object' || value === null || !('error' in value)) {
     return false;
   }
-  const error = (value as { error: unknown }).error;
+  const error = (value).error;
   return (
     typeof error === 'object' &&
     error !== null &&

@@ -1,0 +1,33 @@
+import {
+  createFacebookEmulatorApp,
+  loadEmulatorListenOptionsFromEnv,
+  loadEmulatorOptionsFromEnv,
+} from '@app/facebook-emulator';
+
+async function bootstrap(): Promise<void> {
+  const options = loadEmulatorOptionsFromEnv(process.env);
+  const { host, port } = loadEmulatorListenOptionsFromEnv(process.env);
+  const app = await createFacebookEmulatorApp(options);
+  // Destroys hanging fault responses so SIGTERM/SIGINT end the process promptly.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(port, host);
+
+  const address = app.getHttpServer().address();
+  const actualPort =
+    typeof address === 'object' && address ? address.port : port;
+  const apps = options.apps
+    .map(
+      (entry) =>
+        `app id ${entry.appId}, redirect URIs ${entry.redirectUris.join(', ')}`,
+    )
+    .join('; ');
+  // The secret is deliberately not logged.
+  console.log(
+    `Facebook emulator listening on http://${host}:${actualPort} (${apps})`,
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
