@@ -1,7 +1,7 @@
 import { ConfigService } from '@nestjs/config';
 import { QueryFailedError } from 'typeorm';
 import { AsyncOperation, AsyncOperationsService, OperationStatusId } from '@app/async-operations';
-import { UserProfile, UsersService } from '@app/users';
+import type { UsersService } from '@app/users';
 import type { ExchangeJobData, ExchangeJobHandle } from './exchange-job';
 import { FacebookApiError } from './facebook-api.error';
 import { FacebookGraphClient } from './facebook-graph.client';
@@ -28,12 +28,12 @@ function mocks() {
     succeed: jest.fn().mockResolvedValue(true),
     fail: jest.fn().mockResolvedValue(true),
   };
-  const config = { get: () => APP_SECRET } as unknown as ConfigService;
+  const config = { get: () => APP_SECRET } as unknown as ConfigService<never, true>;
   const service = new FacebookLoginService(
     graph as unknown as FacebookGraphClient,
     users as unknown as UsersService,
     operations as unknown as AsyncOperationsService,
-    config as ConfigService<never, true>,
+    config,
   );
   return { graph, users, operations, service };
 }

@@ -61,14 +61,14 @@ export class SessionLifecycle {
   /** passport ≥ 0.6 regenerates the session here: the pre-login id stops working. */
   signIn(req: Request, userId: number): Promise<void> {
     return new Promise((resolve, reject) =>
-      req.login({ id: userId }, (error?: unknown) => (error ? reject(error) : resolve())),
+      req.login({ id: userId }, (error?: Error) => (error ? reject(error) : resolve())),
     );
   }
 
   async destroy(req: Request, res: Response): Promise<void> {
     if (req.session) {
       await new Promise<void>((resolve, reject) =>
-        req.session.destroy((error?: unknown) => (error ? reject(error) : resolve())),
+        req.session.destroy((error?: Error) => (error ? reject(error) : resolve())),
       );
     }
     res.clearCookie(this.cookieName, this.cookie);
