@@ -1,0 +1,77 @@
+import { isHttpError, request } from './http';
+
+/** The signed-in user, as `GET /api/me` returns it. */
+export interface User {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+}
+
+export type OperationStatus = 'pending' | 'ok' | 'error';
+
+export interface OperationError {
+  code: string;
+  message: string;
+}
+
+/** This browser's latest login attempt. */
+export interface Operation {
+  id: string;
+  status: OperationStatus;
+  error?: OperationError;
+}
+
+/** Full-page navigation target that starts the Facebook login. */
+export const LOGIN_URL = '/auth/facebook';
+/** Server-Sent Events stream of the current login attempt. */
+export const EVENTS_URL = '/api/auth/operation/events';
+
+export function isTerminal(status: OperationStatus): boolean {
+  return status === 'ok' || status === 'error';
+}
+
+export function isOperation(value: unknown): value is Operation {
+  if (typeof value !== 'object' || value === null) return false;
+  const op = value as Partial<Operation>;
+  return (
+    typeof op.id === 'string' &&
+    (op.status === 'pending' || op.status === 'ok' || op.status === 'error')
+  );
+}
+
+/** The current user, or `null` when signed out (401). */
+export async function getMe(): Promise<User | null> {
+  try {
+    return await request<User>('/api/me');
+  } catch (error) {
+    if (isHttpError(error, 401)) return null;
+    throw error;
+  }
+}
+
+/** The latest login attempt, or `null` when there is none (404). */
+export async function getOperation(): Promise<Operation | null> {
+  try {
+    return await request<Operation>('/api/auth/operation');
+  } catch (error) {
+    if (isHttpError(error, 404)) return null;
+    throw error;
+  }
+}
+
+/**
+ * Finishes a successful attempt: the server signs the user in. Throws
+ * HttpError 409 while still pending, 404 without an attempt, 4xx if it failed.
+ */
+export async function completeLogin(): Promise<User> {
+  const { user } = await request<{ user: User }>('/api/auth/complete', {
+    method: 'POST',
+    json: {},
+  });
+  return user;
+}
+
+export async function logout(): Promise<void> {
+  await request<void>('/api/auth/logout', { method: 'POST', json: {} });
+}
