@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import type { DataSource } from 'typeorm';
 import { CALLBACK_PATH } from '@app/auth';
@@ -144,8 +145,11 @@ export class TestStack {
     );
     await this.emulator.listen(emulatorPort, '127.0.0.1');
 
-    const apiModule = await Test.createTestingModule({ imports: [ApiModule.forRoot()] }).compile();
-    this.api = configureApiApp(apiModule.createNestApplication<NestExpressApplication>({ logger: ['error'] }));
+    // NestFactory, as main.ts does: a testing module compiles before the HTTP adapter
+    // exists, and ServeStaticModule then silently serves nothing.
+    this.api = configureApiApp(
+      await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(), { logger: ['error'] }),
+    );
     await this.api.listen(apiPort, '127.0.0.1');
 
     const worker = options.worker ?? 'in-process';

@@ -1,0 +1,141 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
+import { launchChromium, screenshot } from '../support/chromium';
+import { TestStack } from '../support/test-stack';
+
+const [alice, bob] = DEFAULT_TEST_USERS;
+
+const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+/**
+ * A person signing in through the built SPA in real Chromium, against the
+ * API, a worker and the emulator on the real MariaDB and Redis.
+ */
+describe('Signing in through the SPA in Chromium', () => {
+  let stack: TestStack;
+  let chromium: Browser;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ env: { SERVE_CLIENT: 'true' } });
+    chromium = await launchChromium();
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await stack?.stop();
+  });
+  afterEach(async () => {
+    await stack.emulatorKnob('POST', '/reset');
+  });
+
+  async function newPage(viewport: keyof typeof VIEWPORTS): Promise<{ context: BrowserContext; page: Page; foreign: string[] }> {
+    const context = await chromium.newContext({ viewport: VIEWPORTS[viewport] });
+    const page = await context.newPage();
+    const foreign: string[] = [];
+    const allowed = [new URL(stack.apiUrl).origin, new URL(stack.emulatorUrl).origin];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (!['http:', 'https:'].includes(url.protocol)) return;
+      if (!allowed.includes(url.origin)) foreign.push(request.url());
+    });
+    return { context, page, foreign };
+  }
+
+  /** Home → "Continue with Facebook" → the emulator's dialog → "Continue as …". */
+  async function throughTheDialog(page: Page, shots: string, firstName: string): Promise<void> {
+    await page.goto(stack.apiUrl + '/');
+    const cta = page.getByRole('link', { name: 'Continue with Facebook' });
+    await cta.waitFor();
+    await screenshot(page, `${shots}-1-signed-out-home`);
+    await cta.click();
+    await page.waitForURL((url) => url.origin === new URL(stack.emulatorUrl).origin);
+    const choose = page.getByRole('button', { name: `Continue as ${firstName}` });
+    await choose.waitFor();
+    await screenshot(page, `${shots}-2-facebook-dialog`);
+    await choose.click();
+  }
+
+  for (const viewport of ['desktop', 'phone'] as const) {
+    it(`signs in, stays signed in on reload, and logs out (${viewport})`, async () => {
+      // Slow enough to see the preloader, fast enough for a test.
+      await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 700 } });
+      const { context, page, foreign } = await newPage(viewport);
+      try {
+        await throughTheDialog(page, `${viewport}-sign-in`, alice.first_name);
+
+        await page.getByRole('heading', { name: 'Signing you in' }).waitFor();
+        await page.getByText('Talking to Facebook…').waitFor();
+        await screenshot(page, `${viewport}-sign-in-3-pending`);
+        expect(await page.title()).toMatch(/Signing you in/);
+
+        const greeting = page.getByRole('heading', { name: `Hi, ${alice.first_name}!` });
+        await greeting.waitFor({ timeout: 20000 });
+        await screenshot(page, `${viewport}-sign-in-4-signed-in`);
+        expect(new URL(page.url()).pathname).toBe('/');
+        expect(new URL(page.url()).hash).toBe('');
+        await page.getByText(alice.email!).waitFor();
+
+        await page.reload();
+        await greeting.waitFor();
+        await screenshot(page, `${viewport}-sign-in-5-after-reload`);
+
+        await page.getByRole('button', { name: 'Log out' }).click();
+        await page.getByRole('link', { name: 'Continue with Facebook' }).waitFor();
+        await screenshot(page, `${viewport}-sign-in-6-logged-out`);
+        const me = await page.request.get(stack.apiUrl + '/api/me');
+        expect(me.status()).toBe(401);
+
+        expect(foreign).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it('shows a plain sentence when the person presses Cancel on Facebook', async () => {
+    const { context, page } = await newPage('desktop');
+    try {
+      await page.goto(stack.apiUrl + '/');
+      await page.getByRole('link', { name: 'Continue with Facebook' }).click();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByRole('heading', { name: 'Sign-in failed' }).waitFor();
+      await page.getByText('You cancelled the sign-in on Facebook').waitFor();
+      await page.getByRole('link', { name: 'Try again' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/login/error');
+      await screenshot(page, 'desktop-cancel-error-page');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lands signed in after a reload in the middle of a slow exchange', async () => {
+    await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1500 } }); // per call, under FACEBOOK_TIMEOUT_MS
+    const { context, page } = await newPage('phone');
+    try {
+      await throughTheDialog(page, 'phone-reload-pending', bob.first_name);
+      await page.getByText('Talking to Facebook…').waitFor();
+      await page.reload();
+      await page.getByRole('heading', { name: 'Signing you in' }).waitFor();
+      await screenshot(page, 'phone-reload-pending-3-reloaded');
+      await page.getByRole('heading', { name: `Hi, ${bob.first_name}!` }).waitFor({ timeout: 20000 });
+      await page.getByText("Facebook didn't share an e-mail address.").waitFor();
+      await screenshot(page, 'phone-reload-pending-4-signed-in-without-email');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('sends /login/pending home when no sign-in is in progress', async () => {
+    const { context, page } = await newPage('desktop');
+    try {
+      await page.goto(stack.apiUrl + '/login/pending');
+      await page.getByRole('link', { name: 'Continue with Facebook' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
