@@ -76,6 +76,7 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     expect(complete.status).toBe(200);
     expect(complete.json()).toEqual({
       user: { id: expect.any(String), firstName: 'Alice', lastName: 'Liddell', email: 'alice@example.com' },
+      returnTo: '/',
     });
     expect(browser.cookie('afl.sid')).not.toBe(preLoginCookie);
 

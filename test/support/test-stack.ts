@@ -132,6 +132,7 @@ export class TestStack {
       FACEBOOK_GRAPH_URL: `${this.emulatorUrl}/v25.0`,
       FACEBOOK_TIMEOUT_MS: '2000',
       EXCHANGE_BACKOFF_MS: '50',
+      RATE_LIMIT_MAX: '100000',
       SERVE_CLIENT: 'false',
       ...options.env,
     });

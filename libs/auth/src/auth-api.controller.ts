@@ -10,7 +10,9 @@ import {
   Res,
   Sse,
   UnprocessableEntityException,
+  UseGuards,
 } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { EMPTY, Observable, map } from 'rxjs';
 import {
@@ -22,6 +24,8 @@ import {
   toOperationView,
 } from '@app/async-operations';
 import { UsersService, toUserView, type UserView } from '@app/users';
+import { safeReturnPath } from './return-to';
+import { SameOriginGuard } from './same-origin.guard';
 import { SessionLifecycle } from './session-lifecycle';
 import { sessionIdHash } from './session.types';
 
@@ -29,6 +33,7 @@ const TERMINAL_EVENT_IDS = new Set(['ok', 'error']);
 
 /** The JSON and SSE routes the SPA uses while a sign-in is under way. */
 @Controller('api/auth')
+@UseGuards(ThrottlerGuard)
 export class AuthApiController {
   constructor(
     private readonly operations: AsyncOperationsService,
@@ -68,7 +73,8 @@ export class AuthApiController {
   /** Signs in the user of an ok operation, under a new session id. */
   @Post('complete')
   @HttpCode(200)
-  async complete(@Req() req: Request): Promise<{ user: UserView }> {
+  @UseGuards(SameOriginGuard)
+  async complete(@Req() req: Request): Promise<{ user: UserView; returnTo: string }> {
     const operation = await this.ownedOperation(req);
     if (operation.statusId === OperationStatusId.Pending) {
       throw new ConflictException('The sign-in is still in progress');
@@ -83,13 +89,15 @@ export class AuthApiController {
     }
     const user = await this.users.findById(operation.userProfileId);
     if (!user) throw new NotFoundException('No sign-in in progress');
+    const returnTo = safeReturnPath(req.session.returnTo);
     await this.sessions.signIn(req, user.id);
-    return { user: toUserView(user) };
+    return { user: toUserView(user), returnTo };
   }
 
   /** Ends the session on the server and clears the cookie. */
   @Post('logout')
   @HttpCode(204)
+  @UseGuards(SameOriginGuard)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.sessions.destroy(req, res);
   }

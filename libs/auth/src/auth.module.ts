@@ -1,5 +1,9 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import type { ApiEnv } from '@app/config';
 import { AsyncOperationEventsModule, AsyncOperationsModule } from '@app/async-operations';
 import { UsersModule } from '@app/users';
 import { AuthApiController } from './auth-api.controller';
@@ -7,9 +11,11 @@ import { FacebookAuthController } from './facebook-auth.controller';
 import { FacebookAuthorizationStore } from './facebook-authorization.store';
 import { FacebookCallbackService } from './facebook-callback.service';
 import { FacebookLoginQueue } from './facebook-login.queue';
+import { FacebookPlatformController } from './facebook-platform.controller';
 import { FacebookStrategy } from './facebook.strategy';
 import { LoginQueueModule } from './login-queue.module';
 import { MeController } from './me.controller';
+import { SameOriginGuard } from './same-origin.guard';
 import { SessionLifecycle } from './session-lifecycle';
 import { SessionSerializer } from './session.serializer';
 
@@ -21,13 +27,32 @@ import { SessionSerializer } from './session.serializer';
     AsyncOperationsModule,
     AsyncOperationEventsModule,
     LoginQueueModule,
+    // Counters live in Redis, so the limit holds across API instances.
+    ThrottlerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<ApiEnv, true>) => ({
+        throttlers: [
+          {
+            name: 'default',
+            ttl: config.get('RATE_LIMIT_WINDOW_MS', { infer: true }),
+            limit: config.get('RATE_LIMIT_MAX', { infer: true }),
+          },
+        ],
+        storage: new ThrottlerStorageRedisService(config.get('REDIS_URL', { infer: true }), {
+          keyPrefix: `${config.get('REDIS_PREFIX', { infer: true })}:throttle:`,
+          connectTimeout: 2000,
+          maxRetriesPerRequest: 1,
+        }),
+      }),
+    }),
   ],
-  controllers: [FacebookAuthController, AuthApiController, MeController],
+  controllers: [FacebookAuthController, AuthApiController, MeController, FacebookPlatformController],
   providers: [
     { provide: FacebookAuthorizationStore, useValue: new FacebookAuthorizationStore() },
     FacebookStrategy,
     SessionSerializer,
     SessionLifecycle,
+    SameOriginGuard,
     FacebookCallbackService,
     FacebookLoginQueue,
   ],

@@ -28,6 +28,8 @@ export class FacebookAuthorizationStore {
     if (!req.session) return callback(new Error('Sessions are required for the OAuth state'));
     const state = randomBytes(32).toString('base64url');
     req.session.facebookAuthorization = { state, codeVerifier, createdAt: this.now() };
+    // The session now holds something: its absolute lifetime starts here.
+    req.session.createdAt ??= this.now();
     callback(null, state);
   }
 

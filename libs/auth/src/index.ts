@@ -10,3 +10,5 @@ export * from './session.types';
 export * from './login-queue.module';
 export * from './auth.module';
 export * from './facebook-login-worker.module';
+export * from './signed-request';
+export * from './return-to';

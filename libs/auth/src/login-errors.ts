@@ -19,6 +19,8 @@ export enum LoginErrorCode {
   FacebookUnavailable = 'facebook_unavailable',
   /** Facebook answered something we cannot use. */
   FacebookBadResponse = 'facebook_bad_response',
+  /** Too many attempts from this client; it may retry after Retry-After. */
+  RateLimited = 'rate_limited',
   /** Our own storage (MySQL or Redis) was unavailable. */
   Unavailable = 'unavailable',
   Internal = 'internal',
@@ -32,6 +34,7 @@ const MESSAGES: Record<LoginErrorCode, string> = {
   [LoginErrorCode.CodeRejected]: 'Facebook said this sign-in has expired or was already used.',
   [LoginErrorCode.FacebookUnavailable]: 'Facebook is not answering right now.',
   [LoginErrorCode.FacebookBadResponse]: 'Facebook sent an answer we could not read.',
+  [LoginErrorCode.RateLimited]: 'There were too many sign-in attempts; wait a moment.',
   [LoginErrorCode.Unavailable]: 'The sign-in service is briefly unavailable.',
   [LoginErrorCode.Internal]: 'Something went wrong on our side.',
 };

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import RedisStore from 'connect-redis';
-import type { CookieOptions, Request, RequestHandler, Response } from 'express';
+import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import type Redis from 'ioredis';
 import passport from 'passport';
@@ -14,14 +14,18 @@ export function sessionCookieName(publicUrl: string): string {
 }
 
 /**
- * Sessions in Redis (so any API instance serves any browser) and the three
- * moments that matter: the middleware, sign-in under a new id, and logout
- * that destroys the session on the server.
+ * Sessions in Redis (so any API instance serves any browser) and the moments
+ * that matter: the middleware with idle and absolute timeouts, sign-in under
+ * a new id, logout that destroys the session on the server, and ending every
+ * session of a user (data deletion, deauthorize).
  */
 @Injectable()
 export class SessionLifecycle {
+  private readonly logger = new Logger(SessionLifecycle.name);
   readonly cookieName: string;
   private readonly cookie: CookieOptions;
+  private readonly prefix: string;
+  private readonly absoluteTimeoutMs: number;
 
   constructor(
     private readonly config: ConfigService<ApiEnv, true>,
@@ -35,13 +39,12 @@ export class SessionLifecycle {
       secure: publicUrl.startsWith('https:'),
       path: '/',
     };
+    this.prefix = config.get('REDIS_PREFIX', { infer: true });
+    this.absoluteTimeoutMs = config.get('SESSION_ABSOLUTE_TIMEOUT_MS', { infer: true });
   }
 
   middleware(): RequestHandler[] {
-    const store = new RedisStore({
-      client: this.redis,
-      prefix: `${this.config.get('REDIS_PREFIX', { infer: true })}:sess:`,
-    });
+    const store = new RedisStore({ client: this.redis, prefix: this.sessionKeyPrefix });
     return [
       session({
         name: this.cookieName,
@@ -49,28 +52,79 @@ export class SessionLifecycle {
         store,
         resave: false,
         saveUninitialized: false,
-        // Each request pushes the idle timeout back.
+        // Each request pushes the idle timeout back (cookie and Redis TTL alike).
         rolling: true,
         cookie: { ...this.cookie, maxAge: this.config.get('SESSION_IDLE_TIMEOUT_MS', { infer: true }) },
-      }),
+      }) as RequestHandler,
+      (req, res, next) => void this.enforceAbsoluteTimeout(req, next),
       passport.initialize() as RequestHandler,
       passport.session() as RequestHandler,
     ];
   }
 
+  /** Marks when a session begins holding something, for the absolute timeout. */
+  touch(req: Request): void {
+    req.session.createdAt ??= Date.now();
+  }
+
   /** passport ≥ 0.6 regenerates the session here: the pre-login id stops working. */
-  signIn(req: Request, userId: number): Promise<void> {
-    return new Promise((resolve, reject) =>
+  async signIn(req: Request, userId: number): Promise<void> {
+    await new Promise<void>((resolve, reject) =>
       req.login({ id: userId }, (error?: Error) => (error ? reject(error) : resolve())),
     );
+    req.session.createdAt = Date.now();
+    const key = this.userSessionsKey(userId);
+    await this.redis
+      .multi()
+      .sadd(key, req.sessionID)
+      .pexpire(key, this.absoluteTimeoutMs)
+      .exec();
   }
 
   async destroy(req: Request, res: Response): Promise<void> {
+    const userId = req.user?.id;
+    const sessionId = req.sessionID;
     if (req.session) {
       await new Promise<void>((resolve, reject) =>
         req.session.destroy((error?: Error) => (error ? reject(error) : resolve())),
       );
     }
+    if (userId !== undefined) await this.redis.srem(this.userSessionsKey(userId), sessionId);
     res.clearCookie(this.cookieName, this.cookie);
+  }
+
+  /** Ends every session of a user on the server (ASVS v5 7.4.2); returns how many. */
+  async destroyAllFor(userId: number): Promise<number> {
+    const key = this.userSessionsKey(userId);
+    const sessionIds = await this.redis.smembers(key);
+    const pipeline = this.redis.multi();
+    for (const id of sessionIds) pipeline.del(this.sessionKeyPrefix + id);
+    pipeline.del(key);
+    await pipeline.exec();
+    if (sessionIds.length) this.logger.log(`Ended ${sessionIds.length} session(s) of user ${userId}`);
+    return sessionIds.length;
+  }
+
+  private get sessionKeyPrefix(): string {
+    return `${this.prefix}:sess:`;
+  }
+
+  private userSessionsKey(userId: number): string {
+    return `${this.prefix}:user-sessions:${userId}`;
+  }
+
+  private async enforceAbsoluteTimeout(req: Request, next: NextFunction): Promise<void> {
+    const createdAt = req.session?.createdAt;
+    if (createdAt && Date.now() - createdAt > this.absoluteTimeoutMs) {
+      // Old enough, however busy: start over with an empty session under a new id.
+      try {
+        await new Promise<void>((resolve, reject) =>
+          req.session.regenerate((error?: Error) => (error ? reject(error) : resolve())),
+        );
+      } catch (error) {
+        return next(error);
+      }
+    }
+    next();
   }
 }

@@ -14,6 +14,10 @@ declare module 'express-session' {
     facebookAuthorization?: PendingAuthorization;
     /** Public id of this browser's latest login attempt. */
     asyncOperationId?: string;
+    /** Same-origin path to show after sign-in (validated when stored). */
+    returnTo?: string;
+    /** When this session began (ms), for the absolute timeout. */
+    createdAt?: number;
   }
 }
 

@@ -9,6 +9,14 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Express's `trust proxy` setting, from text. */
+const trustProxy = z
+  .string()
+  .regex(/^(true|false|\d+|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, 'true, false, a hop count or trusted addresses')
+  .transform((v): boolean | number | string =>
+    v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v,
+  );
+
 /** An http(s) URL without a trailing slash, so paths can be appended to it. */
 const baseUrl = z
   .string()
@@ -72,7 +80,17 @@ export const apiEnvSchema = baseEnvSchema.extend({
     .string()
     .min(32, 'must be at least 32 characters of random text'),
   /** Idle timeout: the session ends after this long without a request. */
-  SESSION_IDLE_TIMEOUT_MS: positiveMs.default(24 * 60 * 60 * 1000),
+  SESSION_IDLE_TIMEOUT_MS: positiveMs.default(2 * 60 * 60 * 1000),
+  /** Absolute timeout: a session ends this long after it began, however busy. */
+  SESSION_ABSOLUTE_TIMEOUT_MS: positiveMs.default(24 * 60 * 60 * 1000),
+  /**
+   * Whether to believe X-Forwarded-For / -Proto: `false` (default), `true`, a
+   * number of proxy hops, or Express's list of trusted addresses/subnets.
+   */
+  TRUST_PROXY: trustProxy.default(false),
+  /** Requests per client address and window on /auth/* and /api/auth/*. */
+  RATE_LIMIT_MAX: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_WINDOW_MS: positiveMs.default(60 * 1000),
   /** Serve client/dist (the built SPA) from the API. */
   SERVE_CLIENT: bool.default(true),
 });

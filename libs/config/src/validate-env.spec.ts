@@ -61,6 +61,20 @@ describe(validateEnv.name, () => {
     }
   });
 
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1', '10.0.0.0/8, 127.0.0.1'],
+    ['loopback', 'loopback'],
+  ])('reads TRUST_PROXY=%s as Express does', (text, expected) => {
+    expect(validateEnv(apiEnvSchema, { ...minimal, TRUST_PROXY: text }).TRUST_PROXY).toEqual(expected);
+  });
+
+  it('refuses a TRUST_PROXY it cannot read', () => {
+    expect(() => validateEnv(apiEnvSchema, { ...minimal, TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+  });
+
   it('does not ask the worker for API-only settings', () => {
     const { SESSION_SECRET: _unused, ...workerEnv } = minimal;
     expect(() => validateEnv(workerEnvSchema, workerEnv)).not.toThrow();

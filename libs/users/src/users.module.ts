@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataDeletionRequest } from './data-deletion-request.entity';
 import { UserProfile } from './user-profile.entity';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserProfile])],
+  imports: [TypeOrmModule.forFeature([UserProfile, DataDeletionRequest])],
   providers: [UsersService],
   exports: [UsersService],
 })

@@ -1,4 +1,4 @@
-import { QueryFailedError, type Repository } from 'typeorm';
+import { QueryFailedError, type DataSource, type Repository } from 'typeorm';
 import type { UserProfile } from './user-profile.entity';
 import { UsersService } from './users.service';
 
@@ -17,7 +17,7 @@ function mocks() {
     createQueryBuilder: jest.fn(() => builder),
     findOneByOrFail: jest.fn().mockResolvedValue({ id: 1, facebookId: '42' }),
   };
-  return { builder, repository, service: new UsersService(repository as unknown as Repository<UserProfile>) };
+  return { builder, repository, service: new UsersService(repository as unknown as Repository<UserProfile>, {} as DataSource) };
 }
 
 describe(UsersService.name, () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { DataDeletionRequest } from './data-deletion-request.entity';
 import { newPublicId } from './public-id';
 import { UserProfile } from './user-profile.entity';
 
@@ -19,6 +20,7 @@ export class UsersService {
   constructor(
     @InjectRepository(UserProfile)
     private readonly users: Repository<UserProfile>,
+    private readonly dataSource: DataSource,
   ) {}
 
   findById(id: number): Promise<UserProfile | null> {
@@ -60,6 +62,36 @@ export class UsersService {
     }
     return this.users.findOneByOrFail({ facebookId: profile.facebookId });
   }
+
+  /**
+   * Facebook's data deletion: removes the profile (its sign-in history goes
+   * with it, by ON DELETE CASCADE) and records the request, in one transaction.
+   */
+  async deleteByFacebookId(facebookId: string): Promise<DeletionResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await manager.findOne(UserProfile, {
+        where: { facebookId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (user) await manager.delete(UserProfile, { id: user.id });
+      const request = manager.create(DataDeletionRequest, {
+        confirmationCode: newPublicId(),
+        profileFound: Boolean(user),
+      });
+      await manager.save(request);
+      return { confirmationCode: request.confirmationCode, deletedUserId: user?.id ?? null };
+    });
+  }
+
+  findDeletionRequest(confirmationCode: string): Promise<DataDeletionRequest | null> {
+    return this.dataSource.getRepository(DataDeletionRequest).findOneBy({ confirmationCode });
+  }
+}
+
+export interface DeletionResult {
+  confirmationCode: string;
+  /** The internal id of the deleted profile, to end its sessions; null if none was stored. */
+  deletedUserId: number | null;
 }
 
 function isDeadlock(error: unknown): boolean {

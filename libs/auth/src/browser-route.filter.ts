@@ -1,0 +1,25 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { errorPage } from './facebook-callback.service';
+import { LoginErrorCode } from './login-errors';
+
+/**
+ * The browser routes of the OAuth dance answer people, not programs: any
+ * failure becomes a redirect to the SPA's error page with a reason, never a
+ * JSON error, a stack trace or a 500 page.
+ */
+@Catch()
+export class BrowserRouteFilter implements ExceptionFilter {
+  private readonly logger = new Logger(BrowserRouteFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    const status = exception instanceof HttpException ? exception.getStatus() : 500;
+    let reason = LoginErrorCode.Internal;
+    if (status === HttpStatus.TOO_MANY_REQUESTS) reason = LoginErrorCode.RateLimited;
+    else if (status < 500) reason = LoginErrorCode.InvalidRequest;
+    else this.logger.error(`Browser route failed: ${(exception as Error)?.message ?? exception}`);
+    res.redirect(302, errorPage(reason));
+  }
+}
