@@ -64,12 +64,23 @@ export async function getOperation(): Promise<Operation | null> {
  * Finishes a successful attempt: the server signs the user in. Throws
  * HttpError 409 while still pending, 404 without an attempt, 4xx if it failed.
  */
-export async function completeLogin(): Promise<User> {
-  const { user } = await request<{ user: User }>('/api/auth/complete', {
-    method: 'POST',
-    json: {},
-  });
-  return user;
+export async function completeLogin(): Promise<{ user: User; returnTo: string }> {
+  const { user, returnTo } = await request<{ user: User; returnTo?: unknown }>(
+    '/api/auth/complete',
+    { method: 'POST', json: {} },
+  );
+  return { user, returnTo: sameOriginPath(returnTo) };
+}
+
+/**
+ * Where to go after sign-in: a path on this origin, or home. The server
+ * already checks; this keeps the SPA safe on its own.
+ */
+export function sameOriginPath(candidate: unknown): string {
+  if (typeof candidate !== 'string') return '/';
+  if (!candidate.startsWith('/') || candidate.startsWith('//')) return '/';
+  if (/[\\\u0000-\u001f]/.test(candidate)) return '/';
+  return candidate;
 }
 
 export async function logout(): Promise<void> {

@@ -67,7 +67,7 @@ describe('LoginPendingView', () => {
   });
 
   it('completes the login on ok and goes home', async () => {
-    vi.mocked(completeLogin).mockResolvedValue(ada);
+    vi.mocked(completeLogin).mockResolvedValue({ user: ada, returnTo: '/' });
     await openPending();
     FakeEventSource.last.emit('status', pending);
     FakeEventSource.last.emit('status', { ...pending, status: 'ok' });
@@ -82,11 +82,21 @@ describe('LoginPendingView', () => {
     expect(wrapper!.text()).toContain('Hi, Ada!');
   });
 
+  it('goes to the page the sign-in started from (returnTo)', async () => {
+    vi.mocked(completeLogin).mockResolvedValue({ user: ada, returnTo: '/?from=settings' });
+    await openPending();
+    FakeEventSource.last.emit('status', { ...pending, status: 'ok' });
+    await flushPromises();
+    await routeSettles(() =>
+      expect(router.currentRoute.value.fullPath).toBe('/?from=settings'),
+    );
+  });
+
   it('retries complete after a 409', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     vi.mocked(completeLogin)
       .mockRejectedValueOnce(new HttpError(409))
-      .mockResolvedValueOnce(ada);
+      .mockResolvedValueOnce({ user: ada, returnTo: '/' });
     await openPending();
     FakeEventSource.last.emit('status', { ...pending, status: 'ok' });
     await flushPromises();

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { sameOriginPath } from './auth';
+
+describe('sameOriginPath', () => {
+  it.each(['/', '/settings?tab=1'])('keeps %s', (path) => {
+    expect(sameOriginPath(path)).toBe(path);
+  });
+
+  it.each(['https://evil.example', '//evil.example', '/\\evil.example', 'evil', '/\nx', undefined, 42])(
+    'sends %p home',
+    (candidate) => {
+      expect(sameOriginPath(candidate)).toBe('/');
+    },
+  );
+});
