@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
@@ -19,10 +19,37 @@ export const TEST_APP_ID = '1234567890123456';
 export const TEST_APP_SECRET = 'e2e-app-secret-0123456789';
 export const ROOT = join(__dirname, '..', '..');
 
+/** The environment before any stack touched it: each stack starts from it, so settings never leak between suites. */
+const ORIGINAL_ENV = { ...process.env };
+
+function resetProcessEnv(overrides: Record<string, string>): void {
+  for (const key of Object.keys(process.env)) if (!(key in ORIGINAL_ENV)) delete process.env[key];
+  Object.assign(process.env, ORIGINAL_ENV, overrides);
+}
+
 export interface StackOptions {
   /** Where the worker runs: in this process (default), a child process running the build, or nowhere. */
   worker?: 'in-process' | 'child-process' | 'none';
   env?: Record<string, string>;
+  /** Every log line of the in-process apps (all levels), for tests that read them. */
+  logs?: LogCapture;
+}
+
+/** A Nest logger that keeps every line, so a test can search a whole run's logs. */
+export class LogCapture implements LoggerService {
+  readonly lines: string[] = [];
+  private add(level: string, message: unknown, rest: unknown[]): void {
+    this.lines.push([level, message, ...rest].map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' '));
+  }
+  log(message: unknown, ...rest: unknown[]) { this.add('log', message, rest); }
+  error(message: unknown, ...rest: unknown[]) { this.add('error', message, rest); }
+  warn(message: unknown, ...rest: unknown[]) { this.add('warn', message, rest); }
+  debug(message: unknown, ...rest: unknown[]) { this.add('debug', message, rest); }
+  verbose(message: unknown, ...rest: unknown[]) { this.add('verbose', message, rest); }
+  fatal(message: unknown, ...rest: unknown[]) { this.add('fatal', message, rest); }
+  get text(): string {
+    return this.lines.join('\n');
+  }
 }
 
 /**
@@ -39,6 +66,8 @@ export class TestStack {
   emulatorUrl!: string;
   readonly ns: TestNamespace = testNamespace();
   readonly env: Record<string, string> = {};
+  /** Everything child processes printed. */
+  readonly childOutput: string[] = [];
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const stack = new TestStack();
@@ -80,6 +109,9 @@ export class TestStack {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    const keep = (chunk: Buffer) => this.childOutput.push(chunk.toString());
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`Worker did not start:\n${output}`)), 20000);
       const onData = (chunk: Buffer) => {
@@ -136,27 +168,27 @@ export class TestStack {
       SERVE_CLIENT: 'false',
       ...options.env,
     });
-    Object.assign(process.env, this.env);
+    resetProcessEnv(this.env);
 
     this.db = await createTestDatabase(this.ns.databaseUrl);
 
     this.emulator = await createFacebookEmulatorApp(
       { apps: [{ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, redirectUris: [this.apiUrl + CALLBACK_PATH] }] },
-      { logger: ['error'] },
+      { logger: options.logs ?? ['error'] },
     );
     await this.emulator.listen(emulatorPort, '127.0.0.1');
 
     // NestFactory, as main.ts does: a testing module compiles before the HTTP adapter
     // exists, and ServeStaticModule then silently serves nothing.
     this.api = configureApiApp(
-      await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(), { logger: ['error'] }),
+      await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(), { logger: options.logs ?? ['error'] }),
     );
     await this.api.listen(apiPort, '127.0.0.1');
 
     const worker = options.worker ?? 'in-process';
     if (worker === 'in-process') {
       const workerModule = await Test.createTestingModule({ imports: [WorkerModule.forRoot()] }).compile();
-      this.worker = workerModule.createNestApplication({ logger: ['error'] });
+      this.worker = workerModule.createNestApplication({ logger: options.logs ?? ['error'] });
       await this.worker.init();
     } else if (worker === 'child-process') {
       await this.startWorkerProcess();

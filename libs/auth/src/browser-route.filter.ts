@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { errorPage } from './facebook-callback.service';
 import { LoginErrorCode } from './login-errors';
@@ -15,9 +15,9 @@ export class BrowserRouteFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
-    const status = exception instanceof HttpException ? exception.getStatus() : 500;
+    const status: number = exception instanceof HttpException ? exception.getStatus() : 500;
     let reason = LoginErrorCode.Internal;
-    if (status === HttpStatus.TOO_MANY_REQUESTS) reason = LoginErrorCode.RateLimited;
+    if (status === 429) reason = LoginErrorCode.RateLimited;
     else if (status < 500) reason = LoginErrorCode.InvalidRequest;
     else this.logger.error(`Browser route failed: ${(exception as Error)?.message ?? exception}`);
     res.redirect(302, errorPage(reason));

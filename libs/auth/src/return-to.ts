@@ -7,6 +7,7 @@
 export function safeReturnPath(candidate: unknown): string {
   if (typeof candidate !== 'string' || candidate.length > 512) return '/';
   if (!candidate.startsWith('/') || candidate.startsWith('//')) return '/';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what we refuse
   if (/[\\\u0000-\u001f\u007f]/.test(candidate)) return '/';
   // The SPA's own sign-in pages are never a destination.
   if (/^\/login(\/|$|\?)/.test(candidate)) return '/';

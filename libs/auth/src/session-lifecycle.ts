@@ -55,7 +55,7 @@ export class SessionLifecycle {
         // Each request pushes the idle timeout back (cookie and Redis TTL alike).
         rolling: true,
         cookie: { ...this.cookie, maxAge: this.config.get('SESSION_IDLE_TIMEOUT_MS', { infer: true }) },
-      }) as RequestHandler,
+      }),
       (req, res, next) => void this.enforceAbsoluteTimeout(req, next),
       passport.initialize() as RequestHandler,
       passport.session() as RequestHandler,
