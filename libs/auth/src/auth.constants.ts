@@ -10,5 +10,5 @@ export const CALLBACK_PATH = '/auth/facebook/callback';
 /** How long the state of one authorization request stays valid. */
 export const AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
 
-/** How long the callback waits for Redis to take a job before it gives up. */
-export const ENQUEUE_TIMEOUT_MS = 1500;
+/** How long the callback waits for Redis to take a job before it gives up (the callback must answer within a second). */
+export const ENQUEUE_TIMEOUT_MS = 700;
