@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { Observable } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import {
   OPERATION_STATUS_RESYNC_EVENT,
   STREAM_REREAD_INTERVAL_MS,
@@ -17,9 +17,22 @@ import { OperationView, isTerminal, toOperationView } from './operation-view';
  * event only delays the news.
  */
 @Injectable()
-export class OperationStatusWatcher {
+export class OperationStatusWatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OperationStatusWatcher.name);
   rereadIntervalMs = STREAM_REREAD_INTERVAL_MS;
+  /** Fires once when the process starts shutting down, so open streams can end politely. */
+  readonly shuttingDown = new Subject<void>();
+  private openStreams = 0;
+
+  get streamCount(): number {
+    return this.openStreams;
+  }
+
+  beforeApplicationShutdown(): void {
+    if (this.openStreams) this.logger.log(`Ending ${this.openStreams} open stream(s) for shutdown`);
+    this.shuttingDown.next();
+    this.shuttingDown.complete();
+  }
 
   constructor(
     private readonly operations: AsyncOperationsService,
@@ -53,7 +66,9 @@ export class OperationStatusWatcher {
       this.events.on(OPERATION_STATUS_RESYNC_EVENT, reread);
       reread();
       const timer = setInterval(reread, this.rereadIntervalMs);
+      this.openStreams++;
       return () => {
+        this.openStreams--;
         clearInterval(timer);
         this.events.off(eventName, push);
         this.events.off(OPERATION_STATUS_RESYNC_EVENT, reread);

@@ -31,6 +31,30 @@ import { sessionIdHash } from './session.types';
 
 const TERMINAL_EVENT_IDS = new Set(['ok', 'error']);
 
+/** How soon a browser whose stream ended for a shutdown reconnects (to another instance). */
+export const SHUTDOWN_RETRY_MS = 500;
+
+/**
+ * Passes the events through; when the process shuts down, sends one
+ * `event: reconnect` with a `retry:` hint and ends the stream, so the
+ * browser's EventSource comes back at once, to an instance that is up.
+ */
+export function endOnShutdown(events: Observable<MessageEvent>, shutdown: Observable<void>): Observable<MessageEvent> {
+  return new Observable<MessageEvent>((subscriber) => {
+    const stop = shutdown.subscribe({
+      next: () => {
+        subscriber.next({ type: 'reconnect', data: {}, retry: SHUTDOWN_RETRY_MS });
+        subscriber.complete();
+      },
+    });
+    const forward = events.subscribe(subscriber);
+    return () => {
+      stop.unsubscribe();
+      forward.unsubscribe();
+    };
+  });
+}
+
 /** The JSON and SSE routes the SPA uses while a sign-in is under way. */
 @Controller('api/auth')
 @UseGuards(ThrottlerGuard)
@@ -65,9 +89,10 @@ export class AuthApiController {
       res.status(204);
       return EMPTY;
     }
-    return this.watcher
+    const statuses = this.watcher
       .watch(operation.publicId)
-      .pipe(map((view) => ({ type: 'status', id: view.status, data: view })));
+      .pipe(map((view): MessageEvent => ({ type: 'status', id: view.status, data: view })));
+    return endOnShutdown(statuses, this.watcher.shuttingDown);
   }
 
   /** Signs in the user of an ok operation, under a new session id. */

@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
@@ -7,6 +8,7 @@ import type { ApiEnv } from '@app/config';
 import { AsyncOperationEventsModule, AsyncOperationsModule } from '@app/async-operations';
 import { UsersModule } from '@app/users';
 import { AuthApiController } from './auth-api.controller';
+import { DependencyUnavailableFilter } from './dependency-unavailable.filter';
 import { FacebookAuthController } from './facebook-auth.controller';
 import { FacebookAuthorizationStore } from './facebook-authorization.store';
 import { FacebookCallbackService } from './facebook-callback.service';
@@ -53,6 +55,7 @@ import { SessionSerializer } from './session.serializer';
     SessionSerializer,
     SessionLifecycle,
     SameOriginGuard,
+    { provide: APP_FILTER, useClass: DependencyUnavailableFilter },
     FacebookCallbackService,
     FacebookLoginQueue,
   ],
@@ -61,6 +64,7 @@ export class AuthModule implements NestModule {
   constructor(private readonly sessions: SessionLifecycle) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(...this.sessions.middleware()).forRoutes('*path');
+    // Sessions only where they matter: the SPA's static files and probes never touch Redis.
+    consumer.apply(...this.sessions.middleware()).forRoutes('auth/*path', 'api/*path');
   }
 }

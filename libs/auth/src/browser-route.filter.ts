@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDependencyUnavailable } from '@app/database';
 import { errorPage } from './facebook-callback.service';
 import { LoginErrorCode } from './login-errors';
 
@@ -19,6 +20,7 @@ export class BrowserRouteFilter implements ExceptionFilter {
     let reason = LoginErrorCode.Internal;
     if (status === 429) reason = LoginErrorCode.RateLimited;
     else if (status < 500) reason = LoginErrorCode.InvalidRequest;
+    else if (status === 503 || isDependencyUnavailable(exception)) reason = LoginErrorCode.Unavailable;
     else this.logger.error(`Browser route failed: ${(exception as Error)?.message ?? exception}`);
     res.redirect(302, errorPage(reason));
   }

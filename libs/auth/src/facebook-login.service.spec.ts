@@ -23,7 +23,11 @@ function mocks() {
   const operations = {
     findByPublicId: jest
       .fn<Promise<AsyncOperation | null>, [string]>()
-      .mockResolvedValue({ publicId: 'op', statusId: OperationStatusId.Pending } as AsyncOperation),
+      .mockResolvedValue({
+        publicId: 'op',
+        statusId: OperationStatusId.Pending,
+        deadlineAt: new Date(Date.now() + 60_000),
+      } as AsyncOperation),
     recordAttempt: jest.fn().mockResolvedValue(undefined),
     succeed: jest.fn().mockResolvedValue(true),
     fail: jest.fn().mockResolvedValue(true),
@@ -123,10 +127,27 @@ describe(FacebookLoginService.name, () => {
     expect(operations.fail).toHaveBeenCalledWith('op', expect.objectContaining({ code: 'facebook_bad_response' }));
   });
 
-  it('retries a database failure instead of failing a good login', async () => {
+  it('retries a database write in place while MySQL is away, then ends ok', async () => {
+    const { graph, users, operations, service } = mocks();
+    const lost = new QueryFailedError('INSERT', [], Object.assign(new Error('gone'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    users.upsertFromFacebook.mockRejectedValueOnce(lost).mockRejectedValueOnce(lost).mockResolvedValue({ id: 7 });
+    await service.runExchange(job({}, 0, 3));
+    expect(graph.exchangeCode).toHaveBeenCalledTimes(1);
+    expect(users.upsertFromFacebook).toHaveBeenCalledTimes(3);
+    expect(operations.succeed).toHaveBeenCalledWith('op', 7);
+    expect(operations.fail).not.toHaveBeenCalled();
+  });
+
+  it('hands a database outage past the deadline back to Bull, never ending a good login as error', async () => {
     const { users, operations, service } = mocks();
-    users.upsertFromFacebook.mockRejectedValue(new QueryFailedError('INSERT', [], new Error('gone')));
-    await expect(service.runExchange(job({}, 0, 3))).rejects.toBeInstanceOf(QueryFailedError);
+    operations.findByPublicId.mockResolvedValue({
+      publicId: 'op',
+      statusId: OperationStatusId.Pending,
+      deadlineAt: new Date(Date.now() + 100),
+    } as AsyncOperation);
+    const lost = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    users.upsertFromFacebook.mockRejectedValue(lost);
+    await expect(service.runExchange(job({}, 0, 3))).rejects.toBe(lost);
     expect(operations.fail).not.toHaveBeenCalled();
   });
 

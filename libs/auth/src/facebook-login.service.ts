@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { QueryFailedError } from 'typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AsyncOperationsService, OperationStatusId } from '@app/async-operations';
 import type { BaseEnv } from '@app/config';
+import { isDependencyUnavailable } from '@app/database';
 import { UsersService } from '@app/users';
 import type { ExchangeJobHandle } from './exchange-job';
 import { FacebookApiError } from './facebook-api.error';
@@ -48,8 +49,12 @@ export class FacebookLoginService {
     try {
       const accessToken = await this.accessTokenFor(job);
       const profile = await this.graph.fetchProfile(accessToken);
-      const user = await this.users.upsertFromFacebook(profile);
-      await this.operations.succeed(operationId, user.id);
+      // Facebook has answered: a database hiccup now must not cost the login, so the
+      // writes are retried in place until the attempt's deadline.
+      await this.retryWhileUnavailable(operation.deadlineAt, async () => {
+        const user = await this.users.upsertFromFacebook(profile);
+        await this.operations.succeed(operationId, user.id);
+      });
       this.logger.log(`Operation ${operationId} ok (attempt ${attempt})`);
     } catch (error) {
       const decision = decide(error);
@@ -72,6 +77,18 @@ export class FacebookLoginService {
     }
   }
 
+  private async retryWhileUnavailable(deadline: Date, write: () => Promise<void>): Promise<void> {
+    for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isDependencyUnavailable(error) || Date.now() + delay >= deadline.getTime()) throw error;
+        this.logger.warn(`Database unavailable (${(error as Error).message}); retrying the write in ${delay} ms`);
+        await sleep(delay);
+      }
+    }
+  }
+
   private async accessTokenFor(job: ExchangeJobHandle): Promise<string> {
     const { operationId, code, codeVerifier, sealedToken } = job.data;
     if (sealedToken) return this.cipher.decrypt(sealedToken);
@@ -89,17 +106,9 @@ function decide(error: unknown): FailureDecision {
   if (error instanceof FacebookApiError) {
     return { retry: error.retryable, code: error.loginError };
   }
-  if (error instanceof QueryFailedError || isConnectionError(error)) {
-    // Our database hiccuped: a good login must not end as an error because of it.
+  if (isDependencyUnavailable(error)) {
+    // Our database or Redis hiccuped: a good login must not end as an error because of it.
     return { retry: true, code: LoginErrorCode.Unavailable };
   }
   return { retry: true, code: LoginErrorCode.Internal };
-}
-
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    typeof code === 'string' &&
-    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|PROTOCOL_CONNECTION_LOST|ER_CON_COUNT_ERROR)$/.test(code)
-  );
 }

@@ -28,7 +28,6 @@ export function jitteredBackoff(baseMs: number) {
       name: FACEBOOK_LOGIN_QUEUE,
       inject: [ConfigService],
       useFactory: (config: ConfigService<BaseEnv, true>) => {
-        const timeoutMs = config.get('FACEBOOK_TIMEOUT_MS', { infer: true });
         return {
           defaultJobOptions: {
             attempts: config.get('EXCHANGE_ATTEMPTS', { infer: true }),
@@ -36,13 +35,14 @@ export function jitteredBackoff(baseMs: number) {
             // Job data holds the code: it goes as soon as the job ends.
             removeOnComplete: true,
             removeOnFail: true,
-            // Two Facebook calls and the database writes.
-            timeout: 2 * timeoutMs + 5000,
+            // No Bull timeout: every Facebook call has its own, and the attempt's
+            // deadline bounds the rest (a Bull timeout would not stop the work anyway).
           },
           settings: {
-            // A dead worker's job is picked up again within seconds, not a minute.
-            lockDuration: 10000,
-            stalledInterval: 5000,
+            // A dead worker's job is picked up again within ~12 s, not a minute:
+            // its lock lapses after 8 s and another worker looks every 4 s.
+            lockDuration: 8000,
+            stalledInterval: 4000,
             maxStalledCount: 2,
             backoffStrategies: {
               jittered: jitteredBackoff(config.get('EXCHANGE_BACKOFF_MS', { infer: true })),

@@ -1,7 +1,18 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import RedisStore from 'connect-redis';
-import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
+import type {
+  CookieOptions,
+  NextFunction,
+  Request,
+  RequestHandler,
+  Response,
+} from 'express';
 import session from 'express-session';
 import type Redis from 'ioredis';
 import passport from 'passport';
@@ -40,37 +51,46 @@ export class SessionLifecycle {
       path: '/',
     };
     this.prefix = config.get('REDIS_PREFIX', { infer: true });
-    this.absoluteTimeoutMs = config.get('SESSION_ABSOLUTE_TIMEOUT_MS', { infer: true });
+    this.absoluteTimeoutMs = config.get('SESSION_ABSOLUTE_TIMEOUT_MS', {
+      infer: true,
+    });
   }
 
   middleware(): RequestHandler[] {
-    const store = new RedisStore({ client: this.redis, prefix: this.sessionKeyPrefix });
+    const store = new RedisStore({
+      client: this.redis,
+      prefix: this.sessionKeyPrefix,
+    });
+    const sessions = session({
+      name: this.cookieName,
+      secret: this.config.get('SESSION_SECRET', { infer: true }),
+      store,
+      resave: false,
+      saveUninitialized: false,
+      // Each request pushes the idle timeout back (cookie and Redis TTL alike).
+      rolling: true,
+      cookie: {
+        ...this.cookie,
+        maxAge: this.config.get('SESSION_IDLE_TIMEOUT_MS', { infer: true }),
+      },
+    });
     return [
-      session({
-        name: this.cookieName,
-        secret: this.config.get('SESSION_SECRET', { infer: true }),
-        store,
-        resave: false,
-        saveUninitialized: false,
-        // Each request pushes the idle timeout back (cookie and Redis TTL alike).
-        rolling: true,
-        cookie: { ...this.cookie, maxAge: this.config.get('SESSION_IDLE_TIMEOUT_MS', { infer: true }) },
-      }),
+      (req, res, next) =>
+        sessions(req, res, (error?: unknown) =>
+          error ? this.storeUnavailable(req, res, next, error) : next(),
+        ),
       (req, res, next) => void this.enforceAbsoluteTimeout(req, next),
       passport.initialize() as RequestHandler,
       passport.session() as RequestHandler,
     ];
   }
 
-  /** Marks when a session begins holding something, for the absolute timeout. */
-  touch(req: Request): void {
-    req.session.createdAt ??= Date.now();
-  }
-
   /** passport ≥ 0.6 regenerates the session here: the pre-login id stops working. */
   async signIn(req: Request, userId: number): Promise<void> {
     await new Promise<void>((resolve, reject) =>
-      req.login({ id: userId }, (error?: Error) => (error ? reject(error) : resolve())),
+      req.login({ id: userId }, (error?: Error) =>
+        error ? reject(error) : resolve(),
+      ),
     );
     req.session.createdAt = Date.now();
     const key = this.userSessionsKey(userId);
@@ -86,10 +106,13 @@ export class SessionLifecycle {
     const sessionId = req.sessionID;
     if (req.session) {
       await new Promise<void>((resolve, reject) =>
-        req.session.destroy((error?: Error) => (error ? reject(error) : resolve())),
+        req.session.destroy((error?: Error) =>
+          error ? reject(error) : resolve(),
+        ),
       );
     }
-    if (userId !== undefined) await this.redis.srem(this.userSessionsKey(userId), sessionId);
+    if (userId !== undefined)
+      await this.redis.srem(this.userSessionsKey(userId), sessionId);
     res.clearCookie(this.cookieName, this.cookie);
   }
 
@@ -101,7 +124,10 @@ export class SessionLifecycle {
     for (const id of sessionIds) pipeline.del(this.sessionKeyPrefix + id);
     pipeline.del(key);
     await pipeline.exec();
-    if (sessionIds.length) this.logger.log(`Ended ${sessionIds.length} session(s) of user ${userId}`);
+    if (sessionIds.length)
+      this.logger.log(
+        `Ended ${sessionIds.length} session(s) of user ${userId}`,
+      );
     return sessionIds.length;
   }
 
@@ -113,13 +139,42 @@ export class SessionLifecycle {
     return `${this.prefix}:user-sessions:${userId}`;
   }
 
-  private async enforceAbsoluteTimeout(req: Request, next: NextFunction): Promise<void> {
+  /**
+   * Redis is away: people on the OAuth routes get the SPA's error page, API
+   * clients a 503 JSON — never a hang or a 500.
+   */
+  private storeUnavailable(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    error: unknown,
+  ): void {
+    this.logger.warn(
+      `Session store unavailable: ${(error as Error)?.message ?? String(error)}`,
+    );
+    if (req.method === 'GET' && req.path.startsWith('/auth/facebook')) {
+      res.redirect(302, '/login/error?reason=unavailable');
+      return;
+    }
+    next(
+      new ServiceUnavailableException(
+        'The sign-in service is briefly unavailable',
+      ),
+    );
+  }
+
+  private async enforceAbsoluteTimeout(
+    req: Request,
+    next: NextFunction,
+  ): Promise<void> {
     const createdAt = req.session?.createdAt;
     if (createdAt && Date.now() - createdAt > this.absoluteTimeoutMs) {
       // Old enough, however busy: start over with an empty session under a new id.
       try {
         await new Promise<void>((resolve, reject) =>
-          req.session.regenerate((error?: Error) => (error ? reject(error) : resolve())),
+          req.session.regenerate((error?: Error) =>
+            error ? reject(error) : resolve(),
+          ),
         );
       } catch (error) {
         return next(error);
