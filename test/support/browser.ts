@@ -14,9 +14,20 @@ export interface BrowserResponse {
  * reader for SSE.
  */
 export class TestBrowser {
-  private readonly cookies = new Map<string, string>();
+  constructor(
+    readonly baseUrl: string,
+    private readonly cookies = new Map<string, string>(),
+    /** The page's origin, sent as `Origin` on POSTs. */
+    readonly origin = new URL(baseUrl).origin,
+  ) {}
 
-  constructor(readonly baseUrl: string) {}
+  /**
+   * The same browser (same cookie jar, same page origin) reaching another
+   * instance, as a load balancer would send it.
+   */
+  at(baseUrl: string): TestBrowser {
+    return new TestBrowser(baseUrl, this.cookies, this.origin);
+  }
 
   url(path: string): string {
     return new URL(path, this.baseUrl).toString();
@@ -32,7 +43,7 @@ export class TestBrowser {
 
   /** Copies this browser's cookies: "the same browser, later" or a stolen cookie. */
   clone(): TestBrowser {
-    const copy = new TestBrowser(this.baseUrl);
+    const copy = new TestBrowser(this.baseUrl, new Map(), this.origin);
     for (const [k, v] of this.cookies) copy.cookies.set(k, v);
     return copy;
   }
@@ -59,7 +70,7 @@ export class TestBrowser {
   post(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<BrowserResponse> {
     return this.request(path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: new URL(this.baseUrl).origin, ...headers },
+      headers: { 'content-type': 'application/json', origin: this.origin, ...headers },
       body: JSON.stringify(body),
     });
   }
@@ -75,11 +86,19 @@ export class TestBrowser {
       timeoutMs?: number;
       headers?: Record<string, string>;
     } = {},
-  ): Promise<{ status: number; contentType: string | null; messages: EventSourceMessage[]; ended: boolean }> {
+  ): Promise<{
+    status: number;
+    contentType: string | null;
+    messages: EventSourceMessage[];
+    ended: boolean;
+    /** The last `retry:` the server sent, if any. */
+    retry?: number;
+  }> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 15000);
     const messages: EventSourceMessage[] = [];
     let ended = false;
+    let retry: number | undefined;
     try {
       const headers = new Headers({ accept: 'text/event-stream', ...options.headers });
       if (this.cookies.size) headers.set('cookie', this.cookieHeader());
@@ -96,6 +115,9 @@ export class TestBrowser {
           messages.push(message);
           if (options.until?.(message)) stop = true;
         },
+        onRetry: (interval) => {
+          retry = interval;
+        },
       });
       const decoder = new TextDecoder();
       const reader = response.body.getReader();
@@ -108,10 +130,14 @@ export class TestBrowser {
         parser.feed(decoder.decode(value, { stream: true }));
       }
       if (!ended) await reader.cancel().catch(() => undefined);
-      return { status: response.status, contentType, messages, ended };
+      return { status: response.status, contentType, messages, ended, retry };
     } catch (error) {
       if ((error as Error).name === 'AbortError') {
-        return { status: 0, contentType: null, messages, ended: false };
+        return { status: 0, contentType: null, messages, ended: false, retry };
+      }
+      // The server went away mid-stream (a killed instance): the stream ended without a goodbye.
+      if ((error as Error).name === 'TypeError' && messages.length) {
+        return { status: 200, contentType: 'text/event-stream', messages, ended: true, retry };
       }
       throw error;
     } finally {

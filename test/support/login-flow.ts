@@ -1,6 +1,9 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { TestBrowser } from './browser';
-import type { TestStack } from './test-stack';
+/** Anything that knows where the (emulated) Facebook is. */
+export interface FacebookSide {
+  facebookBase: string;
+}
 
 export interface OperationJson {
   id: string;
@@ -19,7 +22,7 @@ export async function openDialog(browser: TestBrowser): Promise<URL> {
 
 /** Presses a button on the emulator's dialog, as the person would; returns where Facebook sends the browser. */
 export async function answerDialog(
-  stack: TestStack,
+  stack: FacebookSide,
   dialog: URL,
   action: { userId: string } | 'cancel',
 ): Promise<URL> {
@@ -54,14 +57,14 @@ export async function watchUntilFinal(browser: TestBrowser, timeoutMs = 20000) {
 }
 
 /** The whole dance up to the pending page; returns the callback's answer. */
-export async function startLogin(stack: TestStack, browser: TestBrowser, userId: string) {
+export async function startLogin(stack: FacebookSide, browser: TestBrowser, userId: string) {
   const dialog = await openDialog(browser);
   const callback = await answerDialog(stack, dialog, { userId });
   return { dialog, callback, response: await followCallback(browser, callback) };
 }
 
 /** Signs a browser in end to end and returns the user /api/me shows. */
-export async function signIn(stack: TestStack, browser: TestBrowser, userId: string) {
+export async function signIn(stack: FacebookSide, browser: TestBrowser, userId: string) {
   await startLogin(stack, browser, userId);
   const { final } = await watchUntilFinal(browser);
   if (final?.status !== 'ok') throw new Error(`Sign-in ended ${JSON.stringify(final)}`);

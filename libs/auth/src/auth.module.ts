@@ -3,7 +3,6 @@ import { ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import type { ApiEnv } from '@app/config';
 import { AsyncOperationEventsModule, AsyncOperationsModule } from '@app/async-operations';
 import { UsersModule } from '@app/users';
@@ -17,6 +16,7 @@ import { FacebookPlatformController } from './facebook-platform.controller';
 import { FacebookStrategy } from './facebook.strategy';
 import { LoginQueueModule } from './login-queue.module';
 import { MeController } from './me.controller';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { SameOriginGuard } from './same-origin.guard';
 import { SessionLifecycle } from './session-lifecycle';
 import { SessionSerializer } from './session.serializer';
@@ -40,11 +40,10 @@ import { SessionSerializer } from './session.serializer';
             limit: config.get('RATE_LIMIT_MAX', { infer: true }),
           },
         ],
-        storage: new ThrottlerStorageRedisService(config.get('REDIS_URL', { infer: true }), {
-          keyPrefix: `${config.get('REDIS_PREFIX', { infer: true })}:throttle:`,
-          connectTimeout: 2000,
-          maxRetriesPerRequest: 1,
-        }),
+        storage: new RedisThrottlerStorage(
+          config.get('REDIS_URL', { infer: true }),
+          `${config.get('REDIS_PREFIX', { infer: true })}:throttle:`,
+        ),
       }),
     }),
   ],

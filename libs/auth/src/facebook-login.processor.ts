@@ -1,4 +1,5 @@
-import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import { OnQueueError, OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import { Logger } from '@nestjs/common';
 import type { Job } from 'bull';
 import { EXCHANGE_JOB, FACEBOOK_LOGIN_QUEUE } from './auth.constants';
 import type { ExchangeJobData } from './exchange-job';
@@ -10,7 +11,15 @@ const EXCHANGE_CONCURRENCY = 32;
 /** Thin Bull adapter: the logic lives in FacebookLoginService. */
 @Processor(FACEBOOK_LOGIN_QUEUE)
 export class FacebookLoginProcessor {
+  private readonly logger = new Logger(FacebookLoginProcessor.name);
+
   constructor(private readonly logins: FacebookLoginService) {}
+
+  /** Bull reconnects by itself (Redis restarts); say so instead of printing unhandled errors. */
+  @OnQueueError()
+  onError(error: Error): void {
+    this.logger.warn(`Queue: ${error.message}`);
+  }
 
   @Process({ name: EXCHANGE_JOB, concurrency: EXCHANGE_CONCURRENCY })
   exchange(job: Job<ExchangeJobData>): Promise<void> {

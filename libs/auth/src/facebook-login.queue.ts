@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { ENQUEUE_TIMEOUT_MS, EXCHANGE_JOB, FACEBOOK_LOGIN_QUEUE } from './auth.constants';
 import type { ExchangeJobData } from './exchange-job';
@@ -7,7 +7,12 @@ import type { ExchangeJobData } from './exchange-job';
 /** The one producer of exchange jobs. */
 @Injectable()
 export class FacebookLoginQueue {
-  constructor(@InjectQueue(FACEBOOK_LOGIN_QUEUE) private readonly queue: Queue<ExchangeJobData>) {}
+  private readonly logger = new Logger(FacebookLoginQueue.name);
+
+  constructor(@InjectQueue(FACEBOOK_LOGIN_QUEUE) private readonly queue: Queue<ExchangeJobData>) {
+    // Bull reconnects by itself; without a listener each failed reconnect is printed as unhandled.
+    queue.on('error', (error: Error) => this.logger.warn(`Queue: ${error.message}`));
+  }
 
   /**
    * Queues the exchange of one operation; jobId = operation id, so a repeat

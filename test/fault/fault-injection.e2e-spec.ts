@@ -1,0 +1,320 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Queue from 'bull';
+import { FACEBOOK_LOGIN_QUEUE } from '@app/auth';
+import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
+import type { TestBrowser } from '../support/browser';
+import {
+  answerDialog,
+  followCallback,
+  openDialog,
+  signIn,
+  startLogin,
+  watchUntilFinal,
+  type OperationJson,
+} from '../support/login-flow';
+import { ROOT } from '../support/test-stack';
+import { FaultStack } from './support/fault-stack';
+import { waitFor } from './support/private-services';
+
+const [alice, bob, zoe] = DEFAULT_TEST_USERS;
+
+/**
+ * Breaks real things: two built APIs and two built workers on a private
+ * Redis and a private MariaDB, with the emulator's fault knobs. Each case
+ * checks what a person sees (the final status and its reason) and what is
+ * stored (rows, no duplicates, nothing left pending).
+ */
+describe('Fault injection: nothing lost, nothing stuck', () => {
+  let stack: FaultStack;
+
+  beforeAll(async () => {
+    stack = await FaultStack.start({ apis: 2, workers: 2, env: { LOGIN_DEADLINE_MS: '15000' } });
+  }, 120000);
+  afterAll(async () => {
+    await stack?.stop();
+  }, 60000);
+  afterEach(async () => {
+    await stack.emulatorKnob('POST', '/reset');
+    // Keep two of every process for the next case.
+    for (let i = 0; i < stack.apiUrls.length; i++) if (!stack.apis[i]?.running) await stack.startApi(i);
+    while (stack.workers.filter((w) => w.running).length < 2) await stack.startWorker();
+    stack.workers.forEach((w) => w.resume());
+  }, 60000);
+
+  /** Queries that survive the pool noticing a restarted MariaDB. */
+  async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await stack.db.query<T[]>(sql, params);
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await sleep(250);
+      }
+    }
+  }
+  const operation = async (id: string) =>
+    (await query<Record<string, unknown>>('SELECT * FROM async_operation WHERE public_id = ?', [id]))[0];
+  const pendingCount = async () =>
+    Number((await query<{ n: string }>('SELECT COUNT(*) AS n FROM async_operation WHERE async_operation_status_id = 1'))[0].n);
+  const stats = async () =>
+    (await stack.emulatorKnob('GET', '/stats')) as {
+      tokenCalls: number;
+      meCalls: number;
+      successfulExchanges: number;
+      exchangesByCode: Record<string, number>;
+    };
+  const codeKey = (callback: URL) => createHash('sha256').update(callback.searchParams.get('code')!).digest('hex');
+  const idOf = async (browser: TestBrowser) => (await browser.get('/api/auth/operation')).json<OperationJson>().id;
+  /** On failure, every process's output goes to test/artifacts/fault-logs/ for reading. */
+  const withLogs = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      const file = join(ROOT, 'test', 'artifacts', 'fault-logs', `${expect.getState().currentTestName?.replace(/\W+/g, '-').slice(0, 80)}.log`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, stack.logs);
+      (error as Error).message += `\n\nEvery process's output: ${file}`;
+      throw error;
+    }
+  };
+
+  it('serves one browser from any API instance: a stream on B hears a login that came in through A', async () => {
+    const viaA = stack.browser(0);
+    await startLogin(stack, viaA, alice.id);
+    const viaB = viaA.at(stack.apiUrls[1]);
+    const { final } = await watchUntilFinal(viaB);
+    expect(final?.status).toBe('ok');
+    expect((await viaB.post('/api/auth/complete')).status).toBe(200);
+    expect((await viaA.get('/api/me')).json()).toMatchObject({ firstName: alice.first_name });
+  });
+
+  it('resumes on another worker when one is SIGKILLed mid-exchange, without spending the code twice', () =>
+    withLogs(async () => {
+      await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1000 } });
+      const [doomed, survivor] = stack.workers.filter((w) => w.running);
+      survivor.pause(); // the job must land on the doomed worker
+      const before = await stats();
+      const browser = stack.browser(0);
+      const { callback } = await startLogin(stack, browser, bob.id);
+      // The token exchange is done; the worker is now waiting on /me.
+      await waitFor('the token exchange', async () => (await stats()).successfulExchanges > before.successfulExchanges);
+      await doomed.signal('SIGKILL');
+      survivor.resume();
+
+      const { final } = await watchUntilFinal(browser, 20000); // the job's lock lapses and the survivor takes it
+      expect(final?.status).toBe('ok');
+      expect((await stats()).exchangesByCode[codeKey(callback)]).toBe(1);
+      const row = await operation(final!.id);
+      expect(row).toMatchObject({ async_operation_status_id: 2 });
+      expect(row.attempts).toBeGreaterThanOrEqual(2);
+      expect(await query('SELECT id FROM user_profile WHERE facebook_id = ?', [bob.id])).toHaveLength(1);
+    }), 60000);
+
+  it('ends open streams with a retry hint on API SIGTERM, and the browser finishes on another instance', () =>
+    withLogs(async () => {
+      await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1000 } });
+      const viaA = stack.browser(0);
+      await startLogin(stack, viaA, alice.id);
+      const viaB = viaA.at(stack.apiUrls[1]);
+      const stream = viaB.events('/api/auth/operation/events', { timeoutMs: 15000 });
+      await sleep(300);
+      const exit = stack.apis[1].signal('SIGTERM');
+      const ended = await stream;
+      expect(ended.ended).toBe(true);
+      expect(ended.messages.at(-1)?.event).toBe('reconnect');
+      expect(ended.retry).toBe(500);
+      const { code, signal } = await exit;
+      expect(code === 0 || signal === 'SIGTERM').toBe(true);
+
+      const { final } = await watchUntilFinal(viaA);
+      expect(final?.status).toBe('ok');
+    }), 60000);
+
+  it('lets a worker finish its active job on SIGTERM: nothing left pending', () =>
+    withLogs(async () => {
+      await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 800 } });
+      const [leaving, other] = stack.workers.filter((w) => w.running);
+      other.pause();
+      const before = await stats();
+      const browser = stack.browser(0);
+      await startLogin(stack, browser, zoe.id);
+      await waitFor('the job to start', async () => (await stats()).tokenCalls > before.tokenCalls);
+      const { code, signal } = await leaving.signal('SIGTERM');
+      expect(code === 0 || signal === 'SIGTERM').toBe(true);
+      other.resume();
+      const id = await idOf(browser);
+      // It finished the job before it exited.
+      expect((await operation(id)).async_operation_status_id).toBe(2);
+      expect((await watchUntilFinal(browser)).final?.status).toBe('ok');
+    }), 60000);
+
+  it('rides out a Redis restart: error page and 503 while away, carries on after, nothing pending', () =>
+    withLogs(async () => {
+      await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1000 } });
+      const inFlight = stack.browser(0);
+      await startLogin(stack, inFlight, alice.id);
+      const id = await idOf(inFlight);
+
+      await stack.redis.stop();
+      const newcomer = await fetch(`${stack.apiUrls[0]}/auth/facebook`, {
+        redirect: 'manual',
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(newcomer.status).toBe(302);
+      expect(newcomer.headers.get('location')).toBe('/login/error?reason=unavailable');
+      const status = await inFlight.request('/api/auth/operation', { signal: AbortSignal.timeout(5000) });
+      expect(status.status).toBe(503);
+      expect(status.json()).toMatchObject({ statusCode: 503, message: expect.any(String) });
+      await sleep(1500);
+      await stack.redis.start();
+
+      // A browser's EventSource gave up on the 503; the SPA asks again until the API answers.
+      await waitFor('the API to reach Redis again', async () => (await inFlight.get('/api/auth/operation')).status === 200);
+      const { final } = await watchUntilFinal(inFlight, 30000);
+      expect(final).toMatchObject({ id, status: 'ok' });
+      // No restart needed: a new sign-in works through both instances.
+      const after = stack.browser(1);
+      expect(await signIn(stack, after, bob.id)).toMatchObject({ firstName: bob.first_name });
+      await waitFor('nothing pending', async () => (await pendingCount()) === 0, 20000);
+    }), 90000);
+
+  it('rides out a MariaDB restart: the worker retries its write, the login still ends ok', () =>
+    withLogs(async () => {
+      await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1200 } });
+      const before = await stats();
+      const inFlight = stack.browser(0);
+      await startLogin(stack, inFlight, zoe.id);
+      const id = await idOf(inFlight);
+      await waitFor('the token exchange', async () => (await stats()).successfulExchanges > before.successfulExchanges);
+
+      await stack.mariadb.stop();
+      const newcomer = stack.browser(1);
+      const dialog = await openDialog(newcomer);
+      const callback = await answerDialog(stack, dialog, { userId: alice.id });
+      const answer = await followCallback(newcomer, callback);
+      expect(answer.location).toBe('/login/error?reason=unavailable');
+      const status = await inFlight.get('/api/auth/operation');
+      expect(status.status).toBe(503);
+      expect(status.json()).toMatchObject({ statusCode: 503 });
+      await sleep(1500);
+      await stack.mariadb.start();
+
+      await waitFor('the API to reach MariaDB again', async () => (await inFlight.get('/api/auth/operation')).status === 200);
+      const { final } = await watchUntilFinal(inFlight, 30000);
+      expect(final).toMatchObject({ id, status: 'ok' });
+      expect(await query('SELECT id FROM user_profile WHERE facebook_id = ?', [zoe.id])).toHaveLength(1);
+      expect(await signIn(stack, stack.browser(0), alice.id)).toMatchObject({ firstName: alice.first_name });
+      await waitFor('nothing pending', async () => (await pendingCount()) === 0, 20000);
+    }), 90000);
+
+  describe('Facebook slow, failing or odd', () => {
+    const loginWith = async (faults: object[]) => {
+      for (const fault of faults) await stack.emulatorKnob('POST', '/faults', fault);
+      const browser = stack.browser(0);
+      const { callback } = await startLogin(stack, browser, alice.id);
+      const { final } = await watchUntilFinal(browser, 30000);
+      return { final: final!, row: await operation(final!.id), callback };
+    };
+
+    it('retries past a hanging token call (timeout) and signs in', async () => {
+      const { final, row } = await loginWith([{ endpoint: 'token', kind: 'hang', times: 1 }]);
+      expect(final.status).toBe('ok');
+      expect(row.attempts).toBe(2);
+    }, 60000);
+
+    it('retries 5xx on /me without spending the code again', async () => {
+      const { final, row, callback } = await loginWith([{ endpoint: 'me', kind: 'status', status: 502, times: 2 }]);
+      expect(final.status).toBe('ok');
+      expect(row.attempts).toBe(3);
+      expect((await stats()).exchangesByCode[codeKey(callback)]).toBe(1);
+    }, 60000);
+
+    it("retries Facebook's throttling (code 4) and signs in", async () => {
+      const { final } = await loginWith([{ endpoint: 'token', kind: 'throttle', times: 2 }]);
+      expect(final.status).toBe('ok');
+    }, 60000);
+
+    it('ends a malformed answer as facebook_bad_response, without retrying', async () => {
+      const { final, row } = await loginWith([{ endpoint: 'token', kind: 'malformed', times: 1 }]);
+      expect(final).toMatchObject({ status: 'error', error: { code: 'facebook_bad_response' } });
+      expect(row.attempts).toBe(1);
+    }, 60000);
+
+    it('gives up after the bounded retries when Facebook never answers', async () => {
+      const { final, row } = await loginWith([{ endpoint: 'token', kind: 'hang', times: 20 }]);
+      expect(final).toMatchObject({ status: 'error', error: { code: 'facebook_unavailable' } });
+      expect(row.attempts).toBe(5);
+    }, 60000);
+  });
+
+  it('ends a login whose job was lost entirely as error/timeout (the sweeper), and says so on the stream', () =>
+    withLogs(async () => {
+      stack.workers.forEach((w) => w.pause());
+      const browser = stack.browser(0);
+      await startLogin(stack, browser, bob.id);
+      const id = await idOf(browser);
+      const queue = new Queue(FACEBOOK_LOGIN_QUEUE, stack.redis.url, { prefix: 'afl-fault:bull' });
+      try {
+        const job = await queue.getJob(id);
+        expect(job).not.toBeNull();
+        await job!.remove();
+      } finally {
+        await queue.close();
+      }
+      stack.workers.forEach((w) => w.resume());
+
+      const { final } = await watchUntilFinal(browser, 40000);
+      expect(final).toMatchObject({ id, status: 'error', error: { code: 'timeout' } });
+      expect(await operation(id)).toMatchObject({ async_operation_status_id: 3, error_code: 'timeout' });
+    }), 60000);
+
+  it('signs in 200 people at once across 2 APIs and 2 workers with 10 % of Facebook calls failing', () =>
+    withLogs(async () => {
+      const people = Array.from({ length: 40 }, (_, i) => ({
+        id: `3${String(i).padStart(15, '0')}`, // strings: these ids are past 2^53
+        first_name: `Load${i}`,
+        last_name: 'Tester',
+        email: `load${i}@example.com`,
+      }));
+      for (const { id, ...data } of people) await stack.emulatorKnob('PUT', `/users/${id}`, data);
+      await stack.emulatorKnob('PUT', '/config', { failureRate: 0.1 });
+      const operationsBefore = Number((await query<{ n: string }>('SELECT COUNT(*) AS n FROM async_operation'))[0].n);
+
+      const started = Date.now();
+      const results = await Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          const entry = stack.browser(i % 2);
+          const { response } = await startLogin(stack, entry, people[i % people.length].id);
+          const calledBack = Date.now();
+          const other = entry.at(stack.apiUrls[(i + 1) % 2]);
+          const { final } = await watchUntilFinal(other, 60000);
+          const finished = Date.now();
+          const complete = final?.status === 'ok' ? (await other.post('/api/auth/complete')).status : 0;
+          return { location: response.location, final, complete, callbackToFinal: finished - calledBack };
+        }),
+      );
+      const seconds = (Date.now() - started) / 1000;
+
+      const ok = results.filter((r) => r.final?.status === 'ok' && r.complete === 200).length;
+      const latencies = results.map((r) => r.callbackToFinal).sort((a, b) => a - b);
+      const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+      console.log(
+        `200 logins, 2 APIs + 2 workers, 10 % Facebook 5xx: ${ok} ok in ${seconds.toFixed(1)} s ` +
+          `(${(200 / seconds).toFixed(1)} logins/s); callback → ok p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)} ms`,
+      );
+
+      expect(results.map((r) => r.location)).toEqual(Array(200).fill('/login/pending'));
+      expect(ok).toBe(200);
+      const profiles = await query<{ facebook_id: string; n: string }>(
+        "SELECT facebook_id, COUNT(*) AS n FROM user_profile WHERE facebook_id LIKE '3%' GROUP BY facebook_id",
+      );
+      expect(profiles).toHaveLength(40);
+      expect(profiles.every((p) => Number(p.n) === 1)).toBe(true);
+      const operationsAfter = Number((await query<{ n: string }>('SELECT COUNT(*) AS n FROM async_operation'))[0].n);
+      expect(operationsAfter - operationsBefore).toBe(200);
+      expect(await pendingCount()).toBe(0);
+    }), 180000);
+});

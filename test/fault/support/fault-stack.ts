@@ -1,0 +1,207 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { CALLBACK_PATH } from '@app/auth';
+import { TestBrowser } from '../../support/browser';
+import type { FacebookSide } from '../../support/login-flow';
+import { createTestDatabase } from '../../support/test-database';
+import { freePort } from '../../support/test-env';
+import { ROOT, TEST_APP_ID, TEST_APP_SECRET } from '../../support/test-stack';
+import { PrivateMariaDb, PrivateRedis, exited, stopChild, waitFor } from './private-services';
+
+type AppName = 'api' | 'worker' | 'facebook-emulator';
+
+/** One built app (dist/apps/<name>/main.js) running as a child process. */
+export class BuiltProcess {
+  readonly output: string[] = [];
+  private child?: ChildProcess;
+
+  constructor(
+    readonly name: AppName,
+    readonly env: Record<string, string>,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async start(ready: () => Promise<boolean> | boolean): Promise<void> {
+    const main = join(ROOT, 'dist', 'apps', this.name, 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+    this.child = spawn(process.execPath, [main], {
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => this.output.push(chunk.toString());
+    this.child.stdout!.on('data', keep);
+    this.child.stderr!.on('data', keep);
+    await waitFor(`${this.name} to start`, async () => {
+      if (!this.running) throw new Error(`${this.name} exited:\n${this.text}`);
+      return ready();
+    });
+  }
+
+  /** Sends a signal and waits for the process to end; returns how it ended. */
+  async signal(signal: NodeJS.Signals): Promise<{ code: number | null; signal: string | null }> {
+    const child = this.child!;
+    child.kill(signal);
+    await exited(child);
+    return { code: child.exitCode, signal: child.signalCode };
+  }
+
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
+  async stop(): Promise<void> {
+    if (this.child?.signalCode === 'SIGSTOP') this.resume();
+    await stopChild(this.child);
+  }
+
+  get text(): string {
+    return this.output.join('');
+  }
+}
+
+export interface FaultStackOptions {
+  apis?: number;
+  workers?: number;
+  env?: Record<string, string>;
+}
+
+/**
+ * The built system as separate processes — the emulator, N APIs and M
+ * workers — on a private Redis and a private MariaDB that tests may stop and
+ * restart. All APIs share one PUBLIC_URL (the first's), as instances behind
+ * one load balancer do; tests play the balancer by choosing an instance per
+ * request.
+ */
+export class FaultStack implements FacebookSide {
+  readonly redis = new PrivateRedis();
+  readonly mariadb = new PrivateMariaDb();
+  readonly apis: BuiltProcess[] = [];
+  readonly workers: BuiltProcess[] = [];
+  emulator!: BuiltProcess;
+  db!: DataSource;
+  apiUrls: string[] = [];
+  emulatorUrl = '';
+  env: Record<string, string> = {};
+
+  static async start(options: FaultStackOptions = {}): Promise<FaultStack> {
+    const stack = new FaultStack();
+    try {
+      await stack.boot(options);
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    return stack;
+  }
+
+  get facebookBase(): string {
+    return `${this.emulatorUrl}/v25.0`;
+  }
+
+  /** A browser whose page is on PUBLIC_URL, reaching API instance `instance`. */
+  browser(instance = 0): TestBrowser {
+    return new TestBrowser(this.apiUrls[instance], new Map(), new URL(this.env.PUBLIC_URL).origin);
+  }
+
+  async emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.emulatorUrl}/__emulator${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`Emulator knob ${method} ${path}: HTTP ${response.status}`);
+    const text = await response.text();
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  /** Starts (or restarts) API instance i on its port. */
+  async startApi(i: number): Promise<BuiltProcess> {
+    const port = new URL(this.apiUrls[i]).port;
+    const api = new BuiltProcess('api', { ...this.env, PORT: port, HOST: '127.0.0.1' });
+    await api.start(async () => (await fetch(`${this.apiUrls[i]}/api/me`)).status === 401);
+    this.apis[i] = api;
+    return api;
+  }
+
+  async startWorker(): Promise<BuiltProcess> {
+    const worker = new BuiltProcess('worker', this.env);
+    await worker.start(() => /Worker processing/.test(worker.text));
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** Everything every process printed, for a failing test's message. */
+  get logs(): string {
+    return [this.emulator, ...this.apis, ...this.workers]
+      .filter(Boolean)
+      .map((p) => `----- ${p.name} -----\n${p.text}`)
+      .join('\n');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.apis, ...this.workers].map((p) => p?.stop()));
+    await this.emulator?.stop();
+    if (this.db?.isInitialized) await this.db.destroy().catch(() => undefined);
+    await this.redis.destroy();
+    await this.mariadb.destroy();
+  }
+
+  private async boot(options: FaultStackOptions): Promise<void> {
+    await this.redis.start();
+    await this.mariadb.start();
+    const databaseUrl = `${this.mariadb.serverUrl}/afl_fault`;
+    this.db = await createTestDatabase(databaseUrl);
+
+    const apiCount = options.apis ?? 2;
+    for (let i = 0; i < apiCount; i++) this.apiUrls.push(`http://127.0.0.1:${await freePort()}`);
+    const emulatorPort = await freePort();
+    this.emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+    const publicUrl = this.apiUrls[0];
+
+    this.emulator = new BuiltProcess('facebook-emulator', {
+      FACEBOOK_APP_ID: TEST_APP_ID,
+      FACEBOOK_APP_SECRET: TEST_APP_SECRET,
+      EMULATOR_PORT: String(emulatorPort),
+      EMULATOR_HOST: '127.0.0.1',
+      EMULATOR_REDIRECT_URIS: publicUrl + CALLBACK_PATH,
+      NODE_ENV: 'production',
+    });
+    await this.emulator.start(async () => (await fetch(`${this.emulatorUrl}/__emulator/health`)).ok);
+
+    this.env = {
+      NODE_ENV: 'production',
+      PUBLIC_URL: publicUrl,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: this.redis.url,
+      REDIS_PREFIX: 'afl-fault',
+      SESSION_SECRET: 'fault-suite-session-secret-long-enough',
+      FACEBOOK_APP_ID: TEST_APP_ID,
+      FACEBOOK_APP_SECRET: TEST_APP_SECRET,
+      FACEBOOK_DIALOG_URL: `${this.facebookBase}/dialog/oauth`,
+      FACEBOOK_GRAPH_URL: this.facebookBase,
+      FACEBOOK_TIMEOUT_MS: '1500',
+      EXCHANGE_BACKOFF_MS: '100',
+      EXCHANGE_ATTEMPTS: '5',
+      LOGIN_DEADLINE_MS: '25000',
+      RATE_LIMIT_MAX: '1000000',
+      SERVE_CLIENT: 'false',
+      WORKER_HEALTH_PORT: '0',
+      ...options.env,
+    };
+    for (let i = 0; i < apiCount; i++) await this.startApi(i);
+    for (let i = 0; i < (options.workers ?? 2); i++) await this.startWorker();
+  }
+}

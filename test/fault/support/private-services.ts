@@ -1,0 +1,135 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../support/test-env';
+
+/** Polls until `check` resolves true, or throws after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill(signal);
+  await Promise.race([exited(child), sleep(10000)]);
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await exited(child);
+  }
+}
+
+/**
+ * A Redis of the suite's own on a spare port (append-only file in a temp
+ * folder, so a restart keeps its data like a production Redis), which the
+ * suite can stop and start without touching the machine's shared Redis.
+ */
+export class PrivateRedis {
+  readonly dir = mkdtempSync(join(tmpdir(), 'afl-redis-'));
+  port = 0;
+  private child?: ChildProcess;
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}/0`;
+  }
+
+  async start(): Promise<void> {
+    this.port ||= await freePort();
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
+      { stdio: 'ignore' },
+    );
+    await waitFor(`Redis on ${this.port}`, () => {
+      execFileSync('redis-cli', ['-p', String(this.port), 'ping'], { stdio: 'pipe' });
+      return true;
+    });
+  }
+
+  async stop(): Promise<void> {
+    await stopChild(this.child);
+    this.child = undefined;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A MariaDB of the suite's own: `mariadb-install-db` into a temp folder and
+ * `mariadbd` on a spare port, root without a password over TCP.
+ */
+export class PrivateMariaDb {
+  readonly dir = mkdtempSync(join(tmpdir(), 'afl-mariadb-'));
+  port = 0;
+  private child?: ChildProcess;
+  private installed = false;
+
+  /** A server URL without a database; append `/name`. */
+  get serverUrl(): string {
+    return `mysql://root@127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.port ||= await freePort();
+    const datadir = join(this.dir, 'data');
+    if (!this.installed) {
+      execFileSync(
+        'mariadb-install-db',
+        ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root'],
+        { stdio: 'pipe' },
+      );
+      this.installed = true;
+    }
+    this.child = spawn(
+      'mariadbd',
+      [
+        '--no-defaults',
+        `--datadir=${datadir}`,
+        `--port=${this.port}`,
+        '--bind-address=127.0.0.1',
+        `--socket=${join(this.dir, 'mariadb.sock')}`,
+        `--pid-file=${join(this.dir, 'mariadb.pid')}`,
+        '--user=root',
+        '--skip-log-bin',
+        '--innodb-buffer-pool-size=64M',
+        '--max-connections=500',
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitFor(`MariaDB on ${this.port}`, () => {
+      execFileSync('mariadb-admin', ['-h', '127.0.0.1', '-P', String(this.port), '-uroot', 'ping'], { stdio: 'pipe' });
+      return true;
+    }, 30000);
+  }
+
+  async stop(): Promise<void> {
+    await stopChild(this.child);
+    this.child = undefined;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export { stopChild, exited };
