@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Queue from 'bull';
+import Redis from 'ioredis';
 import { FACEBOOK_LOGIN_QUEUE } from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from '../support/browser';
@@ -90,6 +91,24 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
     expect((await viaB.post('/api/auth/complete')).status).toBe(200);
     expect((await viaA.get('/api/me')).json()).toMatchObject({ firstName: alice.first_name });
   });
+
+  it('holds one status subscription per API process, however many streams are open', () =>
+    withLogs(async () => {
+      await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1000 } });
+      const browsers = Array.from({ length: 12 }, (_, i) => stack.browser(i % 2));
+      await Promise.all(browsers.map((b) => startLogin(stack, b, alice.id)));
+      const streams = browsers.map((b) => watchUntilFinal(b));
+      await sleep(300);
+      const redis = new Redis(stack.redis.url);
+      try {
+        const [, subscribers] = (await redis.pubsub('NUMSUB', 'afl-fault:operation-status')) as [string, number];
+        expect(subscribers).toBe(stack.apis.filter((a) => a.running).length);
+      } finally {
+        redis.disconnect();
+      }
+      const finals = await Promise.all(streams);
+      expect(finals.every((f) => f.final?.status === 'ok')).toBe(true);
+    }), 60000);
 
   it('resumes on another worker when one is SIGKILLed mid-exchange, without spending the code twice', () =>
     withLogs(async () => {
