@@ -5,6 +5,7 @@ import type { INestApplication, INestApplicationContext, LoggerService } from '@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { CALLBACK_PATH } from '@app/auth';
 import { createFacebookEmulatorApp } from '@app/facebook-emulator';
@@ -21,6 +22,21 @@ export const ROOT = join(__dirname, '..', '..');
 
 /** The environment before any stack touched it: each stack starts from it, so settings never leak between suites. */
 const ORIGINAL_ENV = { ...process.env };
+
+/** Leaves the shared Redis as the suite found it: every key under the run's prefix goes. */
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
 
 function resetProcessEnv(overrides: Record<string, string>): void {
   for (const key of Object.keys(process.env)) if (!(key in ORIGINAL_ENV)) delete process.env[key];
@@ -144,6 +160,7 @@ export class TestStack {
     await this.api?.close().catch(() => undefined);
     await this.emulator?.close().catch(() => undefined);
     if (this.db) await destroyTestDatabase(this.db, this.ns.databaseUrl).catch(() => undefined);
+    if (this.env.REDIS_URL) await deleteRedisKeys(this.env.REDIS_URL, this.ns.redisPrefix).catch(() => undefined);
   }
 
   private async boot(options: StackOptions): Promise<void> {
