@@ -12,6 +12,7 @@ import { createFacebookEmulatorApp } from '@app/facebook-emulator';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApiApp } from '../../apps/api/src/configure-api-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { emulatorKnob } from './emulator-knob';
 import { TestBrowser } from './browser';
 import { createTestDatabase, destroyTestDatabase } from './test-database';
 import { freePort, testNamespace, type TestNamespace } from './test-env';
@@ -105,16 +106,8 @@ export class TestStack {
     return `${this.emulatorUrl}/v25.0`;
   }
 
-  /** Calls one of the emulator's test knobs. */
-  async emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${this.emulatorUrl}/__emulator${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`Emulator knob ${method} ${path}: HTTP ${response.status}`);
-    const text = await response.text();
-    return text ? JSON.parse(text) : undefined;
+  emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> {
+    return emulatorKnob(this.emulatorUrl, method, path, body);
   }
 
   async startWorkerProcess(): Promise<ChildProcess> {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { CALLBACK_PATH } from '@app/auth';
+import { emulatorKnob } from '../../support/emulator-knob';
 import { TestBrowser } from '../../support/browser';
 import type { FacebookSide } from '../../support/login-flow';
 import { createTestDatabase } from '../../support/test-database';
@@ -116,15 +117,8 @@ export class FaultStack implements FacebookSide {
     return new TestBrowser(this.apiUrls[instance], new Map(), new URL(this.env.PUBLIC_URL).origin);
   }
 
-  async emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${this.emulatorUrl}/__emulator${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`Emulator knob ${method} ${path}: HTTP ${response.status}`);
-    const text = await response.text();
-    return text ? JSON.parse(text) : undefined;
+  emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> {
+    return emulatorKnob(this.emulatorUrl, method, path, body);
   }
 
   /** Starts (or restarts) API instance i on its port. */
