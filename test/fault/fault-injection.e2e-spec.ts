@@ -42,7 +42,6 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
     // Keep two of every process for the next case.
     for (let i = 0; i < stack.apiUrls.length; i++) if (!stack.apis[i]?.running) await stack.startApi(i);
     while (stack.workers.filter((w) => w.running).length < 2) await stack.startWorker();
-    stack.workers.forEach((w) => w.resume());
   }, 60000);
 
   /** Queries that survive the pool noticing a restarted MariaDB. */
@@ -113,15 +112,17 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
   it('resumes on another worker when one is SIGKILLed mid-exchange, without spending the code twice', () =>
     withLogs(async () => {
       await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1000 } });
-      const [doomed, survivor] = stack.workers.filter((w) => w.running);
-      survivor.pause(); // the job must land on the doomed worker
+      // One worker only, so the job lands on the one we kill. (A SIGSTOPped worker would
+      // still hold a blocking BRPOPLPUSH and could swallow the job itself.)
+      const [doomed, ...others] = stack.workers.filter((w) => w.running);
+      for (const other of others) await other.signal('SIGTERM');
       const before = await stats();
       const browser = stack.browser(0);
       const { callback } = await startLogin(stack, browser, bob.id);
       // The token exchange is done; the worker is now waiting on /me.
       await waitFor('the token exchange', async () => (await stats()).successfulExchanges > before.successfulExchanges);
       await doomed.signal('SIGKILL');
-      survivor.resume();
+      await stack.startWorker();
 
       const { final } = await watchUntilFinal(browser, 20000); // the job's lock lapses and the survivor takes it
       expect(final?.status).toBe('ok');
@@ -155,15 +156,14 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
   it('lets a worker finish its active job on SIGTERM: nothing left pending', () =>
     withLogs(async () => {
       await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 800 } });
-      const [leaving, other] = stack.workers.filter((w) => w.running);
-      other.pause();
+      const [leaving, ...others] = stack.workers.filter((w) => w.running);
+      for (const other of others) await other.signal('SIGTERM');
       const before = await stats();
       const browser = stack.browser(0);
       await startLogin(stack, browser, zoe.id);
       await waitFor('the job to start', async () => (await stats()).tokenCalls > before.tokenCalls);
       const { code, signal } = await leaving.signal('SIGTERM');
       expect(code === 0 || signal === 'SIGTERM').toBe(true);
-      other.resume();
       const id = await idOf(browser);
       // It finished the job before it exited.
       expect((await operation(id)).async_operation_status_id).toBe(2);
@@ -271,7 +271,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
 
   it('ends a login whose job was lost entirely as error/timeout (the sweeper), and says so on the stream', () =>
     withLogs(async () => {
-      stack.workers.forEach((w) => w.pause());
+      for (const worker of stack.workers.filter((w) => w.running)) await worker.signal('SIGTERM');
       const browser = stack.browser(0);
       await startLogin(stack, browser, bob.id);
       const id = await idOf(browser);
@@ -283,7 +283,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
       } finally {
         await queue.close();
       }
-      stack.workers.forEach((w) => w.resume());
+      await stack.startWorker(); // its sweeper is the only thing that can end this login now
 
       const { final } = await watchUntilFinal(browser, 40000);
       expect(final).toMatchObject({ id, status: 'error', error: { code: 'timeout' } });

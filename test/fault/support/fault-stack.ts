@@ -55,16 +55,7 @@ export class BuiltProcess {
     return { code: child.exitCode, signal: child.signalCode };
   }
 
-  pause(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  resume(): void {
-    this.child?.kill('SIGCONT');
-  }
-
   async stop(): Promise<void> {
-    if (this.child?.signalCode === 'SIGSTOP') this.resume();
     await stopChild(this.child);
   }
 
