@@ -113,6 +113,24 @@ describe('Security (negative tests against the real stack)', () => {
     expect((await stats()).exchangesByCode[codeKey(callback.searchParams.get('code')!)]).toBe(1);
   });
 
+  it('lets only one of two racing copies of a callback through (double click, prefetch)', async () => {
+    const browser = stack.browser();
+    const dialog = await openDialog(browser);
+    const callback = await answerDialog(stack, dialog, { userId: alice.id });
+    const before = await snapshot();
+    const answers = await Promise.all([followCallback(browser, callback), followCallback(browser, callback)]);
+    expect(answers.map((a) => a.location).sort()).toEqual(['/login/error?reason=invalid_state', '/login/pending']);
+    expect((await snapshot()).operations).toBe(before.operations + 1);
+    await waitForTokenCall(callback);
+    expect((await stats()).exchangesByCode[codeKey(callback.searchParams.get('code')!)]).toBe(1);
+  });
+
+  /** Waits until the worker has made its exchange for this callback's code. */
+  async function waitForTokenCall(callback: URL): Promise<void> {
+    const key = codeKey(callback.searchParams.get('code')!);
+    for (let i = 0; i < 100 && !(await stats()).exchangesByCode[key]; i++) await new Promise((r) => setTimeout(r, 50));
+  }
+
   describe('sessions', () => {
     it('rotates the session id at sign-in: the pre-login id is dead', async () => {
       const browser = stack.browser();
