@@ -1,9 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
+import type Redis from 'ioredis';
 import { z } from 'zod';
 import { AsyncOperationsService } from '@app/async-operations';
 import type { ApiEnv } from '@app/config';
+import { REDIS_CLIENT } from '@app/redis';
+import { AUTHORIZATION_TTL_MS } from './auth.constants';
 import { FacebookAuthorizationStore } from './facebook-authorization.store';
 import { FacebookLoginQueue } from './facebook-login.queue';
 import { LoginErrorCode, loginFailure } from './login-errors';
@@ -31,14 +35,27 @@ const callbackQuery = z.object({
 export class FacebookCallbackService {
   private readonly logger = new Logger(FacebookCallbackService.name);
   private readonly deadlineMs: number;
+  private readonly redisPrefix: string;
 
   constructor(
     private readonly authorizations: FacebookAuthorizationStore,
     private readonly operations: AsyncOperationsService,
     private readonly queue: FacebookLoginQueue,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
     config: ConfigService<ApiEnv, true>,
   ) {
     this.deadlineMs = config.get('LOGIN_DEADLINE_MS', { infer: true });
+    this.redisPrefix = config.get('REDIS_PREFIX', { infer: true });
+  }
+
+  /**
+   * Two copies of one callback racing (a double click, a prefetch) both load
+   * the session before either saves it; a Redis SET NX on the state lets only
+   * the first through, so one code still means one operation and one exchange.
+   */
+  private async claimOnce(state: string): Promise<boolean> {
+    const key = `${this.redisPrefix}:state-used:${createHash('sha256').update(state).digest('hex')}`;
+    return (await this.redis.set(key, '1', 'PX', AUTHORIZATION_TTL_MS, 'NX')) === 'OK';
   }
 
   async handle(req: Request): Promise<string> {
@@ -48,6 +65,11 @@ export class FacebookCallbackService {
 
     const codeVerifier = this.authorizations.consume(req, state);
     if (!codeVerifier) return errorPage(LoginErrorCode.InvalidState);
+    try {
+      if (!(await this.claimOnce(state!))) return errorPage(LoginErrorCode.InvalidState);
+    } catch {
+      return errorPage(LoginErrorCode.Unavailable);
+    }
     if (error) {
       return errorPage(
         error === 'access_denied' ? LoginErrorCode.AccessDenied : LoginErrorCode.FacebookError,
