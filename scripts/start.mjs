@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import 'dotenv/config';
+import Redis from 'ioredis';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env };
@@ -32,10 +33,52 @@ if (!env.SESSION_SECRET) {
   log('SESSION_SECRET is not set: using a random one for this run (sessions end when it stops).');
 }
 
+/** One PING with a 2 s budget and no reconnects: the reason it failed, or null. */
+async function redisProblem(url) {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // The socket's own error (ECONNREFUSED…) says more than "Connection is closed".
+  let socketError;
+  client.on('error', (error) => (socketError ??= error));
+  let timer;
+  try {
+    await Promise.race([
+      client.connect().then(() => client.ping()),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out after 2000 ms')), 2000))),
+    ]);
+    return null;
+  } catch (error) {
+    return socketError?.code ?? error.code ?? socketError?.message ?? error.message;
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
+  }
+}
+
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
+
+// Both services first: a missing one is a one-line answer, not a minute of build and then a failure.
+const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379/0';
+const redisTarget = (() => {
+  try {
+    const { hostname, port } = new URL(redisUrl);
+    return `${hostname}:${port || 6379}`;
+  } catch {
+    return redisUrl;
+  }
+})();
+const redisDown = await redisProblem(redisUrl);
+if (redisDown) {
+  console.error(
+    `[start] cannot reach Redis at ${redisTarget} (${redisDown}). ` +
+      'Start it (`docker compose up -d`, or your local service, e.g. `sudo systemctl start redis-server`) or set REDIS_URL.',
+  );
+  process.exit(1);
+}
+
+run(process.execPath, [join(root, 'node_modules', 'ts-node', 'dist', 'bin.js'), join(root, 'scripts', 'db-setup.ts')]);
 
 const built = ['api', 'worker', 'facebook-emulator'].every((app) =>
   existsSync(join(root, 'dist', 'apps', app, 'main.js')),
@@ -44,8 +87,6 @@ if (!built || process.argv.includes('--build')) {
   log('Building the apps and the SPA (npm run build)…');
   run('npm', ['run', 'build', '--silent']);
 }
-
-run(process.execPath, [join(root, 'node_modules', 'ts-node', 'dist', 'bin.js'), join(root, 'scripts', 'db-setup.ts')]);
 
 const children = [];
 let stopping = false;

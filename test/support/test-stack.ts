@@ -114,7 +114,8 @@ export class TestStack {
     const main = join(ROOT, 'dist', 'apps', 'worker', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
     const child = spawn(process.execPath, [main], {
-      env: { ...process.env, ...this.env },
+      // This child's stdout is how we know it started.
+      env: { ...process.env, ...this.env, LOG_DESTINATION: 'stdout' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -146,7 +147,9 @@ export class TestStack {
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     await this.worker?.close().catch(() => undefined);
@@ -175,6 +178,9 @@ export class TestStack {
       FACEBOOK_TIMEOUT_MS: '2000',
       EXCHANGE_BACKOFF_MS: '50',
       RATE_LIMIT_MAX: '100000',
+      // Tests read logs through LogCapture; pino's own lines would only flood the output.
+      LOG_DESTINATION: 'off',
+      WORKER_HEALTH_PORT: '0',
       SERVE_CLIENT: 'false',
       ...options.env,
     });

@@ -1,10 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { AuthModule } from '@app/auth';
+import { AuthModule, CALLBACK_PATH } from '@app/auth';
+import { operationLogProps } from '@app/auth/operability';
+import { SignInHistoryModule } from '@app/auth/sign-ins';
 import { AppConfigModule, apiEnvSchema, validateEnv } from '@app/config';
+import { AppLoggerModule } from '@app/config/logging';
 import { DatabaseModule } from '@app/database';
 import { RedisModule } from '@app/redis';
+import { AdminModule } from './admin/admin.module';
+import { ApiDocsModule } from './api-docs/api-docs.module';
 import { ClientStaticModule } from './client-static.module';
+import { ApiOpsModule } from './ops/api-ops.module';
 
 @Module({})
 export class ApiModule {
@@ -15,11 +21,18 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         AppConfigModule.forRoot(apiEnvSchema),
+        // The callback's query is a code and a state: its URL is logged without it.
+        AppLoggerModule.forRoot({ service: 'api', queryFreePaths: [CALLBACK_PATH], customProps: operationLogProps }),
         // One listener per open stream on the resync event: no leak warning for that.
         EventEmitterModule.forRoot({ maxListeners: 100_000 }),
         DatabaseModule,
         RedisModule,
         AuthModule,
+        // After AuthModule: its log-context middleware reads the session.
+        ApiOpsModule,
+        SignInHistoryModule,
+        AdminModule.forRoot(env),
+        ApiDocsModule,
         ClientStaticModule.forRoot(env.SERVE_CLIENT),
       ],
     };

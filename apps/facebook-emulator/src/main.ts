@@ -1,3 +1,6 @@
+import { Logger } from '@nestjs/common';
+import { loggingEnvSchema, validateEnv } from '@app/config';
+import { createStandaloneLogging } from '@app/config/logging';
 import {
   createFacebookEmulatorApp,
   loadEmulatorListenOptionsFromEnv,
@@ -7,7 +10,12 @@ import {
 async function bootstrap(): Promise<void> {
   const options = loadEmulatorOptionsFromEnv(process.env);
   const { host, port } = loadEmulatorListenOptionsFromEnv(process.env);
-  const app = await createFacebookEmulatorApp(options);
+  // JSON logs like the other processes; secret query values (client_secret, code, …) are redacted.
+  const { logger, httpLogger } = createStandaloneLogging(validateEnv(loggingEnvSchema, process.env), {
+    service: 'facebook-emulator',
+  });
+  const app = await createFacebookEmulatorApp(options, { logger });
+  app.use(httpLogger);
   // Destroys hanging fault responses so SIGTERM/SIGINT end the process promptly.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(port, host);
@@ -22,7 +30,7 @@ async function bootstrap(): Promise<void> {
     )
     .join('; ');
   // The secret is deliberately not logged.
-  console.log(
+  new Logger('FacebookEmulator').log(
     `Facebook emulator listening on http://${host}:${actualPort} (${apps})`,
   );
 }

@@ -1,8 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { OperationHistoryModule, OperationRetentionModule } from '@app/async-operations/history';
 import { FacebookLoginWorkerModule } from '@app/auth';
+import { ExchangeObserver, OperabilityModule } from '@app/auth/operability';
 import { AppConfigModule, workerEnvSchema } from '@app/config';
+import { AppLoggerModule } from '@app/config/logging';
 import { DatabaseModule } from '@app/database';
 import { RedisModule } from '@app/redis';
+import { WorkerHealthServer } from './worker-health.server';
 
 @Module({})
 export class WorkerModule {
@@ -11,10 +17,18 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         AppConfigModule.forRoot(workerEnvSchema),
+        AppLoggerModule.forRoot({ service: 'worker' }),
+        // Status transitions announce themselves locally: metrics and the sign-in history listen.
+        EventEmitterModule.forRoot(),
+        ScheduleModule.forRoot(),
         DatabaseModule,
         RedisModule,
         FacebookLoginWorkerModule,
+        OperabilityModule,
+        OperationHistoryModule,
+        OperationRetentionModule,
       ],
+      providers: [ExchangeObserver, WorkerHealthServer],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { logout, type User } from '@/api/auth';
+import { getSignIns } from '@/api/signIns';
 import { resetSession, useSession } from '@/stores/session';
 import HomeView from './HomeView.vue';
 
@@ -8,6 +9,10 @@ vi.mock('@/api/auth', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/api/auth')>()),
   getMe: vi.fn(),
   logout: vi.fn(),
+}));
+vi.mock('@/api/signIns', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/api/signIns')>()),
+  getSignIns: vi.fn(),
 }));
 
 const ada: User = {
@@ -18,7 +23,10 @@ const ada: User = {
 };
 
 describe('HomeView', () => {
-  beforeEach(() => resetSession());
+  beforeEach(() => {
+    resetSession();
+    vi.mocked(getSignIns).mockResolvedValue([]);
+  });
 
   it('shows a quiet loading state while /api/me loads', () => {
     const wrapper = mount(HomeView);
@@ -72,5 +80,27 @@ describe('HomeView', () => {
       "couldn't log you out",
     );
     expect(wrapper.get('h1').text()).toBe('Hi, Ada!');
+  });
+
+  it('shows the recent sign-ins when signed in, and not when signed out', async () => {
+    vi.mocked(getSignIns).mockResolvedValue([
+      {
+        id: 'op1',
+        at: '2026-03-04T05:06:00.000Z',
+        status: 'ok',
+        userAgent:
+          'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
+        clientIp: '203.0.113.7',
+      },
+    ]);
+    useSession().setUser(ada);
+    const wrapper = mount(HomeView);
+    await flushPromises();
+    expect(wrapper.text()).toContain('Your recent sign-ins');
+    expect(wrapper.text()).toContain('Firefox on Linux');
+
+    useSession().setUser(null);
+    await flushPromises();
+    expect(wrapper.text()).not.toContain('Your recent sign-ins');
   });
 });

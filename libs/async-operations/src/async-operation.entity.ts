@@ -15,10 +15,17 @@ import {
 } from './async-operation-status.entity';
 
 export const ERROR_MESSAGE_LENGTH = 500;
+/** Browsers send longer user agents only to fingerprint; the first 512 characters say which browser it was. */
+export const USER_AGENT_LENGTH = 512;
+/** The longest text form of an address: an IPv4-mapped IPv6 address. */
+export const CLIENT_IP_LENGTH = 45;
 
 /** One login attempt (the article's `async_operation`). */
 @Entity({ name: 'async_operation' })
 @Index('IDX_async_operation_status_deadline', ['statusId', 'deadlineAt'])
+// The retention pruner deletes by age; the owner link looks attempts up by session.
+@Index('IDX_async_operation_created_at', ['createdAt'])
+@Index('IDX_async_operation_session_id_hash', ['sessionIdHash'])
 export class AsyncOperation {
   /** Internal only; the world sees `publicId`. */
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
@@ -46,6 +53,14 @@ export class AsyncOperation {
   /** SHA-256 of the id of the browser session that started the attempt. */
   @Column({ name: 'session_id_hash', type: 'char', length: 64 })
   sessionIdHash: string;
+
+  /** The browser's User-Agent at the callback, cut to USER_AGENT_LENGTH (sign-in history). */
+  @Column({ name: 'user_agent', type: 'varchar', length: USER_AGENT_LENGTH, nullable: true })
+  userAgent: string | null;
+
+  /** The client's address at the callback (req.ip, so TRUST_PROXY decides whose it is). */
+  @Column({ name: 'client_ip', type: 'varchar', length: CLIENT_IP_LENGTH, nullable: true })
+  clientIp: string | null;
 
   /** How many times a worker has started the exchange. */
   @Column({ type: 'smallint', unsigned: true, default: 0 })

@@ -1,15 +1,41 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { newPublicId } from '@app/users';
-import { OperationStatusId } from './async-operation-status.entity';
-import { AsyncOperation, ERROR_MESSAGE_LENGTH } from './async-operation.entity';
+import { OperationStatusId, STATUS_CODES } from './async-operation-status.entity';
+import {
+  AsyncOperation,
+  CLIENT_IP_LENGTH,
+  ERROR_MESSAGE_LENGTH,
+  USER_AGENT_LENGTH,
+} from './async-operation.entity';
 import { OperationStatusPublisher } from './operation-status.publisher';
 import { toOperationView } from './operation-view';
 
 export interface OperationFailure {
   code: string;
   message: string;
+}
+
+/** Local event (EventEmitter2) after an operation is recorded: OperationStartedEvent. */
+export const OPERATION_STARTED_EVENT = 'async-operation.started';
+/** Local event, once per operation, from the process whose transition won: OperationFinishedEvent. */
+export const OPERATION_FINISHED_EVENT = 'async-operation.finished';
+
+export interface OperationStartedEvent {
+  operationId: string;
+}
+
+export interface OperationFinishedEvent {
+  operationId: string;
+  status: 'ok' | 'error';
+  /** The error code; null for ok. */
+  reason: string | null;
+  startedAt: Date;
+  finishedAt: Date;
+  sessionIdHash: string;
+  userProfileId: number | null;
 }
 
 export const OPERATION_TIMEOUT: OperationFailure = {
@@ -25,25 +51,38 @@ export const OPERATION_TIMEOUT: OperationFailure = {
  */
 @Injectable()
 export class AsyncOperationsService {
+  private readonly logger = new Logger(AsyncOperationsService.name);
+
   constructor(
     @InjectRepository(AsyncOperation)
     private readonly operations: Repository<AsyncOperation>,
     private readonly publisher: OperationStatusPublisher,
+    /** For metrics; a process without EventEmitterModule simply has none. */
+    @Optional() private readonly events?: EventEmitter2,
   ) {}
 
-  async create(input: { sessionIdHash: string; deadlineAt: Date }): Promise<AsyncOperation> {
+  async create(input: {
+    sessionIdHash: string;
+    deadlineAt: Date;
+    userAgent?: string | null;
+    clientIp?: string | null;
+  }): Promise<AsyncOperation> {
     const operation = this.operations.create({
       publicId: newPublicId(),
       statusId: OperationStatusId.Pending,
       sessionIdHash: input.sessionIdHash,
       deadlineAt: input.deadlineAt,
+      userAgent: input.userAgent?.slice(0, USER_AGENT_LENGTH) || null,
+      clientIp: input.clientIp?.slice(0, CLIENT_IP_LENGTH) || null,
       userProfileId: null,
       errorCode: null,
       errorMessage: null,
       finishedAt: null,
       attempts: 0,
     });
-    return this.operations.save(operation);
+    const saved = await this.operations.save(operation);
+    await this.emit(OPERATION_STARTED_EVENT, { operationId: saved.publicId } satisfies OperationStartedEvent);
+    return saved;
   }
 
   findByPublicId(publicId: string): Promise<AsyncOperation | null> {
@@ -105,7 +144,26 @@ export class AsyncOperationsService {
       .execute();
     if (!result.affected) return false;
     const operation = await this.operations.findOneByOrFail({ publicId });
+    // Before the announcement, so the sign-in history (OperationOwnerLinker) is complete once anyone hears of the end.
+    await this.emit(OPERATION_FINISHED_EVENT, {
+      operationId: publicId,
+      status: STATUS_CODES[operation.statusId] === 'ok' ? 'ok' : 'error',
+      reason: operation.errorCode ?? null,
+      startedAt: operation.createdAt,
+      finishedAt: operation.finishedAt ?? new Date(),
+      sessionIdHash: operation.sessionIdHash,
+      userProfileId: operation.userProfileId,
+    } satisfies OperationFinishedEvent);
     await this.publisher.publish(toOperationView(operation));
     return true;
+  }
+
+  private async emit(event: string, payload: OperationStartedEvent | OperationFinishedEvent): Promise<void> {
+    try {
+      await this.events?.emitAsync(event, payload);
+    } catch (error) {
+      // Listeners (metrics, the history link) must never undo a status change.
+      this.logger.warn(`A listener of ${event} failed: ${(error as Error).message}`);
+    }
   }
 }

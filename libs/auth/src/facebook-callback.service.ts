@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import { AsyncOperationsService } from '@app/async-operations';
+import { AsyncOperationsService, USER_AGENT_LENGTH } from '@app/async-operations';
 import type { ApiEnv } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import { AUTHORIZATION_TTL_MS } from './auth.constants';
@@ -82,6 +82,9 @@ export class FacebookCallbackService {
       const operation = await this.operations.create({
         sessionIdHash: sessionIdHash(req),
         deadlineAt: new Date(Date.now() + this.deadlineMs),
+        // For the sign-in history; req.ip honours TRUST_PROXY.
+        userAgent: req.get('user-agent')?.trim().slice(0, USER_AGENT_LENGTH) || null,
+        clientIp: req.ip ?? null,
       });
       operationId = operation.publicId;
     } catch (e) {

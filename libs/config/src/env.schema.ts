@@ -40,14 +40,30 @@ const redisUrl = z
     'must look like redis://host:6379 or redis://host:6379/2',
   );
 
-/** Settings every process (API and worker) needs. */
-export const baseEnvSchema = z.object({
+/**
+ * Where a process writes its JSON logs: `stdout` (default), `stderr`, `off`,
+ * or an absolute file path (appended to; tests read a whole run's logs there).
+ */
+const logDestination = z
+  .string()
+  .refine(
+    (v) => v === 'stdout' || v === 'stderr' || v === 'off' || v.startsWith('/'),
+    'stdout, stderr, off or an absolute file path',
+  );
+
+/** Logging, shared by every process including the Facebook emulator. */
+export const loggingEnvSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'])
     .default('development'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
     .default('log'),
+  LOG_DESTINATION: logDestination.default('stdout'),
+});
+
+/** Settings every process (API and worker) needs. */
+export const baseEnvSchema = loggingEnvSchema.extend({
   PUBLIC_URL: baseUrl.default('http://localhost:3000'),
   DATABASE_URL: mysqlUrl.default(
     'mysql://root@127.0.0.1:3306/facebook_login',
@@ -70,6 +86,10 @@ export const baseEnvSchema = z.object({
   EXCHANGE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** First retry delay; later ones double, with jitter. */
   EXCHANGE_BACKOFF_MS: positiveMs.default(500),
+  /** Serve Prometheus metrics (API: GET /metrics; worker: on WORKER_HEALTH_PORT). */
+  METRICS_ENABLED: bool.default(true),
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export const apiEnvSchema = baseEnvSchema.extend({
@@ -93,10 +113,28 @@ export const apiEnvSchema = baseEnvSchema.extend({
   RATE_LIMIT_WINDOW_MS: positiveMs.default(60 * 1000),
   /** Serve client/dist (the built SPA) from the API. */
   SERVE_CLIENT: bool.default(true),
+  /**
+   * HTTP basic credentials of /admin/queues and /admin/operations. Both set
+   * turns the admin routes on; either unset keeps them off (404).
+   */
+  ADMIN_USER: z.string().regex(/^[^:\s]{1,64}$/, '1-64 characters, no colon or space').optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+}).superRefine((env, ctx) => {
+  // Half a pair is a mistake, not "off": say so instead of silently keeping the admin routes closed.
+  if (Boolean(env.ADMIN_USER) !== Boolean(env.ADMIN_PASSWORD)) {
+    const missing = env.ADMIN_USER ? 'ADMIN_PASSWORD' : 'ADMIN_USER';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'set ADMIN_USER and ADMIN_PASSWORD together, or neither' });
+  }
 });
 
-export const workerEnvSchema = baseEnvSchema;
+export const workerEnvSchema = baseEnvSchema.extend({
+  /** Port of the worker's own HTTP server (/health/live, /health/ready, /metrics); 0 picks a free one. */
+  WORKER_HEALTH_PORT: port.default(3002),
+  /** Login attempts older than this are deleted by the worker's hourly pruner. */
+  OPERATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+});
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+export type LoggingEnv = z.infer<typeof loggingEnvSchema>;

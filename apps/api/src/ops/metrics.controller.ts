@@ -1,0 +1,70 @@
+import {
+  Controller,
+  Get,
+  NotFoundException,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { HttpErrorDto } from '@app/auth/auth-api.dto';
+import { MetricsRegistry, metricsAccess } from '@app/auth/operability';
+import type { ApiEnv } from '@app/config';
+
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsRegistry,
+    private readonly config: ConfigService<ApiEnv, true>,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "This API instance's Prometheus metrics",
+    description:
+      'Off with METRICS_ENABLED=false (404); with METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>`.',
+  })
+  @ApiBearerAuth('metrics')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4.',
+    schema: { type: 'string' },
+  })
+  @ApiUnauthorizedResponse({
+    type: HttpErrorDto,
+    description:
+      'METRICS_TOKEN is set and the bearer token is missing or wrong.',
+  })
+  @ApiNotFoundResponse({
+    type: HttpErrorDto,
+    description: 'METRICS_ENABLED=false.',
+  })
+  async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const access = metricsAccess(
+      {
+        METRICS_ENABLED: this.config.get('METRICS_ENABLED', { infer: true }),
+        METRICS_TOKEN: this.config.get('METRICS_TOKEN', { infer: true }),
+      },
+      req.get('authorization'),
+    );
+    if (access === 'disabled') throw new NotFoundException();
+    if (access === 'unauthorized') {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      throw new UnauthorizedException('Metrics token required');
+    }
+    res.setHeader('Content-Type', this.metrics.contentType);
+    res.setHeader('Cache-Control', 'no-store');
+    res.send(await this.metrics.metrics());
+  }
+}

@@ -1,0 +1,154 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { OperationView } from '@app/async-operations';
+import type { UserView } from '@app/users';
+import { LoginErrorCode } from './login-errors';
+
+/**
+ * Response shapes of the sign-in routes, for the OpenAPI document. Each
+ * `implements` the type the route really returns, so a change there that the
+ * schema does not follow fails to compile.
+ */
+
+export const REASON_CODES = [...Object.values(LoginErrorCode), 'timeout'];
+
+export class OperationErrorDto implements NonNullable<OperationView['error']> {
+  @ApiProperty({
+    enum: REASON_CODES,
+    example: 'code_rejected',
+    description: 'Machine-readable reason; the SPA explains each in words.',
+  })
+  code: string;
+
+  @ApiProperty({
+    example: 'Facebook said this sign-in has expired or was already used.',
+  })
+  message: string;
+}
+
+export class OperationViewDto implements OperationView {
+  @ApiProperty({
+    description: "The attempt's public id (128 random bits, base64url).",
+    example: 'q1w2e3r4t5y6u7i8o9p0aA',
+  })
+  id: string;
+
+  @ApiProperty({ enum: ['pending', 'ok', 'error'] })
+  status: OperationView['status'];
+
+  @ApiPropertyOptional({
+    type: OperationErrorDto,
+    description: 'Only when status is error.',
+  })
+  error?: OperationErrorDto;
+}
+
+export class UserViewDto implements UserView {
+  @ApiProperty({
+    description: "The user's public id (never the Facebook id).",
+    example: 'Zx8Yw7Vu6Ts5Rq4Po3Nm2L',
+  })
+  id: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Alice' })
+  firstName: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Anderson' })
+  lastName: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'alice@example.com' })
+  email: string | null;
+}
+
+export class CompleteLoginDto {
+  @ApiProperty({ type: UserViewDto })
+  user: UserViewDto;
+
+  @ApiProperty({
+    description:
+      'Same-origin path to show next (from `/auth/facebook?returnTo=`), else `/`.',
+    example: '/',
+  })
+  returnTo: string;
+}
+
+/** Nest's error body. */
+export class HttpErrorDto {
+  @ApiProperty({ example: 404 })
+  statusCode: number;
+
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    example: 'No sign-in in progress',
+  })
+  message: string | string[];
+
+  @ApiPropertyOptional({ example: 'Not Found' })
+  error?: string;
+}
+
+/** 422 of `POST /api/auth/complete`: the attempt ended in error. */
+export class LoginFailedDto extends HttpErrorDto {
+  @ApiProperty({ enum: REASON_CODES, example: 'code_rejected' })
+  code: string;
+}
+
+/**
+ * One server-sent event of `GET /api/auth/operation/events`, as the wire
+ * carries it: `event: status`, `id: <status>`, `data: <OperationView JSON>`.
+ */
+export class OperationStatusEventDto {
+  @ApiProperty({ enum: ['status'], description: 'The SSE `event:` field.' })
+  event: 'status';
+
+  @ApiProperty({
+    enum: ['pending', 'ok', 'error'],
+    description:
+      'The SSE `id:` field: the status, so a reconnect after the end gets 204.',
+  })
+  id: OperationView['status'];
+
+  @ApiProperty({
+    type: OperationViewDto,
+    description: 'The SSE `data:` field, one line of JSON.',
+  })
+  data: OperationViewDto;
+}
+
+export class DataDeletionAnswerDto {
+  @ApiProperty({
+    description: 'Where the person can check the status of the request.',
+    example:
+      'https://login.example.com/auth/facebook/data-deletion/Ab3dEf6hIj9kLm2nOp5qRs',
+  })
+  url: string;
+
+  @ApiProperty({ example: 'Ab3dEf6hIj9kLm2nOp5qRs' })
+  confirmation_code: string;
+}
+
+export class DeauthorizeAnswerDto {
+  @ApiProperty({ enum: [true] })
+  ok: true;
+}
+
+/** Form body of Facebook's server-to-server callbacks. */
+export class SignedRequestFormDto {
+  @ApiProperty({
+    description:
+      '`<base64url HMAC-SHA256 signature>.<base64url JSON payload>`, signed with the app secret.',
+  })
+  signed_request: string;
+}
+
+export const AUTH_API_MODELS = [
+  OperationErrorDto,
+  OperationViewDto,
+  UserViewDto,
+  CompleteLoginDto,
+  HttpErrorDto,
+  LoginFailedDto,
+  OperationStatusEventDto,
+  DataDeletionAnswerDto,
+  DeauthorizeAnswerDto,
+  SignedRequestFormDto,
+];

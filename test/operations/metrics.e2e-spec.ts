@@ -1,0 +1,156 @@
+import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
+import { WorkerHealthServer } from '../../apps/worker/src/worker-health.server';
+import { signIn, startLogin, watchUntilFinal } from '../support/login-flow';
+import { TestStack } from '../support/test-stack';
+import { sample, waitFor } from './ops-support';
+
+const [alice, bob] = DEFAULT_TEST_USERS;
+const METRICS_TOKEN = 'metrics-token-for-the-e2e-suite';
+
+describe('Prometheus metrics of the API (/metrics) and of the worker (its health port)', () => {
+  let stack: TestStack;
+  let workerUrl: string;
+
+  const scrape = async (base: string, token = METRICS_TOKEN) => {
+    const response = await fetch(base + '/metrics', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(
+      /^text\/plain;.*version=0\.0\.4/,
+    );
+    return response.text();
+  };
+
+  beforeAll(async () => {
+    stack = await TestStack.start({
+      env: { WORKER_HEALTH_PORT: '0', METRICS_TOKEN },
+    });
+    workerUrl = `http://127.0.0.1:${stack.worker!.get(WorkerHealthServer).port}`;
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  afterEach(async () => {
+    await stack.emulatorKnob('POST', '/reset');
+  });
+
+  it('refuses a scrape without the token (401 with a Bearer challenge) on both ports', async () => {
+    for (const base of [stack.apiUrl, workerUrl]) {
+      const bare = await fetch(base + '/metrics');
+      expect(bare.status).toBe(401);
+      expect(bare.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(
+        (
+          await fetch(base + '/metrics', {
+            headers: { authorization: 'Bearer wrong-token-of-some-length' },
+          })
+        ).status,
+      ).toBe(401);
+    }
+  });
+
+  it('counts a login: started on the API, finished ok and timed in the worker', async () => {
+    const before = {
+      api: await scrape(stack.apiUrl),
+      worker: await scrape(workerUrl),
+    };
+    const count = (
+      text: string,
+      name: string,
+      labels?: Record<string, string>,
+    ) => sample(text, name, labels) ?? 0;
+
+    await signIn(stack, stack.browser(), alice.id);
+
+    const api = await scrape(stack.apiUrl);
+    const worker = await scrape(workerUrl);
+    expect(
+      count(api, 'afl_login_attempts_started_total') -
+        count(before.api, 'afl_login_attempts_started_total'),
+    ).toBe(1);
+    const finishedOk = { status: 'ok', reason: '' };
+    expect(
+      count(worker, 'afl_login_attempts_finished_total', finishedOk) -
+        count(before.worker, 'afl_login_attempts_finished_total', finishedOk),
+    ).toBe(1);
+    expect(
+      count(worker, 'afl_exchange_duration_seconds_count', {
+        outcome: 'done',
+      }) -
+        count(before.worker, 'afl_exchange_duration_seconds_count', {
+          outcome: 'done',
+        }),
+    ).toBe(1);
+    expect(
+      count(worker, 'afl_callback_to_final_seconds_count', { status: 'ok' }) -
+        count(before.worker, 'afl_callback_to_final_seconds_count', {
+          status: 'ok',
+        }),
+    ).toBe(1);
+    // Read from Redis at scrape time, in both processes.
+    for (const text of [api, worker]) {
+      for (const state of ['waiting', 'active', 'delayed', 'failed']) {
+        expect(sample(text, 'afl_queue_jobs', { state })).toEqual(
+          expect.any(Number),
+        );
+      }
+    }
+    expect(sample(api, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('counts a failed login by its reason', async () => {
+    const before = await scrape(workerUrl);
+    const labels = { status: 'error', reason: 'facebook_bad_response' };
+    // An answer that is not a token: final at once, no retry.
+    await stack.emulatorKnob('POST', '/faults', {
+      endpoint: 'token',
+      kind: 'malformed',
+      times: 1,
+    });
+    const browser = stack.browser();
+    await startLogin(stack, browser, bob.id);
+    expect((await watchUntilFinal(browser)).final?.status).toBe('error');
+
+    const after = await scrape(workerUrl);
+    expect(
+      (sample(after, 'afl_login_attempts_finished_total', labels) ?? 0) -
+        (sample(before, 'afl_login_attempts_finished_total', labels) ?? 0),
+    ).toBe(1);
+  });
+
+  it('shows the event streams held open, and forgets them when they close', async () => {
+    const open = async () =>
+      sample(await scrape(stack.apiUrl), 'afl_open_event_streams');
+    expect(await open()).toBe(0);
+
+    // A token call that hangs keeps the attempt pending, and its stream open.
+    await stack.emulatorKnob('POST', '/faults', {
+      endpoint: 'token',
+      kind: 'hang',
+      times: 1,
+    });
+    const browser = stack.browser();
+    await startLogin(stack, browser, alice.id);
+    const controller = new AbortController();
+    const stream = await fetch(browser.url('/api/auth/operation/events'), {
+      headers: {
+        accept: 'text/event-stream',
+        cookie: `afl.sid=${browser.cookie('afl.sid')}`,
+      },
+      signal: controller.signal,
+    });
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    await waitFor(
+      'the gauge to count the stream',
+      async () => (await open()) === 1,
+    );
+
+    controller.abort();
+    await stream.body?.cancel().catch(() => undefined);
+    await waitFor(
+      'the gauge to forget the stream',
+      async () => (await open()) === 0,
+    );
+  });
+});
