@@ -1,18 +1,17 @@
 import {
   Column,
-  CreateDateColumn,
   Entity,
   Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
-  UpdateDateColumn,
 } from 'typeorm';
 import { PUBLIC_ID_LENGTH, UserProfile } from '@app/users';
 import {
   AsyncOperationStatus,
   OperationStatusId,
 } from './async-operation-status.entity';
+import { CreatedAtColumn, UpdatedAtColumn } from '@app/database';
 
 export const ERROR_MESSAGE_LENGTH = 500;
 /** Browsers send longer user agents only to fingerprint; the first 512 characters say which browser it was. */
@@ -35,19 +34,41 @@ export class AsyncOperation {
   @Column({ name: 'public_id', type: 'char', length: PUBLIC_ID_LENGTH })
   publicId: string;
 
-  @Column({ name: 'async_operation_status_id', type: 'tinyint', unsigned: true })
+  @Column({
+    name: 'async_operation_status_id',
+    type: 'tinyint',
+    unsigned: true,
+  })
   statusId: OperationStatusId;
 
-  @ManyToOne(() => AsyncOperationStatus, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
-  @JoinColumn({ name: 'async_operation_status_id', foreignKeyConstraintName: 'FK_async_operation_status' })
+  @ManyToOne(() => AsyncOperationStatus, {
+    onDelete: 'RESTRICT',
+    onUpdate: 'RESTRICT',
+  })
+  @JoinColumn({
+    name: 'async_operation_status_id',
+    foreignKeyConstraintName: 'FK_async_operation_status',
+  })
   status?: AsyncOperationStatus;
 
   @Index('IDX_async_operation_user_profile')
-  @Column({ name: 'user_profile_id', type: 'int', unsigned: true, nullable: true })
+  @Column({
+    name: 'user_profile_id',
+    type: 'int',
+    unsigned: true,
+    nullable: true,
+  })
   userProfileId: number | null;
 
-  @ManyToOne(() => UserProfile, { nullable: true, onDelete: 'CASCADE', onUpdate: 'RESTRICT' })
-  @JoinColumn({ name: 'user_profile_id', foreignKeyConstraintName: 'FK_async_operation_user_profile' })
+  @ManyToOne(() => UserProfile, {
+    nullable: true,
+    onDelete: 'CASCADE',
+    onUpdate: 'RESTRICT',
+  })
+  @JoinColumn({
+    name: 'user_profile_id',
+    foreignKeyConstraintName: 'FK_async_operation_user_profile',
+  })
   userProfile?: UserProfile | null;
 
   /** SHA-256 of the id of the browser session that started the attempt. */
@@ -55,11 +76,21 @@ export class AsyncOperation {
   sessionIdHash: string;
 
   /** The browser's User-Agent at the callback, cut to USER_AGENT_LENGTH (sign-in history). */
-  @Column({ name: 'user_agent', type: 'varchar', length: USER_AGENT_LENGTH, nullable: true })
+  @Column({
+    name: 'user_agent',
+    type: 'varchar',
+    length: USER_AGENT_LENGTH,
+    nullable: true,
+  })
   userAgent: string | null;
 
   /** The client's address at the callback (req.ip, so TRUST_PROXY decides whose it is). */
-  @Column({ name: 'client_ip', type: 'varchar', length: CLIENT_IP_LENGTH, nullable: true })
+  @Column({
+    name: 'client_ip',
+    type: 'varchar',
+    length: CLIENT_IP_LENGTH,
+    nullable: true,
+  })
   clientIp: string | null;
 
   /** How many times a worker has started the exchange. */
@@ -69,30 +100,29 @@ export class AsyncOperation {
   @Column({ name: 'error_code', type: 'varchar', length: 64, nullable: true })
   errorCode: string | null;
 
-  @Column({ name: 'error_message', type: 'varchar', length: ERROR_MESSAGE_LENGTH, nullable: true })
+  @Column({
+    name: 'error_message',
+    type: 'varchar',
+    length: ERROR_MESSAGE_LENGTH,
+    nullable: true,
+  })
   errorMessage: string | null;
 
   /** Past this moment a pending attempt is ended as error/timeout by the sweeper. */
   @Column({ name: 'deadline_at', type: 'datetime', precision: 3 })
   deadlineAt: Date;
 
-  @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
+  @Column({
+    name: 'finished_at',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+  })
   finishedAt: Date | null;
 
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({
-    name: 'updated_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-    onUpdate: 'CURRENT_TIMESTAMP(3)',
-  })
+  @UpdatedAtColumn()
   updatedAt: Date;
 }

@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { PUBLIC_ID_LENGTH } from './public-id';
+import { CreatedAtColumn } from '@app/database';
 
 /**
  * A Facebook Data Deletion Request, kept so the person can check its status
@@ -18,11 +19,6 @@ export class DataDeletionRequest {
   @Column({ name: 'profile_found', type: 'boolean' })
   profileFound: boolean;
 
-  @CreateDateColumn({
-    name: 'completed_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn('completed_at')
   completedAt: Date;
 }

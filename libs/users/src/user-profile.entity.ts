@@ -1,12 +1,6 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { PUBLIC_ID_LENGTH } from './public-id';
+import { CreatedAtColumn, UpdatedAtColumn } from '@app/database';
 
 /** Column sizes: generous enough that real names and e-mails are never cut. */
 export const USER_PROFILE_LIMITS = {
@@ -26,33 +20,40 @@ export class UserProfile {
   publicId: string;
 
   @Index('UQ_user_profile_facebook_id', { unique: true })
-  @Column({ name: 'facebook_id', type: 'varchar', length: USER_PROFILE_LIMITS.facebookId })
+  @Column({
+    name: 'facebook_id',
+    type: 'varchar',
+    length: USER_PROFILE_LIMITS.facebookId,
+  })
   facebookId: string;
 
-  @Column({ name: 'first_name', type: 'varchar', length: USER_PROFILE_LIMITS.name, nullable: true })
+  @Column({
+    name: 'first_name',
+    type: 'varchar',
+    length: USER_PROFILE_LIMITS.name,
+    nullable: true,
+  })
   firstName: string | null;
 
-  @Column({ name: 'last_name', type: 'varchar', length: USER_PROFILE_LIMITS.name, nullable: true })
+  @Column({
+    name: 'last_name',
+    type: 'varchar',
+    length: USER_PROFILE_LIMITS.name,
+    nullable: true,
+  })
   lastName: string | null;
 
-  @Column({ type: 'varchar', length: USER_PROFILE_LIMITS.email, nullable: true })
+  @Column({
+    type: 'varchar',
+    length: USER_PROFILE_LIMITS.email,
+    nullable: true,
+  })
   email: string | null;
 
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({
-    name: 'updated_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-    onUpdate: 'CURRENT_TIMESTAMP(3)',
-  })
+  @UpdatedAtColumn()
   updatedAt: Date;
 }
 
