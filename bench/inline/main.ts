@@ -83,13 +83,13 @@ class FacebookStrategy extends PassportStrategy(Strategy, 'facebook') {
 
   /** Runs inside the callback request, after passport has the token and the profile. */
   async validate(_accessToken: string, _refreshToken: string, profile: Profile): Promise<Express.User> {
-    const user = await this.users.upsertFromFacebook({
+    const id = await this.users.upsertFromFacebook({
       facebookId: profile.id,
       firstName: profile.name?.givenName || null,
       lastName: profile.name?.familyName || null,
       email: profile.emails?.[0]?.value || null,
     });
-    return { id: user.id };
+    return { id };
   }
 }
 

@@ -27,7 +27,7 @@ function mocks(affected: number) {
     repository as unknown as Repository<AsyncOperation>,
     publisher as unknown as OperationStatusPublisher,
   );
-  return { builder, publisher, service };
+  return { builder, publisher, repository, service };
 }
 
 describe(AsyncOperationsService.name, () => {
@@ -46,6 +46,15 @@ describe(AsyncOperationsService.name, () => {
       status: 'error',
       error: { code: 'timeout', message: OPERATION_TIMEOUT.message },
     });
+  });
+
+  it('announces the change before it re-reads the row for the bookkeeping listeners', async () => {
+    const { publisher, repository, service } = mocks(1);
+    await service.succeed('op', 7);
+    expect(publisher.publish).toHaveBeenCalledWith({ id: 'op', status: 'ok' });
+    expect(publisher.publish.mock.invocationCallOrder[0]).toBeLessThan(
+      repository.findOneByOrFail.mock.invocationCallOrder[0],
+    );
   });
 
   it('says nothing when the operation had already ended (the race was lost)', async () => {

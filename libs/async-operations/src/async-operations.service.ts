@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
+import { In, LessThan, Repository } from 'typeorm';
 import { newPublicId } from '@app/users';
 import { OperationStatusId, STATUS_CODES } from './async-operation-status.entity';
 import {
@@ -66,7 +66,7 @@ export class AsyncOperationsService {
     deadlineAt: Date;
     userAgent?: string | null;
     clientIp?: string | null;
-  }): Promise<AsyncOperation> {
+  }): Promise<Pick<AsyncOperation, 'publicId' | 'deadlineAt'>> {
     const operation = this.operations.create({
       publicId: newPublicId(),
       statusId: OperationStatusId.Pending,
@@ -80,13 +80,19 @@ export class AsyncOperationsService {
       finishedAt: null,
       attempts: 0,
     });
-    const saved = await this.operations.save(operation);
-    await this.emit(OPERATION_STARTED_EVENT, { operationId: saved.publicId } satisfies OperationStartedEvent);
-    return saved;
+    // One INSERT: save() would wrap it in a transaction and read the defaults back.
+    await this.operations.createQueryBuilder().insert().values(operation).updateEntity(false).execute();
+    await this.emit(OPERATION_STARTED_EVENT, { operationId: operation.publicId } satisfies OperationStartedEvent);
+    return operation;
   }
 
   findByPublicId(publicId: string): Promise<AsyncOperation | null> {
     return this.operations.findOneBy({ publicId });
+  }
+
+  /** Many operations in one query (the stream watcher's re-reads). */
+  findManyByPublicIds(publicIds: string[]): Promise<AsyncOperation[]> {
+    return publicIds.length ? this.operations.findBy({ publicId: In(publicIds) }) : Promise.resolve([]);
   }
 
   /** The operation, if it belongs to the given session; otherwise null (never a hint that it exists). */
@@ -143,8 +149,13 @@ export class AsyncOperationsService {
       })
       .execute();
     if (!result.affected) return false;
+    // Announce first, from what this UPDATE wrote: the browser is waiting for
+    // exactly this. The bookkeeping below (the sign-in history link, metrics)
+    // lands a few milliseconds later; nothing a browser does next depends on it.
+    await this.publisher.publish(
+      toOperationView({ publicId, errorCode: null, errorMessage: null, ...changes } as AsyncOperation),
+    );
     const operation = await this.operations.findOneByOrFail({ publicId });
-    // Before the announcement, so the sign-in history (OperationOwnerLinker) is complete once anyone hears of the end.
     await this.emit(OPERATION_FINISHED_EVENT, {
       operationId: publicId,
       status: STATUS_CODES[operation.statusId] === 'ok' ? 'ok' : 'error',
@@ -154,7 +165,6 @@ export class AsyncOperationsService {
       sessionIdHash: operation.sessionIdHash,
       userProfileId: operation.userProfileId,
     } satisfies OperationFinishedEvent);
-    await this.publisher.publish(toOperationView(operation));
     return true;
   }
 

@@ -9,12 +9,30 @@ import {
 import { AsyncOperationsService } from './async-operations.service';
 import { OperationView, isTerminal, toOperationView } from './operation-view';
 
+/** Operations per `WHERE public_id IN (…)` in the periodic re-read. */
+export const REREAD_BATCH_SIZE = 500;
+
+type Push = (view: OperationView) => void;
+
+/** The open streams of one operation, fed by one EventEmitter2 listener. */
+interface WatchedOperation {
+  streams: Set<Push>;
+  fanOut: Push;
+}
+
 /**
  * The live status of one operation: the database snapshot first, then every
  * change, completing after a terminal status. It listens before it reads, so
  * a change that lands between the two is never missed, and it re-reads
  * slowly while pending and after the Redis subscription reconnects, so a lost
  * event only delays the news.
+ *
+ * Open streams are kept in one registry per process: one listener per
+ * watched operation, one resync listener and one re-read timer for the
+ * process, and the re-read fetches every watched operation in batched
+ * queries. N open streams cost N set entries, not N timers, N listeners and
+ * N/5 queries a second (which once overflowed the connection pool's queue
+ * at 10,000 streams: docs/BENCHMARKS.md).
  */
 @Injectable()
 export class OperationStatusWatcher implements BeforeApplicationShutdown {
@@ -23,6 +41,15 @@ export class OperationStatusWatcher implements BeforeApplicationShutdown {
   /** Fires once when the process starts shutting down, so open streams can end politely. */
   readonly shuttingDown = new Subject<void>();
   private openStreams = 0;
+  private readonly watched = new Map<string, WatchedOperation>();
+  private rereadTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly operations: AsyncOperationsService,
+    private readonly events: EventEmitter2,
+  ) {
+    this.events.on(OPERATION_STATUS_RESYNC_EVENT, () => this.rereadAll());
+  }
 
   get streamCount(): number {
     return this.openStreams;
@@ -30,49 +57,81 @@ export class OperationStatusWatcher implements BeforeApplicationShutdown {
 
   beforeApplicationShutdown(): void {
     if (this.openStreams) this.logger.log(`Ending ${this.openStreams} open stream(s) for shutdown`);
+    this.stopRereading();
     this.shuttingDown.next();
     this.shuttingDown.complete();
   }
 
-  constructor(
-    private readonly operations: AsyncOperationsService,
-    private readonly events: EventEmitter2,
-  ) {}
-
   watch(publicId: string): Observable<OperationView> {
     return new Observable<OperationView>((subscriber) => {
       let lastStatus: OperationView['status'] | undefined;
-      const push = (view: OperationView) => {
+      const push: Push = (view) => {
         // A status changes once (pending → ok | error): repeats carry no news.
         if (subscriber.closed || view.status === lastStatus) return;
         if (lastStatus && isTerminal({ status: lastStatus })) return;
         lastStatus = view.status;
         subscriber.next(view);
-        if (isTerminal(view)) subscriber.complete();
+        // End on the next turn, so a fan-out writes the news to every stream
+        // before it pays for ending any (session touch, request log, sockets).
+        if (isTerminal(view)) setImmediate(() => subscriber.complete());
       };
-      const reread = () => {
-        this.operations
-          .findByPublicId(publicId)
-          .then((operation) => {
-            if (operation) push(toOperationView(operation));
-          })
-          .catch((error: Error) =>
-            // Keep the stream open: the next re-read or event may succeed.
-            this.logger.warn(`Re-reading operation ${publicId} failed: ${error.message}`),
-          );
-      };
-      const eventName = operationStatusEvent(publicId);
-      this.events.on(eventName, push);
-      this.events.on(OPERATION_STATUS_RESYNC_EVENT, reread);
-      reread();
-      const timer = setInterval(reread, this.rereadIntervalMs);
-      this.openStreams++;
-      return () => {
-        this.openStreams--;
-        clearInterval(timer);
-        this.events.off(eventName, push);
-        this.events.off(OPERATION_STATUS_RESYNC_EVENT, reread);
-      };
+      const operation = this.register(publicId, push);
+      this.reread([publicId], push);
+      return () => this.unregister(publicId, operation, push);
     });
+  }
+
+  private register(publicId: string, push: Push): WatchedOperation {
+    let operation = this.watched.get(publicId);
+    if (!operation) {
+      const streams = new Set<Push>();
+      const fanOut: Push = (view) => streams.forEach((stream) => stream(view));
+      operation = { streams, fanOut };
+      this.watched.set(publicId, operation);
+      this.events.on(operationStatusEvent(publicId), fanOut);
+    }
+    operation.streams.add(push);
+    this.openStreams++;
+    this.rereadTimer ??= setInterval(() => this.rereadAll(), this.rereadIntervalMs);
+    return operation;
+  }
+
+  private unregister(publicId: string, operation: WatchedOperation, push: Push): void {
+    this.openStreams--;
+    operation.streams.delete(push);
+    if (operation.streams.size === 0 && this.watched.get(publicId) === operation) {
+      this.watched.delete(publicId);
+      this.events.off(operationStatusEvent(publicId), operation.fanOut);
+    }
+    if (this.watched.size === 0) this.stopRereading();
+  }
+
+  private stopRereading(): void {
+    clearInterval(this.rereadTimer);
+    this.rereadTimer = undefined;
+  }
+
+  private rereadAll(): void {
+    const publicIds = [...this.watched.keys()];
+    for (let start = 0; start < publicIds.length; start += REREAD_BATCH_SIZE) {
+      this.reread(publicIds.slice(start, start + REREAD_BATCH_SIZE));
+    }
+  }
+
+  /** Reads the operations and hands each view to `only`, or else to every stream watching it. */
+  private reread(publicIds: string[], only?: Push): void {
+    this.operations
+      .findManyByPublicIds(publicIds)
+      .then((operations) => {
+        for (const operation of operations) {
+          const view = toOperationView(operation);
+          if (only) only(view);
+          else this.watched.get(operation.publicId)?.fanOut(view);
+        }
+      })
+      .catch((error: Error) =>
+        // Keep the streams open: the next re-read or event may succeed.
+        this.logger.warn(`Re-reading ${publicIds.length} operation(s) failed: ${error.message}`),
+      );
   }
 }

@@ -18,7 +18,7 @@ function mocks() {
     fetchProfile: jest.fn<Promise<typeof PROFILE>, [string]>().mockResolvedValue(PROFILE),
   };
   const users = {
-    upsertFromFacebook: jest.fn().mockResolvedValue({ id: 7 }),
+    upsertFromFacebook: jest.fn().mockResolvedValue(7),
   };
   const operations = {
     findByPublicId: jest
@@ -130,7 +130,7 @@ describe(FacebookLoginService.name, () => {
   it('retries a database write in place while MySQL is away, then ends ok', async () => {
     const { graph, users, operations, service } = mocks();
     const lost = new QueryFailedError('INSERT', [], Object.assign(new Error('gone'), { code: 'PROTOCOL_CONNECTION_LOST' }));
-    users.upsertFromFacebook.mockRejectedValueOnce(lost).mockRejectedValueOnce(lost).mockResolvedValue({ id: 7 });
+    users.upsertFromFacebook.mockRejectedValueOnce(lost).mockRejectedValueOnce(lost).mockResolvedValue(7);
     await service.runExchange(job({}, 0, 3));
     expect(graph.exchangeCode).toHaveBeenCalledTimes(1);
     expect(users.upsertFromFacebook).toHaveBeenCalledTimes(3);

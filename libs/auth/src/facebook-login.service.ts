@@ -52,8 +52,8 @@ export class FacebookLoginService {
       // Facebook has answered: a database hiccup now must not cost the login, so the
       // writes are retried in place until the attempt's deadline.
       await this.retryWhileUnavailable(operation.deadlineAt, async () => {
-        const user = await this.users.upsertFromFacebook(profile);
-        await this.operations.succeed(operationId, user.id);
+        const userProfileId = await this.users.upsertFromFacebook(profile);
+        await this.operations.succeed(operationId, userProfileId);
       });
       this.logger.log(`Operation ${operationId} ok (attempt ${attempt})`);
     } catch (error) {

@@ -83,7 +83,7 @@ export const baseEnvSchema = loggingEnvSchema.extend({
   /** How long a login attempt may stay pending before it ends as error/timeout. */
   LOGIN_DEADLINE_MS: positiveMs.default(60000),
   /** Tries of the code exchange for transient failures (network, timeout, 5xx, throttling). */
-  EXCHANGE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  EXCHANGE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   /** First retry delay; later ones double, with jitter. */
   EXCHANGE_BACKOFF_MS: positiveMs.default(500),
   /** Serve Prometheus metrics (API: GET /metrics; worker: on WORKER_HEALTH_PORT). */

@@ -15,6 +15,14 @@ export interface FacebookProfile {
 
 const ER_LOCK_DEADLOCK = 1213;
 
+/** The public id is kept from the first insert; the rest follows Facebook. */
+const UPSERT_FROM_FACEBOOK = `
+  INSERT INTO user_profile (public_id, facebook_id, first_name, last_name, email)
+  VALUES (?, ?, ?, ?, ?)
+  ON DUPLICATE KEY UPDATE
+    first_name = VALUES(first_name), last_name = VALUES(last_name), email = VALUES(email),
+    id = LAST_INSERT_ID(id)`;
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -34,33 +42,28 @@ export class UsersService {
   /**
    * Inserts or refreshes the profile of a Facebook user in one statement
    * (INSERT … ON DUPLICATE KEY UPDATE on the unique facebook_id), so two first
-   * logins of the same person that race still leave exactly one row.
+   * logins of the same person that race still leave exactly one row. Returns
+   * the profile's id: `id = LAST_INSERT_ID(id)` makes MySQL report the
+   * existing row's id on an update too, so no second read is needed.
    */
-  async upsertFromFacebook(profile: FacebookProfile): Promise<UserProfile> {
+  async upsertFromFacebook(profile: FacebookProfile): Promise<number> {
     const write = () =>
-      this.users
-        .createQueryBuilder()
-        .insert()
-        .into(UserProfile)
-        .values({
-          publicId: newPublicId(),
-          facebookId: profile.facebookId,
-          firstName: profile.firstName,
-          lastName: profile.lastName,
-          email: profile.email,
-        })
-        // The public id is kept from the first insert; the rest follows Facebook.
-        .orUpdate(['first_name', 'last_name', 'email'], ['facebook_id'])
-        .updateEntity(false)
-        .execute();
+      this.users.query<{ insertId: number }>(UPSERT_FROM_FACEBOOK, [
+        newPublicId(),
+        profile.facebookId,
+        profile.firstName,
+        profile.lastName,
+        profile.email,
+      ]);
+    let result: { insertId: number };
     try {
-      await write();
+      result = await write();
     } catch (error) {
       // InnoDB may pick one of two racing upserts as a deadlock victim; it is safe to repeat.
       if (!isDeadlock(error)) throw error;
-      await write();
+      result = await write();
     }
-    return this.users.findOneByOrFail({ facebookId: profile.facebookId });
+    return result.insertId;
   }
 
   /**
