@@ -74,6 +74,8 @@ const HEAP_SNAPSHOT = !QUICK && !flag('no-heap-snapshot');
 const PROFILE = flag('profile') || (!flag('no-profile') && !QUICK);
 /** --workloads=0ms/100,real/100 runs only those (for investigating one case). */
 const WORKLOAD_FILTER = option('workloads')?.split(',');
+/** A run of part of the matrix: its results go to bench/results/partial.json, and the docs are left alone. */
+const PARTIAL = Boolean(option('only') || WORKLOAD_FILTER || option('streams') || flag('no-streams'));
 
 /** Servers under test on CPU 0; the "outside world" (browsers = load generator, Facebook = emulator) on CPU 1. */
 const CPUS = PIN === 'split' ? { servers: '0', world: '1' } : { servers: undefined, world: undefined };
@@ -1271,9 +1273,11 @@ async function main(): Promise<void> {
 
   fs.mkdirSync(RESULTS, { recursive: true });
   const alternative = DIST_ROOT !== ROOT || LABEL !== undefined;
-  const name = alternative ? `${LABEL ?? 'alternative'}.json` : QUICK ? 'quick.json' : 'latest.json';
+  // Only the whole matrix replaces the published results; a subset is kept beside them.
+  const partial = QUICK || PARTIAL;
+  const name = alternative ? `${LABEL ?? 'alternative'}.json` : QUICK ? 'quick.json' : PARTIAL ? 'partial.json' : 'latest.json';
   fs.writeFileSync(path.join(RESULTS, name), toJson(results));
-  if (!QUICK && !alternative) {
+  if (!partial && !alternative) {
     fs.writeFileSync(path.join(RESULTS, `${results.date.slice(0, 10)}.json`), toJson(results));
     publish(results);
     log(`wrote bench/results/latest.json, bench/results/${results.date.slice(0, 10)}.json, docs/benchmarks-latency.svg`);

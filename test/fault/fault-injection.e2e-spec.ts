@@ -18,7 +18,7 @@ import {
 } from '../support/login-flow';
 import { ROOT } from '../support/test-stack';
 import { FaultStack } from './support/fault-stack';
-import { waitFor } from './support/private-services';
+import { waitFor } from '../support/built-process';
 
 const [alice, bob, zoe] = DEFAULT_TEST_USERS;
 

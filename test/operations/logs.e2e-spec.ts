@@ -197,8 +197,7 @@ describe("JSON logs of the built worker (its own process): the operation's story
     expect(final?.status).toBe('ok');
 
     const workerLines = () =>
-      stack.childOutput
-        .join('')
+      stack.workerProcess!.text
         .split('\n')
         .filter((line) => line.startsWith('{') && line.endsWith('}'))
         .map((line) => JSON.parse(line) as LogLine);
@@ -212,7 +211,7 @@ describe("JSON logs of the built worker (its own process): the operation's story
         .filter((line) => line.operationId === final!.id)
         .map((line) => line.msg),
     ).toEqual([`Operation ${final!.id} ok (attempt 1)`]);
-    const text = stack.childOutput.join('');
+    const text = stack.workerProcess!.text;
     for (const secret of [TEST_APP_SECRET, callback.searchParams.get('code')!])
       expect(text).not.toContain(secret);
   });

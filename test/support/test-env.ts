@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** The repository's root. */
+export const ROOT = join(__dirname, '..', '..');
 
 /** A port the OS says is free right now. */
 export function freePort(): Promise<number> {

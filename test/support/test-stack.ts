@@ -1,6 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
@@ -12,14 +9,15 @@ import { createFacebookEmulatorApp } from '@app/facebook-emulator';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApiApp } from '../../apps/api/src/configure-api-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { BuiltProcess } from './built-process';
 import { emulatorKnob } from './emulator-knob';
 import { TestBrowser } from './browser';
 import { createTestDatabase, destroyTestDatabase } from './test-database';
-import { freePort, testNamespace, type TestNamespace } from './test-env';
+import { ROOT, freePort, testNamespace, type TestNamespace } from './test-env';
 
 export const TEST_APP_ID = '1234567890123456';
 export const TEST_APP_SECRET = 'e2e-app-secret-0123456789';
-export const ROOT = join(__dirname, '..', '..');
+export { ROOT };
 
 /** The environment before any stack touched it: each stack starts from it, so settings never leak between suites. */
 const ORIGINAL_ENV = { ...process.env };
@@ -77,14 +75,12 @@ export class TestStack {
   api!: NestExpressApplication;
   emulator!: INestApplication;
   worker?: INestApplicationContext;
-  workerProcess?: ChildProcess;
+  workerProcess?: BuiltProcess;
   db!: DataSource;
   apiUrl!: string;
   emulatorUrl!: string;
   readonly ns: TestNamespace = testNamespace();
   readonly env: Record<string, string> = {};
-  /** Everything child processes printed. */
-  readonly childOutput: string[] = [];
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const stack = new TestStack();
@@ -110,48 +106,20 @@ export class TestStack {
     return emulatorKnob(this.emulatorUrl, method, path, body);
   }
 
-  async startWorkerProcess(): Promise<ChildProcess> {
-    const main = join(ROOT, 'dist', 'apps', 'worker', 'main.js');
-    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
-    const child = spawn(process.execPath, [main], {
-      // This child's stdout is how we know it started.
-      env: { ...process.env, ...this.env, LOG_DESTINATION: 'stdout' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const keep = (chunk: Buffer) => this.childOutput.push(chunk.toString());
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Worker did not start:\n${output}`)), 20000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Worker processing')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`Worker exited with ${code}:\n${output}`));
-      });
-    });
-    this.workerProcess = child;
-    return child;
+  /** The built worker (dist/apps/worker/main.js) as a child process, on this stack's settings. */
+  async startWorkerProcess(): Promise<BuiltProcess> {
+    const env = Object.fromEntries(
+      Object.entries({ ...process.env, ...this.env }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+    // The child's stdout is how we know it started, and what the log tests read.
+    const worker = new BuiltProcess('worker', { ...env, LOG_DESTINATION: 'stdout' });
+    this.workerProcess = worker;
+    await worker.start(() => worker.text.includes('Worker processing'));
+    return worker;
   }
 
   async stop(): Promise<void> {
-    const child = this.workerProcess;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
-      clearTimeout(timer);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await this.workerProcess?.stop();
     await this.worker?.close().catch(() => undefined);
     await this.api?.close().catch(() => undefined);
     await this.emulator?.close().catch(() => undefined);

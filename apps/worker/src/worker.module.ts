@@ -3,7 +3,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { OperationHistoryModule, OperationRetentionModule } from '@app/async-operations/history';
 import { FacebookLoginWorkerModule } from '@app/auth';
-import { ExchangeObserver, OperabilityModule } from '@app/auth/operability';
+import { ExchangeMetrics, OperabilityModule } from '@app/auth/operability';
 import { AppConfigModule, workerEnvSchema } from '@app/config';
 import { AppLoggerModule } from '@app/config/logging';
 import { DatabaseModule } from '@app/database';
@@ -28,7 +28,7 @@ export class WorkerModule {
         OperationHistoryModule,
         OperationRetentionModule,
       ],
-      providers: [ExchangeObserver, WorkerHealthServer],
+      providers: [ExchangeMetrics, WorkerHealthServer],
     };
   }
 }

@@ -12,3 +12,13 @@ export const AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
 
 /** How long the callback waits for Redis to take a job before it gives up (the callback must answer within a second). */
 export const ENQUEUE_TIMEOUT_MS = 700;
+
+/** Local event after each run of the exchange in the worker (metrics listen). */
+export const EXCHANGE_RUN_EVENT = 'exchange.run';
+
+export interface ExchangeRunEvent {
+  operationId: string;
+  /** done: the run ended the operation (ok or error); retry: it threw, and Bull retries. */
+  outcome: 'done' | 'retry';
+  seconds: number;
+}

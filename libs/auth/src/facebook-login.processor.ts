@@ -1,19 +1,30 @@
 import { OnQueueError, OnQueueFailed, Process, Processor } from '@nestjs/bull';
-import { Logger } from '@nestjs/common';
+import { Logger, Optional } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Job } from 'bull';
-import { EXCHANGE_JOB, FACEBOOK_LOGIN_QUEUE } from './auth.constants';
+import { performance } from 'node:perf_hooks';
+import { runWithOperationLogContext } from '@app/config/logging';
+import { EXCHANGE_JOB, EXCHANGE_RUN_EVENT, FACEBOOK_LOGIN_QUEUE, type ExchangeRunEvent } from './auth.constants';
 import type { ExchangeJobData } from './exchange-job';
 import { FacebookLoginService } from './facebook-login.service';
 
 /** Exchanges run concurrently: they wait on Facebook, not on the CPU. */
 const EXCHANGE_CONCURRENCY = 32;
 
-/** Thin Bull adapter: the logic lives in FacebookLoginService. */
+/**
+ * Thin Bull adapter: the logic lives in FacebookLoginService. Each call runs
+ * in its operation's log context (every line carries `operationId`), and each
+ * exchange run is announced as EXCHANGE_RUN_EVENT for the metrics.
+ */
 @Processor(FACEBOOK_LOGIN_QUEUE)
 export class FacebookLoginProcessor {
   private readonly logger = new Logger(FacebookLoginProcessor.name);
 
-  constructor(private readonly logins: FacebookLoginService) {}
+  constructor(
+    private readonly logins: FacebookLoginService,
+    /** A process without EventEmitterModule simply announces nothing. */
+    @Optional() private readonly events?: EventEmitter2,
+  ) {}
 
   /** Bull reconnects by itself (Redis restarts); say so instead of printing unhandled errors. */
   @OnQueueError()
@@ -23,18 +34,30 @@ export class FacebookLoginProcessor {
 
   @Process({ name: EXCHANGE_JOB, concurrency: EXCHANGE_CONCURRENCY })
   exchange(job: Job<ExchangeJobData>): Promise<void> {
-    return this.logins.runExchange({
-      data: job.data,
-      attemptsMade: job.attemptsMade,
-      maxAttempts: job.opts.attempts ?? 1,
-      update: (data) => job.update(data),
+    const { operationId } = job.data;
+    return runWithOperationLogContext({ operationId }, async () => {
+      const started = performance.now();
+      let outcome: ExchangeRunEvent['outcome'] = 'retry';
+      try {
+        await this.logins.runExchange({
+          data: job.data,
+          attemptsMade: job.attemptsMade,
+          maxAttempts: job.opts.attempts ?? 1,
+          update: (data) => job.update(data),
+        });
+        outcome = 'done';
+      } finally {
+        const seconds = (performance.now() - started) / 1000;
+        this.events?.emit(EXCHANGE_RUN_EVENT, { operationId, outcome, seconds } satisfies ExchangeRunEvent);
+      }
     });
   }
 
   @OnQueueFailed()
   async onFailed(job: Job<ExchangeJobData>, error: Error): Promise<void> {
     if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      await this.logins.giveUp(job.data.operationId, error);
+      const { operationId } = job.data;
+      await runWithOperationLogContext({ operationId }, () => this.logins.giveUp(operationId, error));
     }
   }
 }

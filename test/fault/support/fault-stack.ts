@@ -1,68 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { CALLBACK_PATH } from '@app/auth';
+import { BuiltProcess } from '../../support/built-process';
 import { emulatorKnob } from '../../support/emulator-knob';
 import { TestBrowser } from '../../support/browser';
 import type { FacebookSide } from '../../support/login-flow';
 import { createTestDatabase } from '../../support/test-database';
 import { freePort } from '../../support/test-env';
-import { ROOT, TEST_APP_ID, TEST_APP_SECRET } from '../../support/test-stack';
-import { PrivateMariaDb, PrivateRedis, exited, stopChild, waitFor } from './private-services';
-
-type AppName = 'api' | 'worker' | 'facebook-emulator';
-
-/** One built app (dist/apps/<name>/main.js) running as a child process. */
-export class BuiltProcess {
-  readonly output: string[] = [];
-  private child?: ChildProcess;
-
-  constructor(
-    readonly name: AppName,
-    readonly env: Record<string, string>,
-  ) {}
-
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  get running(): boolean {
-    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  async start(ready: () => Promise<boolean> | boolean): Promise<void> {
-    const main = join(ROOT, 'dist', 'apps', this.name, 'main.js');
-    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
-    this.child = spawn(process.execPath, [main], {
-      env: { PATH: process.env.PATH ?? '', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => this.output.push(chunk.toString());
-    this.child.stdout!.on('data', keep);
-    this.child.stderr!.on('data', keep);
-    await waitFor(`${this.name} to start`, async () => {
-      if (!this.running) throw new Error(`${this.name} exited:\n${this.text}`);
-      return ready();
-    });
-  }
-
-  /** Sends a signal and waits for the process to end; returns how it ended. */
-  async signal(signal: NodeJS.Signals): Promise<{ code: number | null; signal: string | null }> {
-    const child = this.child!;
-    child.kill(signal);
-    await exited(child);
-    return { code: child.exitCode, signal: child.signalCode };
-  }
-
-  async stop(): Promise<void> {
-    await stopChild(this.child);
-  }
-
-  get text(): string {
-    return this.output.join('');
-  }
-}
+import { TEST_APP_ID, TEST_APP_SECRET } from '../../support/test-stack';
+import { PrivateMariaDb, PrivateRedis } from './private-services';
 
 export interface FaultStackOptions {
   apis?: number;

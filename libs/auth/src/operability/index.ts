@@ -5,4 +5,4 @@ export * from './health-checks';
 export * from './operability.module';
 export * from './operation-log.middleware';
 export * from './open-event-streams';
-export * from './exchange-observer';
+export * from './exchange-metrics';

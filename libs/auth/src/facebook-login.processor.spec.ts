@@ -1,0 +1,59 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { Job } from 'bull';
+import { currentOperationId } from '@app/config/logging';
+import { EXCHANGE_RUN_EVENT, type ExchangeRunEvent } from './auth.constants';
+import type { ExchangeJobData } from './exchange-job';
+import { FacebookLoginProcessor } from './facebook-login.processor';
+import type { FacebookLoginService } from './facebook-login.service';
+
+const job = (attemptsMade = 0) =>
+  ({
+    data: { operationId: 'op-1', code: 'c', codeVerifier: 'v' },
+    attemptsMade,
+    opts: { attempts: 3 },
+    update: jest.fn(),
+  }) as unknown as Job<ExchangeJobData>;
+
+function setup(runExchange: () => Promise<void>) {
+  const seen: { runIn?: string; giveUpIn?: string } = {};
+  const logins = {
+    runExchange: jest.fn(() => {
+      seen.runIn = currentOperationId();
+      return runExchange();
+    }),
+    giveUp: jest.fn(() => {
+      seen.giveUpIn = currentOperationId();
+      return Promise.resolve();
+    }),
+  };
+  const events = new EventEmitter2();
+  const runs: ExchangeRunEvent[] = [];
+  events.on(EXCHANGE_RUN_EVENT, (event: ExchangeRunEvent) => runs.push(event));
+  const processor = new FacebookLoginProcessor(logins as unknown as FacebookLoginService, events);
+  return { processor, logins, runs, seen };
+}
+
+describe(FacebookLoginProcessor.name, () => {
+  it("runs the exchange in the operation's log context and announces a finished run", async () => {
+    const { processor, logins, runs, seen } = setup(() => Promise.resolve());
+    await processor.exchange(job(1));
+    expect(seen.runIn).toBe('op-1');
+    expect(logins.runExchange).toHaveBeenCalledWith(expect.objectContaining({ attemptsMade: 1, maxAttempts: 3 }));
+    expect(runs).toEqual([{ operationId: 'op-1', outcome: 'done', seconds: expect.any(Number) }]);
+  });
+
+  it('hands a failed run back to Bull and announces it as a retry', async () => {
+    const { processor, runs } = setup(() => Promise.reject(new Error('Facebook answered 503')));
+    await expect(processor.exchange(job())).rejects.toThrow('503');
+    expect(runs).toEqual([expect.objectContaining({ outcome: 'retry' })]);
+  });
+
+  it('gives up only once Bull has spent every attempt, in the log context', async () => {
+    const { processor, logins, seen } = setup(() => Promise.resolve());
+    await processor.onFailed(job(2), new Error('timeout'));
+    expect(logins.giveUp).not.toHaveBeenCalled();
+    await processor.onFailed(job(3), new Error('timeout'));
+    expect(logins.giveUp).toHaveBeenCalledWith('op-1', expect.any(Error));
+    expect(seen.giveUpIn).toBe('op-1');
+  });
+});

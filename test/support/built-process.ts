@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ROOT } from './test-env';
+
+/** Polls until `check` resolves true, or throws after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill(signal);
+  await Promise.race([exited(child), sleep(10000)]);
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await exited(child);
+  }
+}
+
+type AppName = 'api' | 'worker' | 'facebook-emulator';
+
+/** One built app (dist/apps/<name>/main.js) running as a child process. */
+export class BuiltProcess {
+  readonly output: string[] = [];
+  private child?: ChildProcess;
+
+  constructor(
+    readonly name: AppName,
+    readonly env: Record<string, string>,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async start(ready: () => Promise<boolean> | boolean): Promise<void> {
+    const main = join(ROOT, 'dist', 'apps', this.name, 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+    this.child = spawn(process.execPath, [main], {
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => this.output.push(chunk.toString());
+    this.child.stdout!.on('data', keep);
+    this.child.stderr!.on('data', keep);
+    await waitFor(`${this.name} to start`, async () => {
+      if (!this.running) throw new Error(`${this.name} exited:\n${this.text}`);
+      return ready();
+    });
+  }
+
+  /** Sends a signal and waits for the process to end; returns how it ended. */
+  async signal(signal: NodeJS.Signals): Promise<{ code: number | null; signal: string | null }> {
+    const child = this.child!;
+    child.kill(signal);
+    await exited(child);
+    return { code: child.exitCode, signal: child.signalCode };
+  }
+
+  async stop(): Promise<void> {
+    await stopChild(this.child);
+  }
+
+  get text(): string {
+    return this.output.join('');
+  }
+}
+
