@@ -64,7 +64,7 @@ const LOGS = path.join(RESULTS, 'logs');
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
-const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const QUICK = flag('quick');
 const VARIANTS = (option('only')?.split(',') ?? ['sse', 'poll', 'inline']) as Variant[];
 const PIN = option('pin') ?? 'split';
@@ -74,8 +74,16 @@ const HEAP_SNAPSHOT = !QUICK && !flag('no-heap-snapshot');
 const PROFILE = flag('profile') || (!flag('no-profile') && !QUICK);
 /** --workloads=0ms/100,real/100 runs only those (for investigating one case). */
 const WORKLOAD_FILTER = option('workloads')?.split(',');
+/** --env=KEY=VALUE,…: settings for the API and the worker on top of the bench's own (a run with it is partial). */
+const SERVER_ENV: Record<string, string> = Object.fromEntries(
+  (option('env')?.split(',') ?? []).map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--env wants KEY=VALUE pairs, got "${pair}"`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
 /** A run of part of the matrix: its results go to bench/results/partial.json, and the docs are left alone. */
-const PARTIAL = Boolean(option('only') || WORKLOAD_FILTER || option('streams') || flag('no-streams'));
+const PARTIAL = Boolean(option('only') || WORKLOAD_FILTER || option('streams') || flag('no-streams') || option('env'));
 
 /** Servers under test on CPU 0; the "outside world" (browsers = load generator, Facebook = emulator) on CPU 1. */
 const CPUS = PIN === 'split' ? { servers: '0', world: '1' } : { servers: undefined, world: undefined };
@@ -106,10 +114,10 @@ interface Workload {
 const FULL_WORKLOADS: Workload[] = [
   { name: '0ms/10', latency: null, failureRate: 0, concurrency: 10, warmupMs: 2000, durationMs: 10000, drainMs: 10000 },
   { name: '0ms/100', latency: null, failureRate: 0, concurrency: 100, warmupMs: 3000, durationMs: 12000, drainMs: 10000 },
-  { name: '0ms/500', latency: null, failureRate: 0, concurrency: 500, warmupMs: 4000, durationMs: 12000, drainMs: 15000 },
+  { name: '0ms/500', latency: null, failureRate: 0, concurrency: 500, warmupMs: 10000, durationMs: 12000, drainMs: 15000 },
   { name: 'real/10', latency: REALISTIC, failureRate: 0, concurrency: 10, warmupMs: 3000, durationMs: 20000, drainMs: 15000 },
-  { name: 'real/100', latency: REALISTIC, failureRate: 0, concurrency: 100, warmupMs: 3000, durationMs: 15000, drainMs: 15000 },
-  { name: 'real/500', latency: REALISTIC, failureRate: 0, concurrency: 500, warmupMs: 4000, durationMs: 15000, drainMs: 20000 },
+  { name: 'real/100', latency: REALISTIC, failureRate: 0, concurrency: 100, warmupMs: 5000, durationMs: 15000, drainMs: 15000 },
+  { name: 'real/500', latency: REALISTIC, failureRate: 0, concurrency: 500, warmupMs: 15000, durationMs: 15000, drainMs: 20000 },
   { name: '5xx20%/100', latency: null, failureRate: 0.2, concurrency: 100, warmupMs: 3000, durationMs: 25000, drainMs: 25000 },
 ];
 const QUICK_WORKLOADS: Workload[] = [
@@ -257,6 +265,8 @@ async function boot(): Promise<Stack> {
     // with the current watcher); the default 60 s deadline would end it as a timeout first.
     // Nothing else here comes near either deadline.
     LOGIN_DEADLINE_MS: '180000',
+    // --env=EXCHANGE_CONCURRENCY=32,… tries other settings of the API and the worker.
+    ...SERVER_ENV,
   };
   const api = new Proc({
     name: 'api',

@@ -1,5 +1,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import type { Job } from 'bull';
+import type { ConfigService } from '@nestjs/config';
+import type { Job, Queue } from 'bull';
+import type { WorkerEnv } from '@app/config';
 import { currentOperationId } from '@app/config/logging';
 import { EXCHANGE_RUN_EVENT, type ExchangeRunEvent } from './auth.constants';
 import type { ExchangeJobData } from './exchange-job';
@@ -29,11 +31,27 @@ function setup(runExchange: () => Promise<void>) {
   const events = new EventEmitter2();
   const runs: ExchangeRunEvent[] = [];
   events.on(EXCHANGE_RUN_EVENT, (event: ExchangeRunEvent) => runs.push(event));
-  const processor = new FacebookLoginProcessor(logins as unknown as FacebookLoginService, events);
-  return { processor, logins, runs, seen };
+  const queue = { process: jest.fn().mockReturnValue(new Promise(() => undefined)) };
+  const config = { get: jest.fn((key: string) => (key === 'EXCHANGE_CONCURRENCY' ? 64 : undefined)) };
+  const processor = new FacebookLoginProcessor(
+    logins as unknown as FacebookLoginService,
+    queue as unknown as Queue<ExchangeJobData>,
+    config as unknown as ConfigService<WorkerEnv, true>,
+    events,
+  );
+  return { processor, logins, queue, runs, seen };
 }
 
 describe(FacebookLoginProcessor.name, () => {
+  it('takes exchange jobs EXCHANGE_CONCURRENCY at a time', async () => {
+    const { processor, queue, runs } = setup(() => Promise.resolve());
+    processor.onModuleInit();
+    expect(queue.process).toHaveBeenCalledWith('exchange', 64, expect.any(Function));
+    const handler = queue.process.mock.calls[0][2] as (job: Job<ExchangeJobData>) => Promise<void>;
+    await handler(job());
+    expect(runs).toHaveLength(1);
+  });
+
   it("runs the exchange in the operation's log context and announces a finished run", async () => {
     const { processor, logins, runs, seen } = setup(() => Promise.resolve());
     await processor.exchange(job(1));
