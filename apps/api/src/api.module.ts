@@ -23,8 +23,8 @@ export class ApiModule {
         AppConfigModule.forRoot(apiEnvSchema),
         // The callback's query is a code and a state: its URL is logged without it.
         AppLoggerModule.forRoot({ service: 'api', queryFreePaths: [CALLBACK_PATH], customProps: operationLogProps }),
-        // One listener per open stream on the resync event: no leak warning for that.
-        EventEmitterModule.forRoot({ maxListeners: 100_000 }),
+        // The stream watcher keeps one listener per watched operation, so the default limit holds.
+        EventEmitterModule.forRoot(),
         DatabaseModule,
         RedisModule,
         AuthModule,

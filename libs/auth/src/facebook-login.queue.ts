@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
+import { withTimeout } from '@app/config/service-reachability';
 import { ENQUEUE_TIMEOUT_MS, EXCHANGE_JOB, FACEBOOK_LOGIN_QUEUE } from './auth.constants';
 import type { ExchangeJobData } from './exchange-job';
 
@@ -20,14 +21,10 @@ export class FacebookLoginQueue {
    * does not take it, so the callback answers instead of hanging.
    */
   async enqueue(data: Required<Pick<ExchangeJobData, 'operationId' | 'code' | 'codeVerifier'>>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('Redis did not take the job in time')), ENQUEUE_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([this.queue.add(EXCHANGE_JOB, data, { jobId: data.operationId }), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(
+      this.queue.add(EXCHANGE_JOB, data, { jobId: data.operationId }),
+      ENQUEUE_TIMEOUT_MS,
+      'Redis did not take the job in time',
+    );
   }
 }

@@ -1,6 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { stat } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import {
   assertReachable,
   ServiceUnreachableError,
+  withTimeout,
   type Reachability,
 } from './service-reachability';
 
@@ -50,5 +55,46 @@ describe(assertReachable.name, () => {
       'MySQL at 127.0.0.1:3306 refused (access denied for root): fix the user or password in DATABASE_URL',
     );
     expect(error.message).not.toContain('\n');
+  });
+});
+
+describe(withTimeout.name, () => {
+  // An echo server in another process: its answer arrives while this process is stalled, as Redis's would.
+  let server: ChildProcess;
+  let socket: Socket;
+  beforeAll(async () => {
+    server = spawn(process.execPath, [
+      '-e',
+      "const s = require('net').createServer((c) => c.on('data', (d) => c.write(d))); s.listen(0, '127.0.0.1', () => console.log(s.address().port));",
+    ]);
+    const port = await new Promise<number>((resolve) => server.stdout!.once('data', (data) => resolve(Number(data))));
+    socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+  });
+  afterAll(() => {
+    socket.destroy();
+    server.kill();
+  });
+
+  it('rejects with the given message when nothing answers in time', async () => {
+    await expect(withTimeout(new Promise(() => undefined), 20, 'Redis did not take the job in time')).rejects.toThrow(
+      'Redis did not take the job in time',
+    );
+  });
+
+  it('lets an answer that arrived during an event-loop stall win over the late timer', async () => {
+    // Inside an I/O callback, as a request handler would be: after it, libuv runs the due
+    // timers of the next turn before it reads the echo that arrived during the stall.
+    const answer = new Promise<string>((resolve, reject) =>
+      stat(__filename, () => {
+        const pending = withTimeout(once(socket, 'data').then(([data]) => String(data)), 10);
+        socket.write('x');
+        // Long enough for the other process to echo even on a busy machine.
+        const until = Date.now() + 300;
+        while (Date.now() < until);
+        pending.then(resolve, reject);
+      }),
+    );
+    await expect(answer).resolves.toBe('x');
   });
 });

@@ -58,11 +58,20 @@ export async function assertReachable(
   if (unreachable.length) throw new ServiceUnreachableError(unreachable);
 }
 
-/** Rejects after `ms`, so a check never hangs on a black-holed address. */
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/**
+ * Rejects after `ms`, so a call never hangs on a black-holed address. The
+ * rejection waits one more turn of the event loop: after a stall (GC, a
+ * burst of work) the timer fires before the loop reads its sockets, and an
+ * answer that already arrived should win over a timeout that is only late.
+ */
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  message = `timed out after ${ms} ms`,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => setImmediate(() => reject(new Error(message))), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
