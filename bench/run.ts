@@ -761,6 +761,10 @@ interface StreamRound {
   profile?: boolean;
 }
 
+/** RSS moves with the GC (it can even shrink while streams open); the heap after a full GC is the steady figure. */
+const perStream = (r: StreamCapacityResult) =>
+  `per stream: RSS ${r.rssPerStreamKiB >= 0 ? '+' : ''}${r.rssPerStreamKiB} KiB, heap +${r.heapUsedPerStreamKiB} KiB`;
+
 async function streamCapacity(stack: Stack, profiles: ProfileSummary[]): Promise<StreamCapacityResult[]> {
   const results: StreamCapacityResult[] = [];
   const profileDir = path.join(RESULTS, 'profiles');
@@ -780,7 +784,7 @@ async function streamCapacity(stack: Stack, profiles: ProfileSummary[]): Promise
         log(`  heap per stream: ${r.heapPerStream?.totalBytesPerUnit} bytes`);
       } else {
         results.push(r);
-        log(`  delivered to ${r.received}/${r.opened}: p50 ${r.deliveryMs?.p50} ms, p99 ${r.deliveryMs?.p99} ms, max ${r.deliveryMs?.max} ms; RSS +${r.rssPerStreamKiB} KiB/stream`);
+        log(`  delivered to ${r.received}/${r.opened}: p50 ${r.deliveryMs?.p50} ms, p99 ${r.deliveryMs?.p99} ms, max ${r.deliveryMs?.max} ms; ${perStream(r)}`);
       }
     } catch (error) {
       const message = (error as Error).message;

@@ -137,7 +137,8 @@ export class AsyncOperationsService {
 
   private async finish(
     publicId: string,
-    changes: Partial<AsyncOperation>,
+    changes: Pick<AsyncOperation, 'statusId'> &
+      Partial<Pick<AsyncOperation, 'userProfileId' | 'errorCode' | 'errorMessage'>>,
   ): Promise<boolean> {
     const result = await this.operations
       .createQueryBuilder()
@@ -153,7 +154,7 @@ export class AsyncOperationsService {
     // exactly this. The bookkeeping below (the sign-in history link, metrics)
     // lands a few milliseconds later; nothing a browser does next depends on it.
     await this.publisher.publish(
-      toOperationView({ publicId, errorCode: null, errorMessage: null, ...changes } as AsyncOperation),
+      toOperationView({ publicId, errorCode: null, errorMessage: null, ...changes }),
     );
     const operation = await this.operations.findOneByOrFail({ publicId });
     await this.emit(OPERATION_FINISHED_EVENT, {

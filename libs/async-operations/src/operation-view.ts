@@ -15,7 +15,9 @@ export interface OperationView {
   error?: { code: string; message: string };
 }
 
-export function toOperationView(operation: AsyncOperation): OperationView {
+export function toOperationView(
+  operation: Pick<AsyncOperation, 'publicId' | 'statusId' | 'errorCode' | 'errorMessage'>,
+): OperationView {
   const view: OperationView = {
     id: operation.publicId,
     status: STATUS_CODES[operation.statusId],
