@@ -64,7 +64,13 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
     await signIn(stack, stack.browser(), alice.id);
 
     const api = await scrape(stack.apiUrl);
-    const worker = await scrape(workerUrl);
+    // The worker counts the end just after it announced it: wait for the count, not for a time.
+    let worker = '';
+    await waitFor('the worker to count the login', async () => {
+      worker = await scrape(workerUrl);
+      return count(worker, 'afl_exchange_duration_seconds_count', { outcome: 'done' }) >
+        count(before.worker, 'afl_exchange_duration_seconds_count', { outcome: 'done' });
+    });
     expect(
       count(api, 'afl_login_attempts_started_total') -
         count(before.api, 'afl_login_attempts_started_total'),
@@ -112,11 +118,14 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
     await startLogin(stack, browser, bob.id);
     expect((await watchUntilFinal(browser)).final?.status).toBe('error');
 
-    const after = await scrape(workerUrl);
-    expect(
-      (sample(after, 'afl_login_attempts_finished_total', labels) ?? 0) -
-        (sample(before, 'afl_login_attempts_finished_total', labels) ?? 0),
-    ).toBe(1);
+    // Counted just after the end was announced: wait for the count, then check it is exactly one.
+    const failures = (text: string) => sample(text, 'afl_login_attempts_finished_total', labels) ?? 0;
+    let after = '';
+    await waitFor('the worker to count the failure', async () => {
+      after = await scrape(workerUrl);
+      return failures(after) > failures(before);
+    });
+    expect(failures(after) - failures(before)).toBe(1);
   });
 
   it('shows the event streams held open, and forgets them when they close', async () => {

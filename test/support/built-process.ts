@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT } from './test-env';
 
-/** Polls until `check` resolves true, or throws after `timeoutMs`. */
+/** Thrown by a `waitFor` check to give up at once instead of trying again. */
+export class StopWaiting extends Error {}
+
+/** Polls until `check` resolves true, or throws after `timeoutMs`; any error but StopWaiting means "not yet". */
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       if (await check()) return;
-    } catch {
-      // not yet
+    } catch (error) {
+      if (error instanceof StopWaiting) throw error;
     }
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await sleep(100);
@@ -64,8 +67,12 @@ export class BuiltProcess {
     const keep = (chunk: Buffer) => this.output.push(chunk.toString());
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
-    await waitFor(`${this.name} to start`, async () => {
-      if (!this.running) throw new Error(`${this.name} exited:\n${this.text}`);
+    const child = this.child;
+    await waitFor(`${this.name} to start`, () => {
+      // A child that dies while starting fails the start at once, with what it printed.
+      if (!this.running) {
+        throw new StopWaiting(`${this.name} exited with ${child.exitCode ?? child.signalCode} while starting:\n${this.text}`);
+      }
       return ready();
     });
   }

@@ -152,7 +152,8 @@ export class AsyncOperationsService {
     if (!result.affected) return false;
     // Announce first, from what this UPDATE wrote: the browser is waiting for
     // exactly this. The bookkeeping below (the sign-in history link, metrics)
-    // lands a few milliseconds later; nothing a browser does next depends on it.
+    // lands a few milliseconds later; POST /api/auth/complete links the
+    // session's failures itself, so the history is whole once the browser is signed in.
     await this.publisher.publish(
       toOperationView({ publicId, errorCode: null, errorMessage: null, ...changes }),
     );

@@ -127,4 +127,38 @@ describe(OperationStatusWatcher.name, () => {
     events.emit(operationStatusEvent('op'), { id: 'op', status: 'ok' });
     expect(stream.received).toEqual([{ id: 'op', status: 'ok' }]);
   });
+
+  it('ignores a stale pending snapshot that arrives after the terminal event (it listens before it reads)', async () => {
+    let answer!: (rows: AsyncOperation[]) => void;
+    const { findManyByPublicIds, events, open } = setup(new Map());
+    findManyByPublicIds.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+    const stream = open('op');
+    events.emit(operationStatusEvent('op'), { id: 'op', status: 'ok' });
+    answer([pending('op')]);
+    await settle();
+    expect(stream.received).toEqual([{ id: 'op', status: 'ok' }]);
+    expect(stream.completed).toBe(true);
+  });
+
+  it('does not start a new re-read while the last one is still waiting on the database', async () => {
+    jest.useFakeTimers();
+    const { watcher, findManyByPublicIds, open } = setup(new Map([['op', pending('op')]]));
+    open('op');
+    await jest.advanceTimersByTimeAsync(0);
+    findManyByPublicIds.mockClear();
+    findManyByPublicIds.mockReturnValueOnce(new Promise(() => undefined)); // a database that hangs
+    await jest.advanceTimersByTimeAsync(watcher.rereadIntervalMs * 3);
+    expect(findManyByPublicIds).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops re-reading at shutdown, and never starts again for streams opened after it', async () => {
+    jest.useFakeTimers();
+    const { watcher, open } = setup(new Map([['op', pending('op')]]));
+    open('op');
+    expect(watcher.closing).toBe(false);
+    watcher.beforeApplicationShutdown();
+    expect(watcher.closing).toBe(true);
+    open('op');
+    expect(jest.getTimerCount()).toBe(0);
+  });
 });

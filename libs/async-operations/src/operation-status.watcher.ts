@@ -43,6 +43,9 @@ export class OperationStatusWatcher implements BeforeApplicationShutdown {
   private openStreams = 0;
   private readonly watched = new Map<string, WatchedOperation>();
   private rereadTimer?: NodeJS.Timeout;
+  private isClosing = false;
+  /** The periodic re-read in progress, if any: a slow database must not pile up ticks. */
+  private rereading?: Promise<void>;
 
   constructor(
     private readonly operations: AsyncOperationsService,
@@ -57,9 +60,15 @@ export class OperationStatusWatcher implements BeforeApplicationShutdown {
 
   beforeApplicationShutdown(): void {
     if (this.openStreams) this.logger.log(`Ending ${this.openStreams} open stream(s) for shutdown`);
+    this.isClosing = true;
     this.stopRereading();
     this.shuttingDown.next();
     this.shuttingDown.complete();
+  }
+
+  /** True once the process is shutting down: a stream opened now is ended at once (see endOnShutdown). */
+  get closing(): boolean {
+    return this.isClosing;
   }
 
   watch(publicId: string): Observable<OperationView> {
@@ -76,7 +85,7 @@ export class OperationStatusWatcher implements BeforeApplicationShutdown {
         if (isTerminal(view)) setImmediate(() => subscriber.complete());
       };
       const operation = this.register(publicId, push);
-      this.reread([publicId], push);
+      void this.reread([publicId], push);
       return () => this.unregister(publicId, operation, push);
     });
   }
@@ -92,7 +101,7 @@ export class OperationStatusWatcher implements BeforeApplicationShutdown {
     }
     operation.streams.add(push);
     this.openStreams++;
-    this.rereadTimer ??= setInterval(() => this.rereadAll(), this.rereadIntervalMs);
+    if (!this.closing) this.rereadTimer ??= setInterval(() => this.rereadAll(), this.rereadIntervalMs);
     return operation;
   }
 
@@ -112,15 +121,20 @@ export class OperationStatusWatcher implements BeforeApplicationShutdown {
   }
 
   private rereadAll(): void {
+    if (this.rereading) return;
     const publicIds = [...this.watched.keys()];
+    const batches: Promise<void>[] = [];
     for (let start = 0; start < publicIds.length; start += REREAD_BATCH_SIZE) {
-      this.reread(publicIds.slice(start, start + REREAD_BATCH_SIZE));
+      batches.push(this.reread(publicIds.slice(start, start + REREAD_BATCH_SIZE)));
     }
+    this.rereading = Promise.all(batches).then(() => {
+      this.rereading = undefined;
+    });
   }
 
-  /** Reads the operations and hands each view to `only`, or else to every stream watching it. */
-  private reread(publicIds: string[], only?: Push): void {
-    this.operations
+  /** Reads the operations and hands each view to `only`, or else to every stream watching it. Never rejects. */
+  private reread(publicIds: string[], only?: Push): Promise<void> {
+    return this.operations
       .findManyByPublicIds(publicIds)
       .then((operations) => {
         for (const operation of operations) {

@@ -23,6 +23,7 @@ import {
   OperationView,
   toOperationView,
 } from '@app/async-operations';
+import { OperationHistoryService } from '@app/async-operations/history';
 import { UsersService, toUserView, type UserView } from '@app/users';
 import { safeReturnPath } from './return-to';
 import { SameOriginGuard } from './same-origin.guard';
@@ -39,14 +40,21 @@ export const SHUTDOWN_RETRY_MS = 500;
  * `event: reconnect` with a `retry:` hint and ends the stream, so the
  * browser's EventSource comes back at once, to an instance that is up.
  */
-export function endOnShutdown(events: Observable<MessageEvent>, shutdown: Observable<void>): Observable<MessageEvent> {
+export function endOnShutdown(
+  events: Observable<MessageEvent>,
+  lifecycle: { shuttingDown: Observable<void>; closing: boolean },
+): Observable<MessageEvent> {
   return new Observable<MessageEvent>((subscriber) => {
-    const stop = shutdown.subscribe({
-      next: () => {
-        subscriber.next({ type: 'reconnect', data: {}, retry: SHUTDOWN_RETRY_MS });
-        subscriber.complete();
-      },
-    });
+    const reconnect = () => {
+      subscriber.next({ type: 'reconnect', data: {}, retry: SHUTDOWN_RETRY_MS });
+      subscriber.complete();
+    };
+    // A stream that opens while the process is already shutting down is told to go elsewhere at once.
+    if (lifecycle.closing) {
+      reconnect();
+      return;
+    }
+    const stop = lifecycle.shuttingDown.subscribe({ next: reconnect });
     const forward = events.subscribe(subscriber);
     return () => {
       stop.unsubscribe();
@@ -64,6 +72,7 @@ export class AuthApiController {
     private readonly watcher: OperationStatusWatcher,
     private readonly users: UsersService,
     private readonly sessions: SessionLifecycle,
+    private readonly history: OperationHistoryService,
   ) {}
 
   /** This browser's latest login attempt. */
@@ -92,7 +101,7 @@ export class AuthApiController {
     const statuses = this.watcher
       .watch(operation.publicId)
       .pipe(map((view): MessageEvent => ({ type: 'status', id: view.status, data: view })));
-    return endOnShutdown(statuses, this.watcher.shuttingDown);
+    return endOnShutdown(statuses, this.watcher);
   }
 
   /** Signs in the user of an ok operation, under a new session id. */
@@ -115,6 +124,8 @@ export class AuthApiController {
     const user = await this.users.findById(operation.userProfileId);
     if (!user) throw new NotFoundException('No sign-in in progress');
     const returnTo = safeReturnPath(req.session.returnTo);
+    // The worker links these too, but after it has announced ok: make sure before the browser looks.
+    await this.history.claimFailuresOfSession(operation.sessionIdHash, user.id);
     await this.sessions.signIn(req, user.id);
     return { user: toUserView(user), returnTo };
   }

@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { ApiEnv } from '@app/config';
 import { AsyncOperationEventsModule, AsyncOperationsModule } from '@app/async-operations';
+import { OperationHistoryModule } from '@app/async-operations/history';
 import { UsersModule } from '@app/users';
 import { AuthApiController } from './auth-api.controller';
 import { DependencyUnavailableFilter } from './dependency-unavailable.filter';
@@ -28,6 +29,7 @@ import { SessionSerializer } from './session.serializer';
     UsersModule,
     AsyncOperationsModule,
     AsyncOperationEventsModule,
+    OperationHistoryModule,
     LoginQueueModule,
     // Counters live in Redis, so the limit holds across API instances.
     ThrottlerModule.forRootAsync({

@@ -80,14 +80,7 @@ export class OperationHistoryService {
    */
   async linkToOwner(event: OperationFinishedEvent): Promise<void> {
     if (event.status === 'ok' && event.userProfileId !== null) {
-      await this.operations.update(
-        {
-          sessionIdHash: event.sessionIdHash,
-          statusId: OperationStatusId.Error,
-          userProfileId: IsNull(),
-        },
-        { userProfileId: event.userProfileId },
-      );
+      await this.claimFailuresOfSession(event.sessionIdHash, event.userProfileId);
       return;
     }
     if (event.status === 'error' && event.userProfileId === null) {
@@ -106,6 +99,19 @@ export class OperationHistoryService {
         );
       }
     }
+  }
+
+  /**
+   * The session's failed attempts that nobody owns yet become the user's.
+   * Idempotent: the worker does it when the sign-in ends, and
+   * `POST /api/auth/complete` again before it answers, so the history is
+   * complete by the time the browser is signed in.
+   */
+  async claimFailuresOfSession(sessionIdHash: string, userProfileId: number): Promise<void> {
+    await this.operations.update(
+      { sessionIdHash, statusId: OperationStatusId.Error, userProfileId: IsNull() },
+      { userProfileId },
+    );
   }
 
   /** Deletes attempts that began before `cutoff`, in batches; returns how many. */
