@@ -1,6 +1,7 @@
 import { WorkerHealthServer } from '../../apps/worker/src/worker-health.server';
 import { TestStack } from '../support/test-stack';
-import { PrivateRedis, waitFor } from './ops-support';
+import { waitFor } from '../support/built-process';
+import { PrivateRedis } from '../support/private-services';
 
 interface HealthReport {
   status: 'ok' | 'error';
@@ -37,7 +38,7 @@ describe('Health checks: /health/live and /health/ready on the API and on the wo
   });
   afterAll(async () => {
     await stack?.stop();
-    await redis.stop();
+    await redis.destroy();
   });
 
   it('answers live and ready with terminus JSON while everything is up', async () => {

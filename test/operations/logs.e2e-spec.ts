@@ -6,7 +6,7 @@ import { signRequest } from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { startLogin, watchUntilFinal } from '../support/login-flow';
 import { LogCapture, TEST_APP_SECRET, TestStack } from '../support/test-stack';
-import { waitFor } from './ops-support';
+import { waitFor } from '../support/built-process';
 
 const [alice, bob] = DEFAULT_TEST_USERS;
 

@@ -2,7 +2,8 @@ import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { WorkerHealthServer } from '../../apps/worker/src/worker-health.server';
 import { signIn, startLogin, watchUntilFinal } from '../support/login-flow';
 import { TestStack } from '../support/test-stack';
-import { sample, waitFor } from './ops-support';
+import { waitFor } from '../support/built-process';
+import { sample } from './ops-support';
 
 const [alice, bob] = DEFAULT_TEST_USERS;
 const METRICS_TOKEN = 'metrics-token-for-the-e2e-suite';

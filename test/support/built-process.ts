@@ -7,16 +7,22 @@ import { ROOT } from './test-env';
 /** Thrown by a `waitFor` check to give up at once instead of trying again. */
 export class StopWaiting extends Error {}
 
-/** Polls until `check` resolves true, or throws after `timeoutMs`; any error but StopWaiting means "not yet". */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20000): Promise<void> {
+/**
+ * Polls until `check` resolves true, or throws after `timeoutMs` with the last
+ * error `check` threw (no timing is asserted, only an outcome). Any error but
+ * StopWaiting means "not yet".
+ */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let last: Error | undefined;
   for (;;) {
     try {
       if (await check()) return;
     } catch (error) {
       if (error instanceof StopWaiting) throw error;
+      last = error instanceof Error ? error : new Error(JSON.stringify(error));
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
     await sleep(100);
   }
 }

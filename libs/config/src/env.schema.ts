@@ -130,8 +130,13 @@ export const apiEnvSchema = baseEnvSchema.extend({
 export const workerEnvSchema = baseEnvSchema.extend({
   /** Port of the worker's own HTTP server (/health/live, /health/ready, /metrics); 0 picks a free one. */
   WORKER_HEALTH_PORT: port.default(3002),
-  /** Exchanges one worker process runs at once; they mostly wait on Facebook, so this is well above the core count. */
-  EXCHANGE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(100),
+  /**
+   * Exchanges one worker process runs at once. They mostly wait on Facebook, so
+   * more slots mean more logins/s while the CPU has room; past that they only
+   * queue for the CPU, and Facebook calls start to hit FACEBOOK_TIMEOUT_MS
+   * (a timed-out token call may still have spent the code). See docs/BENCHMARKS.md.
+   */
+  EXCHANGE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   /** Login attempts older than this are deleted by the worker's hourly pruner. */
   OPERATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });

@@ -7,7 +7,7 @@ import type { FacebookSide } from '../../support/login-flow';
 import { createTestDatabase } from '../../support/test-database';
 import { freePort } from '../../support/test-env';
 import { TEST_APP_ID, TEST_APP_SECRET } from '../../support/test-stack';
-import { PrivateMariaDb, PrivateRedis } from './private-services';
+import { PrivateMariaDb, PrivateRedis } from '../../support/private-services';
 
 export interface FaultStackOptions {
   apis?: number;

@@ -2,8 +2,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopChild, waitFor } from '../../support/built-process';
-import { freePort } from '../../support/test-env';
+import { stopChild, waitFor } from './built-process';
+import { freePort } from './test-env';
 
 /**
  * A Redis of the suite's own on a spare port (append-only file in a temp
