@@ -1,5 +1,5 @@
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
-import { signIn, startLogin, watchUntilFinal } from '../support/login-flow';
+import { failedLogin, signIn } from '../support/login-flow';
 import { TestStack } from '../support/test-stack';
 import { basicAuth } from './ops-support';
 
@@ -68,14 +68,7 @@ describe('Admin routes with ADMIN_USER / ADMIN_PASSWORD set', () => {
 
   it('lists attempts for support, filterable by status and reason', async () => {
     const user = await signIn(stack, stack.browser(), alice.id);
-    await stack.emulatorKnob('POST', '/faults', {
-      endpoint: 'token',
-      kind: 'malformed',
-      times: 1,
-    });
-    const failing = stack.browser();
-    await startLogin(stack, failing, bob.id);
-    expect((await watchUntilFinal(failing)).final?.status).toBe('error');
+    expect((await failedLogin(stack, stack.browser(), bob.id)).final?.status).toBe('error');
 
     const all = await fetch(stack.apiUrl + '/admin/operations', {
       headers: admin,

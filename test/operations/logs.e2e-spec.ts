@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { signRequest } from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
-import { startLogin, watchUntilFinal } from '../support/login-flow';
+import { failedLogin, startLogin, watchUntilFinal } from '../support/login-flow';
 import { LogCapture, TEST_APP_SECRET, TestStack } from '../support/test-stack';
 import { waitFor } from '../support/built-process';
 
@@ -60,18 +60,13 @@ describe('JSON logs (nestjs-pino): request ids, the operation id, no secrets', (
     // A replayed callback (its code and state in the URL again).
     await browser.get(callback.pathname + callback.search);
 
-    await stack.emulatorKnob('POST', '/faults', {
-      endpoint: 'token',
-      kind: 'malformed',
-      times: 1,
-    });
     const failing = stack.browser();
-    const second = await startLogin(stack, failing, bob.id);
+    const second = await failedLogin(stack, failing, bob.id);
     secrets.push(
       second.callback.searchParams.get('code')!,
       second.callback.searchParams.get('state')!,
     );
-    failedOperation = (await watchUntilFinal(failing)).final!.id;
+    failedOperation = second.final!.id;
     secrets.push(failing.cookie('afl.sid')!);
 
     const signedRequest = signRequest(

@@ -1,6 +1,6 @@
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { WorkerHealthServer } from '../../apps/worker/src/worker-health.server';
-import { signIn, startLogin, watchUntilFinal } from '../support/login-flow';
+import { failedLogin, signIn, startLogin } from '../support/login-flow';
 import { TestStack } from '../support/test-stack';
 import { waitFor } from '../support/built-process';
 import { sample } from './ops-support';
@@ -110,14 +110,7 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
     const before = await scrape(workerUrl);
     const labels = { status: 'error', reason: 'facebook_bad_response' };
     // An answer that is not a token: final at once, no retry.
-    await stack.emulatorKnob('POST', '/faults', {
-      endpoint: 'token',
-      kind: 'malformed',
-      times: 1,
-    });
-    const browser = stack.browser();
-    await startLogin(stack, browser, bob.id);
-    expect((await watchUntilFinal(browser)).final?.status).toBe('error');
+    expect((await failedLogin(stack, stack.browser(), bob.id)).final?.status).toBe('error');
 
     // Counted just after the end was announced: wait for the count, then check it is exactly one.
     const failures = (text: string) => sample(text, 'afl_login_attempts_finished_total', labels) ?? 0;

@@ -11,6 +11,7 @@ import {
   signIn,
   startLogin,
   watchUntilFinal,
+  failedLogin,
 } from '../support/login-flow';
 import { TEST_APP_SECRET, TestStack } from '../support/test-stack';
 
@@ -48,13 +49,7 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
 
   /** One attempt that Facebook answers with garbage: it ends as error/facebook_bad_response. */
   const failedAttempt = async (browser: TestBrowser, userId: string) => {
-    await stack.emulatorKnob('POST', '/faults', {
-      endpoint: 'token',
-      kind: 'malformed',
-      times: 1,
-    });
-    await startLogin(stack, browser, userId);
-    const { final } = await watchUntilFinal(browser);
+    const { final } = await failedLogin(stack, browser, userId);
     expect(final?.status).toBe('error');
     return { id: final!.id };
   };

@@ -63,6 +63,21 @@ export async function startLogin(stack: FacebookSide, browser: TestBrowser, user
   return { dialog, callback, response: await followCallback(browser, callback) };
 }
 
+/**
+ * One attempt that the emulator's token call answers with garbage, so it ends
+ * at once as error/facebook_bad_response; returns the login's URLs and its final status.
+ */
+export async function failedLogin(
+  stack: FacebookSide & { emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> },
+  browser: TestBrowser,
+  userId: string,
+) {
+  await stack.emulatorKnob('POST', '/faults', { endpoint: 'token', kind: 'malformed', times: 1 });
+  const started = await startLogin(stack, browser, userId);
+  const { final } = await watchUntilFinal(browser);
+  return { ...started, final };
+}
+
 /** Signs a browser in end to end and returns the user /api/me shows. */
 export async function signIn(stack: FacebookSide, browser: TestBrowser, userId: string) {
   await startLogin(stack, browser, userId);

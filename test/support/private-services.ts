@@ -5,15 +5,39 @@ import { join } from 'node:path';
 import { stopChild, waitFor } from './built-process';
 import { freePort } from './test-env';
 
+/** A server process of a suite's own, in a temp folder, on a spare port; stop and start it at will. */
+abstract class PrivateService {
+  readonly dir: string;
+  port = 0;
+  protected child?: ChildProcess;
+
+  constructor(name: string) {
+    this.dir = mkdtempSync(join(tmpdir(), `afl-${name}-`));
+  }
+
+  abstract start(): Promise<void>;
+
+  async stop(): Promise<void> {
+    await stopChild(this.child);
+    this.child = undefined;
+  }
+
+  /** Stops it and removes its folder. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * A Redis of the suite's own on a spare port (append-only file in a temp
  * folder, so a restart keeps its data like a production Redis), which the
  * suite can stop and start without touching the machine's shared Redis.
  */
-export class PrivateRedis {
-  readonly dir = mkdtempSync(join(tmpdir(), 'afl-redis-'));
-  port = 0;
-  private child?: ChildProcess;
+export class PrivateRedis extends PrivateService {
+  constructor() {
+    super('redis');
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}/0`;
@@ -31,27 +55,18 @@ export class PrivateRedis {
       return true;
     });
   }
-
-  async stop(): Promise<void> {
-    await stopChild(this.child);
-    this.child = undefined;
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
 }
 
 /**
  * A MariaDB of the suite's own: `mariadb-install-db` into a temp folder and
  * `mariadbd` on a spare port, root without a password over TCP.
  */
-export class PrivateMariaDb {
-  readonly dir = mkdtempSync(join(tmpdir(), 'afl-mariadb-'));
-  port = 0;
-  private child?: ChildProcess;
+export class PrivateMariaDb extends PrivateService {
   private installed = false;
+
+  constructor() {
+    super('mariadb');
+  }
 
   /** A server URL without a database; append `/name`. */
   get serverUrl(): string {
@@ -89,16 +104,6 @@ export class PrivateMariaDb {
       execFileSync('mariadb-admin', ['-h', '127.0.0.1', '-P', String(this.port), '-uroot', 'ping'], { stdio: 'pipe' });
       return true;
     }, 30000);
-  }
-
-  async stop(): Promise<void> {
-    await stopChild(this.child);
-    this.child = undefined;
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
