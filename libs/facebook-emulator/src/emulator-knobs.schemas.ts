@@ -11,6 +11,18 @@ export const faultKindSchema = z.enum([
   'throttle',
   'huge',
   'missing-id',
+  // Token endpoint only: the code is spent first, then the answer is late,
+  // never comes, or the connection drops — what a slow real Facebook does.
+  'spend-then-late',
+  'spend-then-hang',
+  'spend-then-drop',
+]);
+
+/** Faults that look the code up (and so spend it) before they misbehave. */
+export const SPENDING_FAULT_KINDS: ReadonlySet<FaultKind> = new Set([
+  'spend-then-late',
+  'spend-then-hang',
+  'spend-then-drop',
 ]);
 export type FaultKind = z.infer<typeof faultKindSchema>;
 
@@ -28,6 +40,8 @@ export const faultInputSchema = z
     kind: faultKindSchema,
     status: z.number().int().min(400).max(599).optional(),
     times: z.number().int().min(1).max(1000).optional(),
+    /** How late a 'spend-then-late' answer is. */
+    delayMs: z.number().int().min(1).max(10 * 60 * 1000).optional(),
   })
   .refine(
     (fault) =>
@@ -41,7 +55,15 @@ export const faultInputSchema = z
   .refine((fault) => fault.kind === 'status' || fault.status === undefined, {
     message: "status only applies to kind 'status'",
     path: ['status'],
-  });
+  })
+  .refine(
+    (fault) => fault.endpoint === 'token' || !SPENDING_FAULT_KINDS.has(fault.kind),
+    { message: "the spend-then-* kinds only apply to endpoint 'token'", path: ['kind'] },
+  )
+  .refine(
+    (fault) => (fault.kind === 'spend-then-late') === (fault.delayMs !== undefined),
+    { message: "delayMs is required by, and only applies to, kind 'spend-then-late'", path: ['delayMs'] },
+  );
 export type EmulatorFaultInput = z.input<typeof faultInputSchema>;
 
 export function describeZodError(error: z.ZodError): string {

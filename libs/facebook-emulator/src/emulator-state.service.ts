@@ -53,6 +53,8 @@ export interface EmulatorFault {
   kind: FaultKind;
   /** Only for kind 'status'. */
   status?: number;
+  /** Only for kind 'spend-then-late'. */
+  delayMs?: number;
 }
 
 export interface EmulatorStats {
@@ -391,11 +393,13 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
   addFault(input: EmulatorFaultInput): Record<GraphEndpoint, EmulatorFault[]> {
     const parsed = faultInputSchema.safeParse(input);
     if (!parsed.success) throw new Error(describeZodError(parsed.error));
-    const { endpoint, kind, times = 1 } = parsed.data;
+    const { endpoint, kind, times = 1, delayMs } = parsed.data;
     const fault: EmulatorFault =
       kind === 'status'
         ? { kind, status: parsed.data.status ?? 500 }
-        : { kind };
+        : kind === 'spend-then-late'
+          ? { kind, delayMs }
+          : { kind };
     for (let i = 0; i < times; i += 1) this.faults[endpoint].push({ ...fault });
     return this.listFaults();
   }

@@ -603,6 +603,46 @@ describe(FacebookEmulatorModule.name, () => {
       expect(JSON.stringify(stats)).not.toContain(code);
     });
 
+    it('spend-then-late spends the code, then answers the token after delayMs', async () => {
+      const code = await authorize();
+      await addFault({ endpoint: 'token', kind: 'spend-then-late', delayMs: 300 });
+      const started = Date.now();
+      const late = await exchange(code).expect(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      expect(late.body).toMatchObject({ access_token: expect.any(String) });
+      // The code was spent by the late call: a retry is refused as a reuse.
+      const retry = await exchange(code).expect(400);
+      expect(fbError(retry.body)).toMatchObject({ code: 100, error_subcode: 36009 });
+    });
+
+    it('spend-then-drop and spend-then-hang spend the code and never answer', async () => {
+      const dropped = await authorize();
+      await addFault({ endpoint: 'token', kind: 'spend-then-drop' });
+      await expect(exchange(dropped)).rejects.toThrow();
+      expect(fbError((await exchange(dropped).expect(400)).body)).toMatchObject({ error_subcode: 36009 });
+
+      const hung = await authorize();
+      await addFault({ endpoint: 'token', kind: 'spend-then-hang' });
+      await expect(exchange(hung).timeout(300)).rejects.toThrow(/Timeout/);
+      expect(fbError((await exchange(hung).expect(400)).body)).toMatchObject({ error_subcode: 36009 });
+      expect(state.getStats().successfulExchanges).toBe(2);
+    });
+
+    it('refuses spend-then-* faults on /me and a late fault without delayMs', async () => {
+      await request(base)
+        .post('/__emulator/faults')
+        .send({ endpoint: 'me', kind: 'spend-then-drop' })
+        .expect(400);
+      await request(base)
+        .post('/__emulator/faults')
+        .send({ endpoint: 'token', kind: 'spend-then-late' })
+        .expect(400);
+      await request(base)
+        .post('/__emulator/faults')
+        .send({ endpoint: 'token', kind: 'hang', delayMs: 5 })
+        .expect(400);
+    });
+
     it('consumes faults in order, with custom statuses', async () => {
       await addFault({ endpoint: 'me', kind: 'status', status: 503, times: 2 });
       await addFault({ endpoint: 'me', kind: 'throttle' });

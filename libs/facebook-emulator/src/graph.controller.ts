@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { GraphEndpoint } from './emulator-knobs.schemas';
+import { SPENDING_FAULT_KINDS, type GraphEndpoint } from './emulator-knobs.schemas';
 import {
   EmulatorStateService,
   type EmulatorFault,
@@ -19,6 +19,9 @@ export const HUGE_FIRST_NAME_LENGTH = 100_000;
 
 /** Faults that still run the real lookup and then distort its answer. */
 type ProfileFault = EmulatorFault & { kind: 'huge' | 'missing-id' };
+/** Faults that spend the code (the real exchange runs) and then misbehave. */
+type SpendingFault = EmulatorFault & { kind: 'spend-then-late' | 'spend-then-hang' | 'spend-then-drop' };
+type DeferredFault = ProfileFault | SpendingFault;
 
 /** graph.facebook.com/<version>/oauth/access_token and /<version>/me. */
 @Controller()
@@ -61,7 +64,7 @@ export class GraphController {
       fields: params.fields,
     });
     if (!result.ok) return sendError(res, result.error);
-    if (!outcome) return sendJson(res, 200, result.profile);
+    if (!outcome || isSpending(outcome)) return sendJson(res, 200, result.profile);
     const lastName = this.state.getUser(result.userId)?.last_name ?? '';
     sendJson(res, 200, distort(result.profile, outcome, lastName));
   }
@@ -74,9 +77,11 @@ export class GraphController {
   ): Promise<void> {
     if (!this.acceptVersion(version, req, res)) return;
     this.state.recordTokenCall(params.code);
-    // Faults and injected failures answer before the code is looked at, so a
-    // client retry with the same code can still succeed.
-    if ((await this.preamble('token', res)) === 'answered') return;
+    // Most faults and injected failures answer before the code is looked at,
+    // so a client retry with the same code can still succeed; the spend-then-*
+    // ones run the real exchange first, as a slow Facebook does.
+    const outcome = await this.preamble('token', res);
+    if (outcome === 'answered') return;
     const result = this.state.exchangeCode({
       clientId: params.client_id,
       clientSecret: params.client_secret,
@@ -85,6 +90,14 @@ export class GraphController {
       codeVerifier: params.code_verifier,
     });
     res.set('Cache-Control', 'no-store');
+    if (outcome && isSpending(outcome)) {
+      if (outcome.kind === 'spend-then-hang') return this.hang(res);
+      if (outcome.kind === 'spend-then-drop') {
+        res.socket?.destroy();
+        return;
+      }
+      if (!(await this.delay(res, outcome.delayMs ?? 0))) return;
+    }
     if (!result.ok) return sendError(res, result.error);
     sendJson(res, 200, result.body);
   }
@@ -105,20 +118,24 @@ export class GraphController {
 
   /**
    * Latency, then the next queued fault, then random failure. 'answered'
-   * means the response is handled (or the client left); a ProfileFault asks
-   * the caller to distort a normal answer; undefined means proceed normally.
+   * means the response is handled (or the client left); a DeferredFault asks
+   * the caller to distort or delay a normal answer; undefined means proceed normally.
    */
   private async preamble(
     endpoint: GraphEndpoint,
     res: Response,
-  ): Promise<'answered' | ProfileFault | undefined> {
-    if (!(await this.delay(res))) return 'answered';
+  ): Promise<'answered' | DeferredFault | undefined> {
+    if (!(await this.delay(res, this.state.sampleLatencyMs()))) return 'answered';
     const fault = this.state.takeFault(endpoint);
     if (fault) {
       switch (fault.kind) {
         case 'huge':
         case 'missing-id':
           return fault as ProfileFault;
+        case 'spend-then-late':
+        case 'spend-then-hang':
+        case 'spend-then-drop':
+          return fault as SpendingFault;
         case 'status':
           sendError(res, FacebookErrors.unexpected(fault.status ?? 500));
           return 'answered';
@@ -156,8 +173,7 @@ export class GraphController {
   }
 
   /** Resolves false if the client disconnected (or shutdown) while waiting. */
-  private delay(res: Response): Promise<boolean> {
-    const ms = this.state.sampleLatencyMs();
+  private delay(res: Response, ms: number): Promise<boolean> {
     if (ms <= 0) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       let untrack: () => void = () => undefined;
@@ -181,6 +197,10 @@ export class GraphController {
       );
     });
   }
+}
+
+function isSpending(fault: DeferredFault): fault is SpendingFault {
+  return SPENDING_FAULT_KINDS.has(fault.kind);
 }
 
 function distort(
