@@ -272,10 +272,19 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
       expect(row.attempts).toBe(1);
     }, 60000);
 
-    it('gives up after the bounded retries when Facebook never answers', async () => {
+    it('gives up before the deadline when Facebook never answers, saying it took too long', async () => {
+      // The first token call waits almost to the deadline (a late answer is worth
+      // having); the retry gets what is left; then there is no time for another.
       const { final, row } = await loginWith([{ endpoint: 'token', kind: 'hang', times: 20 }]);
-      expect(final).toMatchObject({ status: 'error', error: { code: 'facebook_unavailable' } });
-      expect(row.attempts).toBe(5);
+      expect(final).toMatchObject({ status: 'error', error: { code: 'facebook_timeout' } });
+      expect(row.attempts).toBeLessThanOrEqual(5);
+    }, 60000);
+
+    it('ends a code spent by a dropped token call as facebook_timeout, never code_rejected', async () => {
+      const { final, row, callback } = await loginWith([{ endpoint: 'token', kind: 'spend-then-drop', times: 1 }]);
+      expect(final).toMatchObject({ status: 'error', error: { code: 'facebook_timeout', message: 'Facebook took too long to answer; please try again.' } });
+      expect(row.attempts).toBe(2);
+      expect((await stats()).exchangesByCode[codeKey(callback)]).toBe(2);
     }, 60000);
   });
 

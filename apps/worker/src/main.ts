@@ -8,6 +8,12 @@ import { mysqlReachability } from '@app/database/mysql-reachability';
 import { redisReachability } from '@app/redis/redis-reachability';
 import { WorkerModule } from './worker.module';
 
+// A stray rejection (a Bull event handler, a listener) is logged, never the end
+// of the worker: the jobs it holds would otherwise wait for a stalled-job check.
+process.on('unhandledRejection', (reason: unknown) => {
+  new Logger('Process').error(`Unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`);
+});
+
 runProcess('worker', async () => {
   const env = validateEnv(workerEnvSchema, process.env);
   // One clear line when MySQL or Redis is down, instead of driver retries and a stack trace.

@@ -4,6 +4,7 @@ export const KNOWN_REASONS = [
   'facebook_error',
   'invalid_state',
   'code_rejected',
+  'facebook_timeout',
   'facebook_unavailable',
   'facebook_bad_response',
   'timeout',
@@ -24,6 +25,7 @@ export const REASON_SENTENCES: Readonly<Record<KnownReason, string>> = {
     'This sign-in link has expired or was already used. That happens when the page is reloaded or opened in another browser.',
   code_rejected:
     'Facebook said the sign-in link has expired or was already used.',
+  facebook_timeout: 'Facebook took too long to answer; please try again.',
   facebook_unavailable:
     'Facebook is not answering right now. Please try again in a few minutes.',
   facebook_bad_response: 'Facebook sent an answer we could not read.',

@@ -38,6 +38,12 @@ export interface OperationFinishedEvent {
   userProfileId: number | null;
 }
 
+/**
+ * What a status change needs to know of its operation to announce itself
+ * (the finished event), so it never re-reads the row after the UPDATE.
+ */
+export type OperationRef = Pick<AsyncOperation, 'publicId' | 'createdAt' | 'sessionIdHash'>;
+
 export const OPERATION_TIMEOUT: OperationFailure = {
   code: 'timeout',
   message: 'The sign-in took too long and was stopped.',
@@ -66,9 +72,12 @@ export class AsyncOperationsService {
     deadlineAt: Date;
     userAgent?: string | null;
     clientIp?: string | null;
-  }): Promise<Pick<AsyncOperation, 'publicId' | 'deadlineAt'>> {
+  }): Promise<OperationRef & Pick<AsyncOperation, 'deadlineAt'>> {
     const operation = this.operations.create({
       publicId: newPublicId(),
+      // Set here rather than by the column default, so the finished event can
+      // carry it without a re-read (and it is UTC whatever the server's zone).
+      createdAt: new Date(),
       statusId: OperationStatusId.Pending,
       sessionIdHash: input.sessionIdHash,
       deadlineAt: input.deadlineAt,
@@ -105,16 +114,16 @@ export class AsyncOperationsService {
   }
 
   /** pending → ok. Returns false when the operation had already ended. */
-  succeed(publicId: string, userProfileId: number): Promise<boolean> {
-    return this.finish(publicId, {
+  succeed(operation: OperationRef, userProfileId: number): Promise<boolean> {
+    return this.finish(operation, {
       statusId: OperationStatusId.Ok,
       userProfileId,
     });
   }
 
   /** pending → error. Returns false when the operation had already ended. */
-  fail(publicId: string, failure: OperationFailure): Promise<boolean> {
-    return this.finish(publicId, {
+  fail(operation: OperationRef, failure: OperationFailure): Promise<boolean> {
+    return this.finish(operation, {
       statusId: OperationStatusId.Error,
       errorCode: failure.code.slice(0, 64),
       errorMessage: failure.message.slice(0, ERROR_MESSAGE_LENGTH),
@@ -124,48 +133,50 @@ export class AsyncOperationsService {
   /** Ends every pending operation whose deadline has passed; returns how many it ended. */
   async expireOverdue(now = new Date()): Promise<number> {
     const overdue = await this.operations.find({
-      select: { publicId: true },
+      select: { publicId: true, createdAt: true, sessionIdHash: true },
       where: { statusId: OperationStatusId.Pending, deadlineAt: LessThan(now) },
       take: 500,
     });
     let ended = 0;
-    for (const { publicId } of overdue) {
-      if (await this.fail(publicId, OPERATION_TIMEOUT)) ended++;
+    for (const operation of overdue) {
+      if (await this.fail(operation, OPERATION_TIMEOUT)) ended++;
     }
     return ended;
   }
 
   private async finish(
-    publicId: string,
+    operation: OperationRef,
     changes: Pick<AsyncOperation, 'statusId'> &
       Partial<Pick<AsyncOperation, 'userProfileId' | 'errorCode' | 'errorMessage'>>,
   ): Promise<boolean> {
+    const { publicId } = operation;
+    const finishedAt = new Date();
     const result = await this.operations
       .createQueryBuilder()
       .update(AsyncOperation)
-      .set({ ...changes, finishedAt: () => 'CURRENT_TIMESTAMP(3)' })
+      .set({ ...changes, finishedAt })
       .where('public_id = :publicId AND async_operation_status_id = :pending', {
         publicId,
         pending: OperationStatusId.Pending,
       })
       .execute();
     if (!result.affected) return false;
-    // Announce first, from what this UPDATE wrote: the browser is waiting for
-    // exactly this. The bookkeeping below (the sign-in history link, metrics)
-    // lands a few milliseconds later; POST /api/auth/complete links the
+    // Everything announced below is what this UPDATE wrote plus what the caller
+    // already knew: no re-read that could fail after the change is committed.
+    // The browser's news goes first; the bookkeeping (the sign-in history link,
+    // metrics) lands a few milliseconds later; POST /api/auth/complete links the
     // session's failures itself, so the history is whole once the browser is signed in.
     await this.publisher.publish(
       toOperationView({ publicId, errorCode: null, errorMessage: null, ...changes }),
     );
-    const operation = await this.operations.findOneByOrFail({ publicId });
     await this.emit(OPERATION_FINISHED_EVENT, {
       operationId: publicId,
-      status: STATUS_CODES[operation.statusId] === 'ok' ? 'ok' : 'error',
-      reason: operation.errorCode ?? null,
+      status: STATUS_CODES[changes.statusId] === 'ok' ? 'ok' : 'error',
+      reason: changes.errorCode ?? null,
       startedAt: operation.createdAt,
-      finishedAt: operation.finishedAt ?? new Date(),
+      finishedAt,
       sessionIdHash: operation.sessionIdHash,
-      userProfileId: operation.userProfileId,
+      userProfileId: changes.userProfileId ?? null,
     } satisfies OperationFinishedEvent);
     return true;
   }

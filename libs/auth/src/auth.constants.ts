@@ -7,6 +7,12 @@ export const FACEBOOK_PROFILE_FIELDS = ['id', 'email', 'first_name', 'last_name'
 
 export const CALLBACK_PATH = '/auth/facebook/callback';
 
+/**
+ * Bull's lock on a running exchange job: it lapses this long after the last
+ * renewal, and another worker may then take the job over.
+ */
+export const JOB_LOCK_DURATION_MS = 8000;
+
 /** How long the state of one authorization request stays valid. */
 export const AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
 

@@ -1,12 +1,19 @@
 /**
  * Data of one exchange job (jobId = the operation's public id). The code and
  * verifier are dropped as soon as the token is in hand; the token is kept only
- * sealed (AES-256-GCM), and the job is removed when it ends.
+ * sealed (AES-256-GCM, bound to the operation), and the job is removed when it ends.
  */
 export interface ExchangeJobData {
   operationId: string;
   code?: string;
   codeVerifier?: string;
+  /**
+   * Set (epoch ms) just before the code is sent to Facebook, and cleared only
+   * when Facebook's answer proves the code was not taken. A later run that
+   * finds it set knows the code may already be spent: "code already used" then
+   * means our own earlier call took it, not that the person did anything wrong.
+   */
+  codeSentAt?: number;
   sealedToken?: string;
 }
 
@@ -17,4 +24,19 @@ export interface ExchangeJobHandle {
   attemptsMade: number;
   maxAttempts: number;
   update(data: ExchangeJobData): Promise<void>;
+  /** The job's data as stored now (another run may have saved progress); null once the job is gone. */
+  reload(): Promise<ExchangeJobData | null>;
+  /** Aborts when the worker could not extend the job's lock: another worker may take the job over. */
+  signal?: AbortSignal;
+}
+
+/**
+ * This run must stop (its job lock or its exchange lease was lost); another
+ * run carries the operation on. It never ends the operation itself.
+ */
+export class ExchangeAbortedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExchangeAbortedError';
+  }
 }

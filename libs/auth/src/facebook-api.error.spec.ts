@@ -39,4 +39,26 @@ describe(classifyFacebookErrorResponse.name, () => {
     const error = classifyFacebookErrorResponse('profile', 403, 'nope');
     expect(error.retryable).toBe(false);
   });
+
+  describe('what a failed token call did to the code', () => {
+    it.each([
+      ['throttling (code 4)', 400, fbError(4)],
+      ["Facebook's transient 5xx (code 2)", 500, fbError(2)],
+      ['an answer marked is_transient', 503, fbError(368, { is_transient: true })],
+      ['HTTP 429', 429, undefined],
+    ])('leaves it untouched after %s', (_what, status, body) => {
+      expect(classifyFacebookErrorResponse('token', status, body).details.codeFate).toBe('untouched');
+    });
+
+    it('cannot tell after a bare 5xx (a proxy may answer after Facebook spent it)', () => {
+      const error = classifyFacebookErrorResponse('token', 502, '<html>Bad gateway</html>');
+      expect(error.retryable).toBe(true);
+      expect(error.details.codeFate).toBe('unknown');
+    });
+
+    it('recognises "code already used" (100/36009) and nothing else as such', () => {
+      expect(classifyFacebookErrorResponse('token', 400, fbError(100, { error_subcode: 36009 })).codeAlreadyUsed).toBe(true);
+      expect(classifyFacebookErrorResponse('token', 400, fbError(100, { error_subcode: 36007 })).codeAlreadyUsed).toBe(false);
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import { AsyncOperationsService, USER_AGENT_LENGTH } from '@app/async-operations';
+import { AsyncOperationsService, USER_AGENT_LENGTH, type OperationRef } from '@app/async-operations';
 import type { ApiEnv } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import { AUTHORIZATION_TTL_MS } from './auth.constants';
@@ -77,20 +77,20 @@ export class FacebookCallbackService {
     }
     if (!code) return errorPage(LoginErrorCode.InvalidRequest);
 
-    let operationId: string;
+    let operation: OperationRef;
     try {
-      const operation = await this.operations.create({
+      operation = await this.operations.create({
         sessionIdHash: sessionIdHash(req),
         deadlineAt: new Date(Date.now() + this.deadlineMs),
         // For the sign-in history; req.ip honours TRUST_PROXY.
         userAgent: req.get('user-agent')?.trim().slice(0, USER_AGENT_LENGTH) || null,
         clientIp: req.ip ?? null,
       });
-      operationId = operation.publicId;
     } catch (e) {
       this.logger.error(`Could not record a sign-in: ${(e as Error).message}`);
       return errorPage(LoginErrorCode.Unavailable);
     }
+    const operationId = operation.publicId;
     req.session.asyncOperationId = operationId;
 
     try {
@@ -99,7 +99,7 @@ export class FacebookCallbackService {
       this.logger.error(`Could not queue operation ${operationId}: ${(e as Error).message}`);
       // Never leave it pending: it ends now, and says why.
       await this.operations
-        .fail(operationId, loginFailure(LoginErrorCode.Unavailable))
+        .fail(operation, loginFailure(LoginErrorCode.Unavailable))
         .catch(() => undefined);
       return errorPage(LoginErrorCode.Unavailable);
     }

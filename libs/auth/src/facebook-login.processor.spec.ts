@@ -4,7 +4,7 @@ import type { Job, Queue } from 'bull';
 import type { WorkerEnv } from '@app/config';
 import { currentOperationId } from '@app/config/logging';
 import { EXCHANGE_RUN_EVENT, type ExchangeRunEvent } from './auth.constants';
-import type { ExchangeJobData } from './exchange-job';
+import { ExchangeAbortedError, type ExchangeJobData, type ExchangeJobHandle } from './exchange-job';
 import { FacebookLoginProcessor } from './facebook-login.processor';
 import type { FacebookLoginService } from './facebook-login.service';
 
@@ -14,14 +14,15 @@ const job = (attemptsMade = 0) =>
     attemptsMade,
     opts: { attempts: 3 },
     update: jest.fn(),
+    extendLock: jest.fn().mockResolvedValue(1),
   }) as unknown as Job<ExchangeJobData>;
 
-function setup(runExchange: () => Promise<void>) {
+function setup(runExchange: (handle: ExchangeJobHandle) => Promise<unknown>) {
   const seen: { runIn?: string; giveUpIn?: string } = {};
   const logins = {
-    runExchange: jest.fn(() => {
+    runExchange: jest.fn((handle: ExchangeJobHandle) => {
       seen.runIn = currentOperationId();
-      return runExchange();
+      return runExchange(handle);
     }),
     giveUp: jest.fn(() => {
       seen.giveUpIn = currentOperationId();
@@ -31,7 +32,11 @@ function setup(runExchange: () => Promise<void>) {
   const events = new EventEmitter2();
   const runs: ExchangeRunEvent[] = [];
   events.on(EXCHANGE_RUN_EVENT, (event: ExchangeRunEvent) => runs.push(event));
-  const queue = { process: jest.fn().mockReturnValue(new Promise(() => undefined)) };
+  const listeners = new Map<string, (...args: unknown[]) => void>();
+  const queue = {
+    process: jest.fn().mockReturnValue(new Promise(() => undefined)),
+    on: jest.fn((event: string, listener: (...args: unknown[]) => void) => listeners.set(event, listener)),
+  };
   const config = { get: jest.fn((key: string) => (key === 'EXCHANGE_CONCURRENCY' ? 64 : undefined)) };
   const processor = new FacebookLoginProcessor(
     logins as unknown as FacebookLoginService,
@@ -39,7 +44,7 @@ function setup(runExchange: () => Promise<void>) {
     config as unknown as ConfigService<WorkerEnv, true>,
     events,
   );
-  return { processor, logins, queue, runs, seen };
+  return { processor, logins, queue, runs, seen, listeners };
 }
 
 describe(FacebookLoginProcessor.name, () => {
@@ -73,5 +78,36 @@ describe(FacebookLoginProcessor.name, () => {
     await processor.onFailed(job(3), new Error('timeout'));
     expect(logins.giveUp).toHaveBeenCalledWith('op-1', expect.any(Error));
     expect(seen.giveUpIn).toBe('op-1');
+  });
+
+  it('never rejects on a failed job: a null job (removed after stalls) or a giveUp that throws (MySQL down)', async () => {
+    const { processor, logins } = setup(() => Promise.resolve());
+    await expect(processor.onFailed(null, new Error('job stalled more than allowable limit'))).resolves.toBeUndefined();
+    logins.giveUp.mockRejectedValueOnce(new Error('connect ECONNREFUSED'));
+    await expect(processor.onFailed(job(3), new Error('timeout'))).resolves.toBeUndefined();
+  });
+
+  it('aborts a running exchange once its job lock cannot be extended', async () => {
+    jest.useFakeTimers();
+    try {
+      let signal!: AbortSignal;
+      let release!: () => void;
+      const { processor } = setup((handle) => {
+        signal = handle.signal!;
+        return new Promise<void>((resolve) => (release = resolve));
+      });
+      const lost = job();
+      const running = processor.exchange(lost);
+      await jest.advanceTimersByTimeAsync(4000);
+      expect(signal.aborted).toBe(false); // extended: still ours
+      (lost.extendLock as jest.Mock).mockResolvedValue(0);
+      await jest.advanceTimersByTimeAsync(4000);
+      expect(signal.aborted).toBe(true);
+      expect(signal.reason).toBeInstanceOf(ExchangeAbortedError);
+      release();
+      await running;
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

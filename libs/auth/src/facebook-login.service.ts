@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AsyncOperationsService, OperationStatusId } from '@app/async-operations';
+import { AsyncOperationsService, OperationStatusId, type AsyncOperation } from '@app/async-operations';
 import type { BaseEnv } from '@app/config';
+import { withTimeout } from '@app/config/service-reachability';
 import { isDependencyUnavailable } from '@app/database';
-import { UsersService } from '@app/users';
-import type { ExchangeJobHandle } from './exchange-job';
+import { UsersService, type FacebookProfile } from '@app/users';
+import { ExchangeAbortedError, type ExchangeJobData, type ExchangeJobHandle } from './exchange-job';
+import { ExchangeLease } from './exchange-lease';
 import { FacebookApiError } from './facebook-api.error';
 import { FacebookGraphClient } from './facebook-graph.client';
 import { LoginErrorCode, loginFailure } from './login-errors';
@@ -16,47 +18,118 @@ interface FailureDecision {
   code: LoginErrorCode;
 }
 
+/** What one run of the exchange did: ended the operation, or found nothing to do. */
+export type ExchangeOutcome = 'ok' | 'error' | 'already-ended';
+
+/** Time kept back from the token call's wait for the upsert and the status change. */
+const WRITE_RESERVE_MS = 1000;
+/** How long saving the job's progress may take before the run carries on without it. */
+const JOB_UPDATE_TIMEOUT_MS = 2000;
+
 /**
  * The worker's side of a sign-in: code → token → /me → upsert the profile →
  * operation ok; or, once retries are spent or the failure is final, error.
- * At-least-once safe: an ended operation is left alone, a retry after the
- * token exchange resumes with the sealed token, and the upsert is keyed by
- * facebook_id.
+ * At-least-once safe: one run per operation at a time (ExchangeLease), an
+ * ended operation is left alone, a code that may have reached Facebook is
+ * never presented as if it were fresh, a retry after the token exchange
+ * resumes with the sealed token, and the upsert is keyed by facebook_id.
  */
 @Injectable()
 export class FacebookLoginService {
   private readonly logger = new Logger(FacebookLoginService.name);
   private readonly cipher: TokenCipher;
+  private readonly callTimeoutMs: number;
+  private readonly deadlineMs: number;
 
   constructor(
     private readonly graph: FacebookGraphClient,
     private readonly users: UsersService,
     private readonly operations: AsyncOperationsService,
+    private readonly lease: ExchangeLease,
     config: ConfigService<BaseEnv, true>,
   ) {
     this.cipher = new TokenCipher(config.get('FACEBOOK_APP_SECRET', { infer: true }));
+    this.callTimeoutMs = config.get('FACEBOOK_TIMEOUT_MS', { infer: true });
+    this.deadlineMs = config.get('LOGIN_DEADLINE_MS', { infer: true });
   }
 
-  async runExchange(job: ExchangeJobHandle): Promise<void> {
+  async runExchange(job: ExchangeJobHandle): Promise<ExchangeOutcome> {
     const { operationId } = job.data;
+    // No attempt outlives its deadline, so no run waits for the lease longer than one.
+    const waitUntil = new Date(Date.now() + this.deadlineMs);
+    return this.lease.hold(operationId, waitUntil, async (leaseLost, { waited }) => {
+      if (waited) {
+        // The run we waited for may have saved the sealed token: resume from it.
+        const stored = await job.reload();
+        if (!stored) return 'already-ended';
+        job.data = stored;
+      }
+      const signal = job.signal ? AbortSignal.any([leaseLost, job.signal]) : leaseLost;
+      return this.exchangeHoldingLease(job, signal);
+    });
+  }
+
+  /**
+   * Called when Bull gave up on a job without the service ending the
+   * operation (its last attempt threw). Never throws: while MySQL is away the
+   * deadline sweeper ends the operation later.
+   */
+  async giveUp(operationId: string, error: Error): Promise<void> {
+    if (error instanceof ExchangeAbortedError) return; // the run that took over ends it
+    const { code } = decide(error);
+    try {
+      const operation = await this.operations.findByPublicId(operationId);
+      if (operation?.statusId !== OperationStatusId.Pending) return;
+      if (await this.operations.fail(operation, loginFailure(code))) {
+        this.logger.warn(`Operation ${operationId} ended as ${code} after its job failed: ${error.message}`);
+      }
+    } catch (failure) {
+      this.logger.error(
+        `Could not end operation ${operationId} after its job failed (${(failure as Error).message}); ` +
+          'the deadline sweeper will end it',
+      );
+    }
+  }
+
+  private async exchangeHoldingLease(job: ExchangeJobHandle, signal: AbortSignal): Promise<ExchangeOutcome> {
+    const { operationId } = job.data;
+    // Read under the lease: a run that waited for it finds the work already done.
     const operation = await this.operations.findByPublicId(operationId);
     if (!operation || operation.statusId !== OperationStatusId.Pending) {
       this.logger.log(`Operation ${operationId} already ended; nothing to do`);
-      return;
+      return 'already-ended';
     }
     await this.operations.recordAttempt(operationId);
     const attempt = job.attemptsMade + 1;
     try {
-      const accessToken = await this.accessTokenFor(job);
-      const profile = await this.graph.fetchProfile(accessToken);
+      const { accessToken, saved } = await this.accessTokenFor(job, operation, signal);
+      let profile: FacebookProfile;
+      if (saved) {
+        // Told to stop (the job's lock or the lease is gone): the run that takes
+        // over resumes from the saved token.
+        signal.throwIfAborted();
+        profile = await this.graph.fetchProfile(accessToken, { signal });
+      } else {
+        // A token only in hand is worth finishing with: nobody else could use it.
+        profile = await this.fetchProfileInPlace(accessToken, operation.deadlineAt);
+      }
       // Facebook has answered: a database hiccup now must not cost the login, so the
       // writes are retried in place until the attempt's deadline.
-      await this.retryWhileUnavailable(operation.deadlineAt, async () => {
+      const won = await this.retryWhileUnavailable(operation.deadlineAt, async () => {
         const userProfileId = await this.users.upsertFromFacebook(profile);
-        await this.operations.succeed(operationId, userProfileId);
+        return this.operations.succeed(operation, userProfileId);
       });
+      if (!won) {
+        this.logger.warn(`Operation ${operationId} had already ended when this run finished; left as it was`);
+        return 'already-ended';
+      }
       this.logger.log(`Operation ${operationId} ok (attempt ${attempt})`);
+      return 'ok';
     } catch (error) {
+      if (error instanceof ExchangeAbortedError) {
+        this.logger.warn(`Operation ${operationId} attempt ${attempt} stopped: ${error.message}`);
+        throw error;
+      }
       const decision = decide(error);
       const lastAttempt = attempt >= job.maxAttempts;
       this.logger.warn(
@@ -65,19 +138,12 @@ export class FacebookLoginService {
       );
       // Thrown errors go back to Bull, which retries with backoff.
       if (decision.retry && !lastAttempt) throw error;
-      await this.operations.fail(operationId, loginFailure(decision.code));
+      const ended = await this.operations.fail(operation, loginFailure(decision.code));
+      return ended ? 'error' : 'already-ended';
     }
   }
 
-  /** Called when Bull gave up on a job without the service ending the operation (e.g. a job timeout). */
-  async giveUp(operationId: string, error: Error): Promise<void> {
-    const { code } = decide(error);
-    if (await this.operations.fail(operationId, loginFailure(code))) {
-      this.logger.warn(`Operation ${operationId} ended as ${code} after its job failed: ${error.message}`);
-    }
-  }
-
-  private async retryWhileUnavailable(deadline: Date, write: () => Promise<void>): Promise<void> {
+  private async retryWhileUnavailable<T>(deadline: Date, write: () => Promise<T>): Promise<T> {
     for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
       try {
         return await write();
@@ -89,17 +155,99 @@ export class FacebookLoginService {
     }
   }
 
-  private async accessTokenFor(job: ExchangeJobHandle): Promise<string> {
-    const { operationId, code, codeVerifier, sealedToken } = job.data;
-    if (sealedToken) return this.cipher.decrypt(sealedToken);
+  /**
+   * The token, and whether the job holds it (sealed) for a retry. Spends the
+   * code only when the job carries no token yet.
+   */
+  private async accessTokenFor(
+    job: ExchangeJobHandle,
+    operation: Pick<AsyncOperation, 'deadlineAt'>,
+    signal: AbortSignal,
+  ): Promise<{ accessToken: string; saved: boolean }> {
+    const { operationId, code, codeVerifier, sealedToken, codeSentAt } = job.data;
+    if (sealedToken) return { accessToken: this.cipher.decrypt(sealedToken, operationId), saved: true };
     if (!code || !codeVerifier) {
       throw new FacebookApiError('rejected', LoginErrorCode.InvalidRequest, 'The job carries no code');
     }
-    const accessToken = await this.graph.exchangeCode(code, codeVerifier);
+    const mayBeSpent = codeSentAt !== undefined;
+    const remainingMs = operation.deadlineAt.getTime() - Date.now();
+    if (remainingMs < this.callTimeoutMs) {
+      // Too late for another honest try before the deadline.
+      throw new FacebookApiError(
+        'rejected',
+        mayBeSpent ? LoginErrorCode.FacebookTimeout : LoginErrorCode.FacebookUnavailable,
+        `No time left for the token call (${Math.max(0, remainingMs)} ms before the deadline)`,
+      );
+    }
+    signal.throwIfAborted();
+    // Recorded before the call: a worker that dies mid-call leaves the mark for its successor.
+    if (!mayBeSpent) await this.saveJob(job, { ...job.data, codeSentAt: Date.now() }, { required: true });
+
+    let accessToken: string;
+    try {
+      // Once sent, the code may be spent: wait for a late answer rather than retry
+      // with a spent code. Not aborted by a lost lock either, for the same reason.
+      accessToken = await this.graph.exchangeCode(code, codeVerifier, {
+        timeoutMs: Math.max(this.callTimeoutMs, remainingMs - this.callTimeoutMs - WRITE_RESERVE_MS),
+      });
+    } catch (error) {
+      if (error instanceof FacebookApiError && error.codeAlreadyUsed && mayBeSpent) {
+        throw new FacebookApiError(
+          'rejected',
+          LoginErrorCode.FacebookTimeout,
+          `The code was spent by an earlier call whose answer never arrived (${error.message})`,
+          error.details,
+        );
+      }
+      if (!mayBeSpent && error instanceof FacebookApiError && error.details.codeFate === 'untouched') {
+        // Facebook did not take it: the next try may present it as fresh.
+        await this.saveJob(job, withoutCodeSentAt(job.data));
+      }
+      throw error;
+    }
     // The code is spent: keep only the sealed token, so a retry resumes from here.
-    await job.update({ operationId, sealedToken: this.cipher.encrypt(accessToken) });
-    return accessToken;
+    const saved = await this.saveJob(job, { operationId, sealedToken: this.cipher.encrypt(accessToken, operationId) });
+    return { accessToken, saved };
   }
+
+  /**
+   * /me when the job could not keep the token: a retry through Bull would
+   * have to spend the code again, so transient failures are retried here,
+   * with the token in hand, until the deadline.
+   */
+  private async fetchProfileInPlace(accessToken: string, deadline: Date): Promise<FacebookProfile> {
+    for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await this.graph.fetchProfile(accessToken);
+      } catch (error) {
+        const retryable = error instanceof FacebookApiError && error.retryable;
+        if (!retryable || Date.now() + delay + this.callTimeoutMs >= deadline.getTime()) throw error;
+        this.logger.warn(`${(error as Error).message}; retrying /me in place in ${delay} ms`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  /**
+   * Saves the job's progress. Optional saves (the sealed token, a cleared
+   * mark) never cost the login: with the token in hand this run carries on.
+   */
+  private async saveJob(job: ExchangeJobHandle, data: ExchangeJobData, { required = false } = {}): Promise<boolean> {
+    try {
+      await withTimeout(job.update(data), JOB_UPDATE_TIMEOUT_MS, 'Redis did not save the job in time');
+      job.data = data;
+      return true;
+    } catch (error) {
+      if (required) throw error;
+      this.logger.warn(`Could not save the job's progress (${(error as Error).message}); carrying on`);
+      return false;
+    }
+  }
+}
+
+function withoutCodeSentAt(data: ExchangeJobData): ExchangeJobData {
+  const { codeSentAt: _sent, ...rest } = data;
+  return rest;
 }
 
 function decide(error: unknown): FailureDecision {

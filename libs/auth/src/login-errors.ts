@@ -15,6 +15,12 @@ export enum LoginErrorCode {
   InvalidRequest = 'invalid_request',
   /** Facebook rejected the authorization code (expired or used). */
   CodeRejected = 'code_rejected',
+  /**
+   * Facebook took the code but its answer never reached us in time (it came
+   * too late, or the connection dropped): the code is spent, so only a new
+   * sign-in can help. Never reported as code_rejected, which blames the person.
+   */
+  FacebookTimeout = 'facebook_timeout',
   /** Facebook did not answer (network, timeouts, 5xx, throttling) within the retries. */
   FacebookUnavailable = 'facebook_unavailable',
   /** Facebook answered something we cannot use. */
@@ -32,6 +38,7 @@ const MESSAGES: Record<LoginErrorCode, string> = {
   [LoginErrorCode.InvalidState]: 'This sign-in link has expired or was already used.',
   [LoginErrorCode.InvalidRequest]: 'The answer from Facebook was incomplete.',
   [LoginErrorCode.CodeRejected]: 'Facebook said this sign-in has expired or was already used.',
+  [LoginErrorCode.FacebookTimeout]: 'Facebook took too long to answer; please try again.',
   [LoginErrorCode.FacebookUnavailable]: 'Facebook is not answering right now.',
   [LoginErrorCode.FacebookBadResponse]: 'Facebook sent an answer we could not read.',
   [LoginErrorCode.RateLimited]: 'There were too many sign-in attempts; wait a moment.',
