@@ -64,7 +64,8 @@ export class PrivateRedis extends PrivateService {
 export class PrivateMariaDb extends PrivateService {
   private installed = false;
 
-  constructor() {
+  /** `serverArgs` go to `mariadbd` after the defaults, e.g. `--default-time-zone=+05:00`. */
+  constructor(private readonly serverArgs: readonly string[] = []) {
     super('mariadb');
   }
 
@@ -97,6 +98,7 @@ export class PrivateMariaDb extends PrivateService {
         '--skip-log-bin',
         '--innodb-buffer-pool-size=64M',
         '--max-connections=500',
+        ...this.serverArgs,
       ],
       { stdio: 'ignore' },
     );

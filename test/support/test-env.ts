@@ -25,9 +25,9 @@ export interface TestNamespace {
   redisPrefix: string;
 }
 
-export function testNamespace(): TestNamespace {
+/** `server` is a MySQL URL without a database (default TEST_MYSQL_URL, else the local MariaDB). */
+export function testNamespace(server = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'): TestNamespace {
   const id = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const server = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
   return {
     id,
     databaseUrl: `${server}/afl_test_${id}`,

@@ -48,6 +48,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Every log line of the in-process apps (all levels), for tests that read them. */
   logs?: LogCapture;
+  /** The MySQL server for the stack's throwaway database, as a URL without a database (default: testNamespace's). */
+  mysqlServerUrl?: string;
 }
 
 /** A Nest logger that keeps every line, so a test can search a whole run's logs. */
@@ -79,11 +81,15 @@ export class TestStack {
   db!: DataSource;
   apiUrl!: string;
   emulatorUrl!: string;
-  readonly ns: TestNamespace = testNamespace();
+  readonly ns: TestNamespace;
   readonly env: Record<string, string> = {};
 
+  private constructor(mysqlServerUrl?: string) {
+    this.ns = testNamespace(mysqlServerUrl);
+  }
+
   static async start(options: StackOptions = {}): Promise<TestStack> {
-    const stack = new TestStack();
+    const stack = new TestStack(options.mysqlServerUrl);
     try {
       await stack.boot(options);
     } catch (error) {

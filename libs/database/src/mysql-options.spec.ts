@@ -1,4 +1,6 @@
-import { mysqlOptions, parseMysqlUrl } from './mysql-options';
+import { EventEmitter } from 'node:events';
+import * as mysql2 from 'mysql2';
+import { UTC_SESSION_SQL, mysqlOptions, parseMysqlUrl, utcMysql2 } from './mysql-options';
 
 describe(parseMysqlUrl.name, () => {
   it('reads host, port, credentials and database, decoding them', () => {
@@ -28,5 +30,43 @@ describe(mysqlOptions.name, () => {
     expect(options.synchronize).toBe(false);
     expect(options.charset).toBe('utf8mb4_unicode_ci');
     expect(options.timezone).toBe('Z');
+    expect(options.driver).toBe(utcMysql2);
+  });
+});
+
+describe('utcMysql2', () => {
+  const pools: mysql2.Pool[] = [];
+  afterAll(async () => {
+    await Promise.all(pools.map((pool) => new Promise((resolve) => pool.end(resolve))));
+  });
+
+  // No server needed: a pool connects only when asked for a connection.
+  const pool = () => {
+    const created = utcMysql2.createPool({ host: '127.0.0.1', port: 1 });
+    pools.push(created);
+    return created;
+  };
+
+  it('is mysql2 otherwise', () => {
+    expect(utcMysql2.createPoolCluster).toBe(mysql2.createPoolCluster);
+    expect(utcMysql2.escape).toBe(mysql2.escape);
+  });
+
+  it("sets the session's time zone to UTC on every new connection, before it is handed out", () => {
+    const created = pool();
+    expect(created).toBeInstanceOf(EventEmitter);
+    const query = jest.fn();
+    created.emit('connection', { query, destroy: jest.fn() });
+    expect(query).toHaveBeenCalledWith(UTC_SESSION_SQL, expect.any(Function));
+  });
+
+  it('destroys a connection whose SET failed, so nothing runs on it in another zone', () => {
+    const connection = { query: jest.fn(), destroy: jest.fn() };
+    pool().emit('connection', connection);
+    const done = connection.query.mock.calls[0][1] as (error: Error | null) => void;
+    done(null);
+    expect(connection.destroy).not.toHaveBeenCalled();
+    done(new Error('Connection lost'));
+    expect(connection.destroy).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,4 +1,32 @@
+import * as mysql2 from 'mysql2';
 import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
+
+/** Run on every new connection, before its first query. */
+export const UTC_SESSION_SQL = "SET time_zone = '+00:00'";
+
+/**
+ * mysql2 with one change: each connection a pool opens sets its session time
+ * zone to UTC before anything else runs on it. mysql2's `timezone: 'Z'` only
+ * converts the Dates it sends and reads; column defaults and SQL expressions
+ * (CURRENT_TIMESTAMP(3), NOW()) follow the session's zone, which is the
+ * server's unless set. mysql2 queues commands per connection and emits
+ * 'connection' before the pool hands the connection out, so the SET always
+ * runs first, including on connections that replace dead ones. A connection
+ * whose SET fails is destroyed, so nothing ever runs in another zone.
+ */
+export const utcMysql2: typeof mysql2 = Object.create(mysql2, {
+  createPool: {
+    value: (config: mysql2.PoolOptions): mysql2.Pool => {
+      const pool = mysql2.createPool(config);
+      pool.on('connection', (connection) => {
+        connection.query(UTC_SESSION_SQL, (error) => {
+          if (error) connection.destroy();
+        });
+      });
+      return pool;
+    },
+  },
+}) as typeof mysql2;
 
 /** The parts of a DATABASE_URL, decoded. */
 export interface MysqlUrlParts {
@@ -23,7 +51,8 @@ export function parseMysqlUrl(url: string): MysqlUrlParts {
 /**
  * Connection settings shared by the apps, the TypeORM CLI (ormconfig.ts) and
  * the tests, so every path talks to MySQL the same way: utf8mb4 end to end,
- * dates in UTC, bounded connect time, and never `synchronize`.
+ * dates in UTC (converted by mysql2 and computed by MySQL, whatever the
+ * server's time zone), bounded connect time, and never `synchronize`.
  */
 export function mysqlOptions(
   url: string,
@@ -32,6 +61,7 @@ export function mysqlOptions(
   return {
     // mariadb:// makes TypeORM read MariaDB's catalog dialect (column defaults) correctly.
     type: url.startsWith('mariadb:') ? 'mariadb' : 'mysql',
+    driver: utcMysql2,
     host,
     port,
     username,
