@@ -308,6 +308,32 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
       expect((await stack.emulatorKnob('GET', '/faults')) as { token: unknown[] }).toMatchObject({ token: [] });
     }), 90000);
 
+  it('makes a takeover wait for the first run when the job lock is lost mid-exchange: the code is presented once', () =>
+    withLogs(async () => {
+      // The first run's token call is answered 6 s late; meanwhile its Bull lock
+      // disappears (as after a Redis blip), so the stalled-job check hands the job on.
+      await stack.emulatorKnob('POST', '/faults', { endpoint: 'token', kind: 'spend-then-late', delayMs: 6000 });
+      const before = await stats();
+      const browser = stack.browser(0);
+      const { callback } = await startLogin(stack, browser, alice.id);
+      const id = await idOf(browser);
+      await waitFor('the token call', async () => (await stats()).tokenCalls > before.tokenCalls);
+      const redis = new Redis(stack.redis.url);
+      try {
+        const [lock] = await redis.keys(`*:${id}:lock`);
+        expect(lock).toBeDefined();
+        expect(await redis.del(lock)).toBe(1);
+      } finally {
+        redis.disconnect();
+      }
+      const { final } = await watchUntilFinal(browser, 30000);
+      expect(final).toMatchObject({ id, status: 'ok' });
+      expect((await stats()).exchangesByCode[codeKey(callback)]).toBe(1);
+      expect(await query('SELECT id FROM user_profile WHERE facebook_id = ?', [alice.id])).toHaveLength(1);
+      // The loss was noticed: the first run stopped, or a second run waited for the lease.
+      expect(stack.workers.some((w) => /lost the job's lock|another run holds the exchange/.test(w.text))).toBe(true);
+    }), 60000);
+
   it('keeps the worker running when MySQL is down for its last attempt; the sweeper ends the login later', () =>
     withLogs(async () => {
       const [worker, ...others] = stack.workers.filter((w) => w.running);
