@@ -166,6 +166,23 @@ describe('LoginPendingView', () => {
     );
   });
 
+  it('goes home, without retrying, when complete says the sign-in was already completed (409)', async () => {
+    vi.mocked(completeLogin).mockRejectedValue(
+      new HttpError(409, {
+        statusCode: 409,
+        message: 'This sign-in has already been completed',
+        error: 'Conflict',
+        code: 'already_completed',
+      }),
+    );
+    await openPending();
+    FakeEventSource.last.emit('status', { ...pending, status: 'ok' });
+    await routeSettles(() =>
+      expect(router.currentRoute.value.fullPath).toBe('/'),
+    );
+    expect(completeLogin).toHaveBeenCalledTimes(1);
+  });
+
   it('says it is slow, offers a way out, and never waits forever', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     await openPending();

@@ -63,6 +63,18 @@ export function endOnShutdown(
   });
 }
 
+/** The code of `complete`'s 409 once its sign-in has been used (the SPA then asks /api/me). */
+export const ALREADY_COMPLETED = 'already_completed';
+
+function alreadyCompleted(): ConflictException {
+  return new ConflictException({
+    statusCode: 409,
+    error: 'Conflict',
+    message: 'This sign-in has already been completed',
+    code: ALREADY_COMPLETED,
+  });
+}
+
 /** The JSON and SSE routes the SPA uses while a sign-in is under way. */
 @Controller('api/auth')
 @UseGuards(ThrottlerGuard)
@@ -104,11 +116,16 @@ export class AuthApiController {
     return endOnShutdown(statuses, this.watcher);
   }
 
-  /** Signs in the user of an ok operation, under a new session id. */
+  /**
+   * Signs in the user of an ok operation, under a new session id, once: a
+   * session that is already signed in, or an operation that has already
+   * signed one in, gets 409 `already_completed` and nothing changes.
+   */
   @Post('complete')
   @HttpCode(200)
   @UseGuards(SameOriginGuard)
   async complete(@Req() req: Request): Promise<{ user: UserView; returnTo: string }> {
+    if (req.isAuthenticated()) throw alreadyCompleted();
     const operation = await this.ownedOperation(req);
     if (operation.statusId === OperationStatusId.Pending) {
       throw new ConflictException('The sign-in is still in progress');
@@ -124,9 +141,16 @@ export class AuthApiController {
     const user = await this.users.findById(operation.userProfileId);
     if (!user) throw new NotFoundException('No sign-in in progress');
     const returnTo = safeReturnPath(req.session.returnTo);
-    // The worker links these too, but after it has announced ok: make sure before the browser looks.
-    await this.history.claimFailuresOfSession(operation.sessionIdHash, user.id);
-    await this.sessions.signIn(req, user.id);
+    // Requests racing with one cookie (or a copy of the pre-login session) all get this far: one wins.
+    if (!(await this.sessions.claimOperation(operation.publicId))) throw alreadyCompleted();
+    try {
+      // The worker links these too, but after it has announced ok: make sure before the browser looks.
+      await this.history.claimFailuresOfSession(operation.sessionIdHash, user.id);
+      await this.sessions.signIn(req, user.id);
+    } catch (error) {
+      await this.sessions.releaseOperation(operation.publicId);
+      throw error;
+    }
     return { user: toUserView(user), returnTo };
   }
 

@@ -1,21 +1,49 @@
-import { Controller, Get, Injectable, Redirect, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Injectable, Logger, Optional, Redirect, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { ExecutionContext } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { AuthGuard, AuthModuleOptions } from '@nestjs/passport';
 import type { Request, Response } from 'express';
+import { OperationHistoryService } from '@app/async-operations/history';
 import { BrowserRouteFilter } from './browser-route.filter';
 import { FacebookCallbackService } from './facebook-callback.service';
 import { safeReturnPath } from './return-to';
+import { SessionLifecycle } from './session-lifecycle';
+import { sessionIdHash } from './session.types';
 
-/** Signed-in visitors skip the dialog; everyone else is sent to Facebook by passport. */
+/**
+ * Signed-in visitors skip the dialog; everyone else gets a new session id
+ * (so a planted one never carries the sign-in) and is sent to Facebook by
+ * passport, which stores the state in that new session.
+ */
 @Injectable()
 class StartFacebookLoginGuard extends AuthGuard('facebook') {
+  private readonly logger = new Logger('StartFacebookLogin');
+
+  constructor(
+    private readonly sessions: SessionLifecycle,
+    private readonly history: OperationHistoryService,
+    @Optional() options?: AuthModuleOptions,
+  ) {
+    super(options);
+  }
+
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     if (req.isAuthenticated()) return true;
+    const hadAttempt = Boolean(req.session.asyncOperationId);
+    const previous = await this.sessions.renew(req);
+    if (hadAttempt) await this.keepFailures(previous, sessionIdHash(req));
     if (req.query.returnTo !== undefined) req.session.returnTo = safeReturnPath(req.query.returnTo);
-    else delete req.session.returnTo;
     return (await super.canActivate(context)) as boolean;
+  }
+
+  /** The browser's earlier failures follow it to the new id, for its sign-in history; never fatal. */
+  private async keepFailures(fromHash: string, toHash: string): Promise<void> {
+    try {
+      await this.history.moveFailuresOfSession(fromHash, toHash);
+    } catch (error) {
+      this.logger.warn(`Could not carry earlier failed attempts to the new session: ${(error as Error).message}`);
+    }
   }
 }
 

@@ -18,6 +18,7 @@ import type Redis from 'ioredis';
 import passport from 'passport';
 import type { ApiEnv } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
+import { sessionIdHash } from './session.types';
 
 /** `__Host-` pins the cookie to this exact origin; browsers accept it only over https. */
 export function sessionCookieName(publicUrl: string): string {
@@ -26,9 +27,10 @@ export function sessionCookieName(publicUrl: string): string {
 
 /**
  * Sessions in Redis (so any API instance serves any browser) and the moments
- * that matter: the middleware with idle and absolute timeouts, sign-in under
- * a new id, logout that destroys the session on the server, and ending every
- * session of a user (data deletion, deauthorize).
+ * that matter: the middleware with idle and absolute timeouts, a new id when
+ * a sign-in starts and again when it ends, one sign-in per operation, logout
+ * that destroys the session on the server, and ending every session of a
+ * user (data deletion, deauthorize).
  */
 @Injectable()
 export class SessionLifecycle {
@@ -37,6 +39,8 @@ export class SessionLifecycle {
   private readonly cookie: CookieOptions;
   private readonly prefix: string;
   private readonly absoluteTimeoutMs: number;
+  /** How long an operation's claim is kept: longer than its pre-login session can live. */
+  private readonly claimTtlMs: number;
 
   constructor(
     private readonly config: ConfigService<ApiEnv, true>,
@@ -54,6 +58,10 @@ export class SessionLifecycle {
     this.absoluteTimeoutMs = config.get('SESSION_ABSOLUTE_TIMEOUT_MS', {
       infer: true,
     });
+    this.claimTtlMs = Math.max(
+      this.absoluteTimeoutMs,
+      config.get('LOGIN_DEADLINE_MS', { infer: true }),
+    );
   }
 
   middleware(): RequestHandler[] {
@@ -83,6 +91,50 @@ export class SessionLifecycle {
       passport.initialize() as RequestHandler,
       passport.session() as RequestHandler,
     ];
+  }
+
+  /**
+   * A new, empty session under a new id (the old one is deleted from Redis),
+   * before a sign-in stores its state: a session id planted in the browser
+   * (session fixation) never carries a sign-in. Returns the hash of the id
+   * it replaced, for the operations that belong to it.
+   */
+  async renew(req: Request): Promise<string> {
+    const previous = sessionIdHash(req);
+    await new Promise<void>((resolve, reject) =>
+      req.session.regenerate((error?: Error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
+    return previous;
+  }
+
+  /**
+   * Records, once and atomically (SET NX), that an operation has signed a
+   * session in. False when it already had: however many requests race with
+   * one cookie, or a copy of the pre-login session, one operation signs in
+   * one session. Kept longer than any pre-login session can live.
+   */
+  async claimOperation(operationId: string): Promise<boolean> {
+    const claimed = await this.redis.set(
+      this.claimKey(operationId),
+      '1',
+      'PX',
+      this.claimTtlMs,
+      'NX',
+    );
+    return claimed === 'OK';
+  }
+
+  /** Gives a claim back when the sign-in it was for failed, so the browser can try again. */
+  async releaseOperation(operationId: string): Promise<void> {
+    try {
+      await this.redis.del(this.claimKey(operationId));
+    } catch (error) {
+      this.logger.warn(
+        `Could not release the claim of operation ${operationId}: ${(error as Error).message}`,
+      );
+    }
   }
 
   /** passport ≥ 0.6 regenerates the session here: the pre-login id stops working. */
@@ -133,6 +185,10 @@ export class SessionLifecycle {
 
   private get sessionKeyPrefix(): string {
     return `${this.prefix}:sess:`;
+  }
+
+  private claimKey(operationId: string): string {
+    return `${this.prefix}:operation-claimed:${operationId}`;
   }
 
   private userSessionsKey(userId: number): string {

@@ -114,6 +114,19 @@ export class OperationHistoryService {
     );
   }
 
+  /**
+   * The browser got a new session id (each sign-in starts under a fresh one):
+   * its failed attempts that nobody owns yet go with it, so a success under
+   * the new id still claims them. Returns how many moved.
+   */
+  async moveFailuresOfSession(fromSessionIdHash: string, toSessionIdHash: string): Promise<number> {
+    const result = await this.operations.update(
+      { sessionIdHash: fromSessionIdHash, statusId: OperationStatusId.Error, userProfileId: IsNull() },
+      { sessionIdHash: toSessionIdHash },
+    );
+    return result.affected ?? 0;
+  }
+
   /** Deletes attempts that began before `cutoff`, in batches; returns how many. */
   async pruneCreatedBefore(
     cutoff: Date,
