@@ -26,6 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Bull from 'bull';
 import Redis from 'ioredis';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { databaseIdentity } from '../libs/database/src/mysql-options';
 import type { FlowsConfig, StreamsConfig } from './load';
 import { cdfChartSvg, type Panel } from './lib/chart';
 import { summarizeCpuProfile, type ProfileSummary } from './lib/cpu-profile';
@@ -777,8 +778,9 @@ async function streamCapacity(stack: Stack, profiles: ProfileSummary[]): Promise
     ...(HEAP_SNAPSHOT ? [{ count: Math.min(1000, STREAM_COUNTS[0]), heapSnapshots: true }] : []),
   ];
   const agent = keepAliveAgent();
-  // The project's login queue, to pause and resume it (the name is FACEBOOK_LOGIN_QUEUE in libs/auth).
-  loginQueue = new Bull('facebook-login', REDIS_URL, { prefix: `${REDIS_PREFIX}:bull` });
+  // The project's login queue, to pause and resume it (the name is FACEBOOK_LOGIN_QUEUE and the
+  // prefix loginQueuePrefix() in libs/auth: the Redis prefix, then the database).
+  loginQueue = new Bull('facebook-login', REDIS_URL, { prefix: `${REDIS_PREFIX}:bull:${databaseIdentity(DATABASE_URL)}` });
   for (const round of rounds) {
     try {
       const r = await streamRound(stack, agent, round, profileDir, profiles);

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { databaseIdentity } from '@app/database';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from './support/browser';
 import { answerDialog, followCallback, openDialog, signIn, startLogin, watchUntilFinal } from './support/login-flow';
@@ -31,7 +32,7 @@ describe('Sessions: a fresh id at /auth/facebook, and one sign-in per operation'
   const userIdOf = async (facebookId: string) =>
     (await stack.db.query<{ id: number }[]>('SELECT id FROM user_profile WHERE facebook_id = ?', [facebookId]))[0].id;
   const signedInSessions = async (facebookId: string) =>
-    redis.scard(`${stack.ns.redisPrefix}:user-sessions:${await userIdOf(facebookId)}`);
+    redis.scard(`${stack.ns.redisPrefix}:user-sessions:${databaseIdentity(stack.ns.databaseUrl)}:${await userIdOf(facebookId)}`);
 
   describe('GET /auth/facebook', () => {
     it("gives the browser a new session id before it stores the state, so a planted cookie cannot ride the sign-in", async () => {

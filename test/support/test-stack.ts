@@ -45,6 +45,11 @@ function resetProcessEnv(overrides: Record<string, string>): void {
 export interface StackOptions {
   /** Where the worker runs: in this process (default), a child process running the build, or nowhere. */
   worker?: 'in-process' | 'child-process' | 'none';
+  /**
+   * Where the API runs: in this process (default, `stack.api`), or a child process running the build
+   * (`stack.apiProcess`) — for a second stack in one suite, since passport's strategies are process-wide.
+   */
+  api?: 'in-process' | 'child-process';
   env?: Record<string, string>;
   /** Every log line of the in-process apps (all levels), for tests that read them. */
   logs?: LogCapture;
@@ -75,6 +80,7 @@ export class LogCapture implements LoggerService {
  */
 export class TestStack {
   api!: NestExpressApplication;
+  apiProcess?: BuiltProcess;
   emulator!: INestApplication;
   worker?: INestApplicationContext;
   workerProcess?: BuiltProcess;
@@ -112,11 +118,24 @@ export class TestStack {
     return emulatorKnob(this.emulatorUrl, method, path, body);
   }
 
-  /** The built worker (dist/apps/worker/main.js) as a child process, on this stack's settings. */
-  async startWorkerProcess(): Promise<BuiltProcess> {
-    const env = Object.fromEntries(
+  /** process.env with this stack's settings, for a child process. */
+  private childEnv(): Record<string, string> {
+    return Object.fromEntries(
       Object.entries({ ...process.env, ...this.env }).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
+  }
+
+  /** The built API (dist/apps/api/main.js) as a child process, on this stack's settings. */
+  async startApiProcess(): Promise<BuiltProcess> {
+    const api = new BuiltProcess('api', { ...this.childEnv(), HOST: '127.0.0.1', LOG_DESTINATION: 'stdout' });
+    this.apiProcess = api;
+    await api.start(async () => (await fetch(`${this.apiUrl}/api/me`)).status === 401);
+    return api;
+  }
+
+  /** The built worker (dist/apps/worker/main.js) as a child process, on this stack's settings. */
+  async startWorkerProcess(): Promise<BuiltProcess> {
+    const env = this.childEnv();
     // The child's stdout is how we know it started, and what the log tests read.
     const worker = new BuiltProcess('worker', { ...env, LOG_DESTINATION: 'stdout' });
     this.workerProcess = worker;
@@ -126,11 +145,12 @@ export class TestStack {
 
   async stop(): Promise<void> {
     await this.workerProcess?.stop();
+    await this.apiProcess?.stop();
     await this.worker?.close().catch(() => undefined);
     await this.api?.close().catch(() => undefined);
     await this.emulator?.close().catch(() => undefined);
     if (this.db) await destroyTestDatabase(this.db, this.ns.databaseUrl).catch(() => undefined);
-    if (this.env.REDIS_URL) await deleteRedisKeys(this.env.REDIS_URL, this.ns.redisPrefix).catch(() => undefined);
+    if (this.env.REDIS_URL) await deleteRedisKeys(this.env.REDIS_URL, this.env.REDIS_PREFIX).catch(() => undefined);
   }
 
   private async boot(options: StackOptions): Promise<void> {
@@ -168,12 +188,16 @@ export class TestStack {
     );
     await this.emulator.listen(emulatorPort, '127.0.0.1');
 
-    // NestFactory, as main.ts does: a testing module compiles before the HTTP adapter
-    // exists, and ServeStaticModule then silently serves nothing.
-    this.api = configureApiApp(
-      await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(), { logger: options.logs ?? ['error'] }),
-    );
-    await this.api.listen(apiPort, '127.0.0.1');
+    if (options.api === 'child-process') {
+      await this.startApiProcess();
+    } else {
+      // NestFactory, as main.ts does: a testing module compiles before the HTTP adapter
+      // exists, and ServeStaticModule then silently serves nothing.
+      this.api = configureApiApp(
+        await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(), { logger: options.logs ?? ['error'] }),
+      );
+      await this.api.listen(apiPort, '127.0.0.1');
+    }
 
     const worker = options.worker ?? 'in-process';
     if (worker === 'in-process') {

@@ -1,8 +1,18 @@
 import { BullModule } from '@nestjs/bull';
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { BaseEnv } from '@app/config';
+import { databaseIdentity } from '@app/database';
 import { FACEBOOK_LOGIN_QUEUE } from './auth.constants';
+
+/**
+ * Bull's key prefix: `REDIS_PREFIX:bull:<host:port/database>`. A worker takes
+ * only jobs of its own database, so two deployments sharing a Redis and a
+ * REDIS_PREFIX by mistake never take (and drop) each other's jobs.
+ */
+export function loginQueuePrefix(redisPrefix: string, databaseUrl: string): string {
+  return `${redisPrefix}:bull:${databaseIdentity(databaseUrl)}`;
+}
 
 /** Exponential backoff with full jitter, so retries of many logins do not march in step. */
 export function jitteredBackoff(baseMs: number) {
@@ -18,11 +28,19 @@ export function jitteredBackoff(baseMs: number) {
   imports: [
     BullModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<BaseEnv, true>) => ({
-        url: config.get('REDIS_URL', { infer: true }),
-        prefix: `${config.get('REDIS_PREFIX', { infer: true })}:bull`,
-        redis: { connectTimeout: 2000 },
-      }),
+      useFactory: (config: ConfigService<BaseEnv, true>) => {
+        const prefix = loginQueuePrefix(
+          config.get('REDIS_PREFIX', { infer: true }),
+          config.get('DATABASE_URL', { infer: true }),
+        );
+        // The API and the worker must print the same: a different one means they never meet.
+        new Logger('LoginQueue').log(`Login queue under Redis keys ${prefix}:`);
+        return {
+          url: config.get('REDIS_URL', { infer: true }),
+          prefix,
+          redis: { connectTimeout: 2000 },
+        };
+      },
     }),
     BullModule.registerQueueAsync({
       name: FACEBOOK_LOGIN_QUEUE,

@@ -17,6 +17,7 @@ import session from 'express-session';
 import type Redis from 'ioredis';
 import passport from 'passport';
 import type { ApiEnv } from '@app/config';
+import { databaseIdentity } from '@app/database';
 import { REDIS_CLIENT } from '@app/redis';
 import { sessionIdHash } from './session.types';
 
@@ -38,6 +39,8 @@ export class SessionLifecycle {
   readonly cookieName: string;
   private readonly cookie: CookieOptions;
   private readonly prefix: string;
+  /** User ids are row ids of one database: their session sets say which. */
+  private readonly database: string;
   private readonly absoluteTimeoutMs: number;
   /** How long an operation's claim is kept: longer than its pre-login session can live. */
   private readonly claimTtlMs: number;
@@ -55,6 +58,7 @@ export class SessionLifecycle {
       path: '/',
     };
     this.prefix = config.get('REDIS_PREFIX', { infer: true });
+    this.database = databaseIdentity(config.get('DATABASE_URL', { infer: true }));
     this.absoluteTimeoutMs = config.get('SESSION_ABSOLUTE_TIMEOUT_MS', {
       infer: true,
     });
@@ -170,11 +174,13 @@ export class SessionLifecycle {
 
   /** Ends every session of a user on the server (ASVS v5 7.4.2); returns how many. */
   async destroyAllFor(userId: number): Promise<number> {
-    const key = this.userSessionsKey(userId);
-    const sessionIds = await this.redis.smembers(key);
+    const keys = [this.userSessionsKey(userId), this.legacyUserSessionsKey(userId)];
+    const sessionIds = [
+      ...new Set((await Promise.all(keys.map((key) => this.redis.smembers(key)))).flat()),
+    ];
     const pipeline = this.redis.multi();
     for (const id of sessionIds) pipeline.del(this.sessionKeyPrefix + id);
-    pipeline.del(key);
+    pipeline.del(...keys);
     await pipeline.exec();
     if (sessionIds.length)
       this.logger.log(
@@ -192,6 +198,15 @@ export class SessionLifecycle {
   }
 
   private userSessionsKey(userId: number): string {
+    return `${this.prefix}:user-sessions:${this.database}:${userId}`;
+  }
+
+  /**
+   * Where sign-ins were recorded before the key named the database; read by
+   * destroyAllFor until those sets expire (SESSION_ABSOLUTE_TIMEOUT_MS after
+   * the upgrade), then it finds nothing there.
+   */
+  private legacyUserSessionsKey(userId: number): string {
     return `${this.prefix}:user-sessions:${userId}`;
   }
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import * as mysql2 from 'mysql2';
-import { UTC_SESSION_SQL, mysqlOptions, parseMysqlUrl, utcMysql2 } from './mysql-options';
+import { UTC_SESSION_SQL, databaseIdentity, mysqlOptions, parseMysqlUrl, utcMysql2 } from './mysql-options';
 
 describe(parseMysqlUrl.name, () => {
   it('reads host, port, credentials and database, decoding them', () => {
@@ -21,6 +21,18 @@ describe(parseMysqlUrl.name, () => {
       port: 3306,
       password: '',
     });
+  });
+});
+
+describe(databaseIdentity.name, () => {
+  it('names host, port and database, never the credentials', () => {
+    expect(databaseIdentity('mysql://app:s3cret@DB.Internal:3307/facebook_login')).toBe('db.internal:3307/facebook_login');
+    expect(databaseIdentity('mariadb://127.0.0.1/afl')).toBe('127.0.0.1:3306/afl');
+  });
+
+  it('tells two databases of one server, and one database of two servers, apart', () => {
+    const ids = ['mysql://root@db:3306/a', 'mysql://root@db:3306/b', 'mysql://root@db2:3306/a'].map(databaseIdentity);
+    expect(new Set(ids).size).toBe(3);
   });
 });
 

@@ -49,6 +49,19 @@ export function parseMysqlUrl(url: string): MysqlUrlParts {
 }
 
 /**
+ * Which database a DATABASE_URL names, without credentials:
+ * `host:port/database`, host lower-cased. Things that only make sense
+ * against one database (the login queue's jobs, the sign-in sets of user
+ * ids) carry it in their Redis keys, so two deployments that share a Redis
+ * and a REDIS_PREFIX by mistake never mix them. Every process of one
+ * deployment must spell its DATABASE_URL's host the same way.
+ */
+export function databaseIdentity(url: string): string {
+  const { host, port, database } = parseMysqlUrl(url);
+  return `${host.toLowerCase()}:${port}/${database}`;
+}
+
+/**
  * Connection settings shared by the apps, the TypeORM CLI (ormconfig.ts) and
  * the tests, so every path talks to MySQL the same way: utf8mb4 end to end,
  * dates in UTC (converted by mysql2 and computed by MySQL, whatever the
