@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Queue from 'bull';
 import Redis from 'ioredis';
-import { FACEBOOK_LOGIN_QUEUE } from '@app/auth';
+import { FACEBOOK_LOGIN_QUEUE, loginQueuePrefix } from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from '../support/browser';
 import {
@@ -361,7 +361,9 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
       const browser = stack.browser(0);
       await startLogin(stack, browser, bob.id);
       const id = await idOf(browser);
-      const queue = new Queue(FACEBOOK_LOGIN_QUEUE, stack.redis.url, { prefix: 'afl-fault:bull' });
+      const queue = new Queue(FACEBOOK_LOGIN_QUEUE, stack.redis.url, {
+        prefix: loginQueuePrefix(stack.env.REDIS_PREFIX, stack.env.DATABASE_URL),
+      });
       try {
         const job = await queue.getJob(id);
         expect(job).not.toBeNull();
