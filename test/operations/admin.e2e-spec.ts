@@ -1,3 +1,6 @@
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { EXCHANGE_JOB, FACEBOOK_LOGIN_QUEUE, type ExchangeJobData } from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { failedLogin, signIn } from '../support/login-flow';
 import { TestStack } from '../support/test-stack';
@@ -63,7 +66,7 @@ describe('Admin routes with ADMIN_USER / ADMIN_PASSWORD set', () => {
     });
     expect(queues.status).toBe(200);
     const body = (await queues.json()) as { queues: { name: string }[] };
-    expect(body.queues.map((q) => q.name)).toContain('facebook-login');
+    expect(body.queues.map((q) => q.name)).toContain(FACEBOOK_LOGIN_QUEUE);
   });
 
   it('lists attempts for support, filterable by status and reason', async () => {
@@ -117,6 +120,131 @@ describe('Admin routes with ADMIN_USER / ADMIN_PASSWORD set', () => {
           })
         ).status,
       ).toBe(400);
+    }
+  });
+});
+
+describe('The queue dashboard is read-only and shows no secret', () => {
+  let stack: TestStack;
+  const admin = { authorization: basicAuth(ADMIN_USER, ADMIN_PASSWORD) };
+  const queueName = encodeURIComponent(FACEBOOK_LOGIN_QUEUE);
+  const board = (method: string, path: string, body?: unknown) =>
+    fetch(`${stack.apiUrl}/admin/queues/api${path}`, {
+      method,
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const queue = () => stack.api.get<Queue<ExchangeJobData>>(getQueueToken(FACEBOOK_LOGIN_QUEUE));
+  // What the callback and the worker put in a job: each must stay out of the dashboard.
+  const secrets = {
+    code: 'AQB-secret-authorization-code-0123456789',
+    codeVerifier: 'secret-pkce-verifier-abcdefghijklmnopqrstuvwxyz0123',
+    sealedToken: 'c2VhbGVkLXRva2VuLXNlY3JldA.sealed-token-secret',
+  };
+  const waitingId = 'op-waiting-0000000000000001';
+  const delayedId = 'op-delayed-0000000000000002';
+
+  beforeAll(async () => {
+    // No worker: the jobs stay where the test puts them.
+    stack = await TestStack.start({ env: { ADMIN_USER, ADMIN_PASSWORD }, worker: 'none' });
+  });
+  // Each case starts from the same two jobs, so one refusal that did not hold cannot hide another.
+  beforeEach(async () => {
+    await queue().resume();
+    for (const id of [waitingId, delayedId]) await (await queue().getJob(id))?.remove();
+    await queue().add(EXCHANGE_JOB, { operationId: waitingId, ...secrets }, { jobId: waitingId });
+    await queue().add(EXCHANGE_JOB, { operationId: delayedId, code: secrets.code }, { jobId: delayedId, delay: 3_600_000 });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const snapshot = async () => ({
+    counts: await queue().getJobCounts(),
+    paused: await queue().isPaused(),
+    waiting: (await queue().getJob(waitingId))?.data,
+    delayed: await (await queue().getJob(delayedId))?.getState(),
+  });
+
+  it.each([
+    ['PUT', '/queues/pause', undefined],
+    ['PUT', '/queues/resume', undefined],
+    ['POST', `/queues/${queueName}/add`, { name: EXCHANGE_JOB, data: { operationId: 'x' } }],
+    ['PUT', `/queues/${queueName}/empty`, undefined],
+    ['PUT', `/queues/${queueName}/obliterate`, undefined],
+    ['PUT', `/queues/${queueName}/pause`, undefined],
+    ['PUT', `/queues/${queueName}/resume`, undefined],
+    ['PUT', `/queues/${queueName}/promote`, undefined],
+    ['PUT', `/queues/${queueName}/retry/failed`, undefined],
+    ['PUT', `/queues/${queueName}/clean/waiting`, undefined],
+    ['PUT', `/queues/${queueName}/clean/delayed`, undefined],
+    ['PUT', `/queues/${queueName}/concurrency`, { concurrency: 1 }],
+    ['PUT', `/queues/${queueName}/rate-limit`, { max: 1, duration: 1000 }],
+    ['PUT', `/queues/${queueName}/rate-limit/release`, undefined],
+    ['PUT', `/queues/${queueName}/${waitingId}/clean`, undefined],
+    ['PUT', `/queues/${queueName}/${waitingId}/retry`, undefined],
+    ['PUT', `/queues/${queueName}/${delayedId}/promote`, undefined],
+    ['PATCH', `/queues/${queueName}/${waitingId}/update-data`, { operationId: waitingId }],
+    ['PATCH', `/queues/${queueName}/${delayedId}/delay`, { delay: 0 }],
+    ['PATCH', `/queues/${queueName}/${waitingId}/priority`, { priority: 1 }],
+    ['PUT', `/queues/${queueName}/job-schedulers/any/remove`, undefined],
+    ['POST', '/metrics/history/purge', {}],
+    ['DELETE', `/queues/${queueName}`, undefined],
+  ] as [string, string, unknown][])('refuses %s %s with 403 JSON and leaves the queue as it was', async (method, path, body) => {
+    const before = await snapshot();
+    expect(before.waiting).toEqual({ operationId: waitingId, ...secrets });
+    expect(before.delayed).toBe('delayed');
+
+    const response = await board(method, path, body);
+    expect(response.status).toBe(403);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('asks a stranger for credentials (401) before saying the dashboard is read-only', async () => {
+    const response = await fetch(`${stack.apiUrl}/admin/queues/api/queues/${queueName}/empty`, { method: 'PUT' });
+    expect(response.status).toBe(401);
+    expect(await queue().getJob(waitingId)).not.toBeNull();
+  });
+
+  it('shows job data as a whitelist: the operation id and what the job holds, never a code, verifier or token', async () => {
+    const texts: string[] = [];
+    const read = async (path: string) => {
+      const response = await board('GET', path);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      texts.push(text);
+      return JSON.parse(text) as unknown;
+    };
+
+    const list = (await read(`/queues?activeQueue=${queueName}&status=latest&page=1&jobsPerPage=50`)) as {
+      queues: { name: string; readOnlyMode: boolean; jobs: { id: string; data: unknown }[] }[];
+    };
+    const login = list.queues.find((q) => q.name === FACEBOOK_LOGIN_QUEUE)!;
+    expect(login.readOnlyMode).toBe(true);
+    expect(login.jobs.map((job) => job.id).sort()).toEqual([delayedId, waitingId].sort());
+    expect(login.jobs.find((job) => job.id === waitingId)!.data).toEqual({
+      operationId: waitingId,
+      hasCode: true,
+      hasCodeVerifier: true,
+      hasSealedToken: true,
+    });
+    expect(login.jobs.find((job) => job.id === delayedId)!.data).toEqual({
+      operationId: delayedId,
+      hasCode: true,
+      hasCodeVerifier: false,
+      hasSealedToken: false,
+    });
+
+    const one = (await read(`/queues/${queueName}/${waitingId}`)) as { job: { data: unknown } };
+    expect(one.job.data).toEqual({ operationId: waitingId, hasCode: true, hasCodeVerifier: true, hasSealedToken: true });
+    await read(`/queues/${queueName}/${waitingId}/logs`);
+
+    for (const text of texts) {
+      for (const secret of Object.values(secrets)) expect(text).not.toContain(secret);
+      expect(text).not.toMatch(/"(code|codeVerifier|sealedToken)"/);
     }
   });
 });

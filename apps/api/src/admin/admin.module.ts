@@ -1,4 +1,3 @@
-import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import type { NextFunction, Request, Response } from 'express';
@@ -15,6 +14,7 @@ import { FACEBOOK_LOGIN_QUEUE } from '@app/auth';
 import { allowInlineStyles } from '../ops/inline-styles-csp.middleware';
 import { AdminOperationsController } from './admin-operations.controller';
 import { adminCredentials, basicAuthMiddleware } from './admin-credentials';
+import { ReadOnlyLoginQueueAdapter, readOnlyDashboard } from './queue-dashboard';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -36,8 +36,8 @@ class AdminOffModule implements NestModule {
 
 /**
  * The support routes, only when ADMIN_USER and ADMIN_PASSWORD are both set,
- * behind HTTP basic auth: the Bull queue dashboard at /admin/queues and the
- * attempts at /admin/operations. Never open by default.
+ * behind HTTP basic auth: the Bull queue dashboard at /admin/queues (read-only,
+ * job data redacted) and the attempts at /admin/operations. Never open by default.
  */
 @Module({})
 export class AdminModule {
@@ -56,13 +56,14 @@ export class AdminModule {
           route: QUEUE_DASHBOARD_PATH,
           adapter: ExpressAdapter,
           // The dashboard's UI styles inline; its scripts are files of its own origin.
+          // Credentials first (a stranger learns nothing), then reads only.
           middleware: (req: Request, res: Response, next: NextFunction) =>
-            allowInlineStyles(req, res, () => requireAdmin(req, res, next)),
+            allowInlineStyles(req, res, () => requireAdmin(req, res, () => readOnlyDashboard(req, res, next))),
           boardOptions: { uiConfig: { boardTitle: 'async-facebook-login' } },
         }),
         BullBoardModule.forFeature({
           name: FACEBOOK_LOGIN_QUEUE,
-          adapter: BullAdapter,
+          adapter: ReadOnlyLoginQueueAdapter,
         }),
       ],
       controllers: [AdminOperationsController],
