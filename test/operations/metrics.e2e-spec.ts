@@ -157,3 +157,34 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
     );
   });
 });
+
+describe('/metrics in production without METRICS_TOKEN', () => {
+  let stack: TestStack;
+  let workerUrl: string;
+
+  beforeAll(async () => {
+    // Boots as usual (the fault suite runs like this), but serves no metrics.
+    stack = await TestStack.start({
+      env: { WORKER_HEALTH_PORT: '0', NODE_ENV: 'production' },
+    });
+    workerUrl = `http://127.0.0.1:${stack.worker!.get(WorkerHealthServer).port}`;
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('answers 403 JSON saying to set METRICS_TOKEN, on both ports, whatever the header', async () => {
+    for (const base of [stack.apiUrl, workerUrl]) {
+      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer some-guessed-token-value' }]) {
+        const response = await fetch(base + '/metrics', { headers });
+        expect(response.status).toBe(403);
+        expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+        const body = (await response.json()) as { statusCode: number; message: string };
+        expect(body.statusCode).toBe(403);
+        expect(body.message).toMatch(/METRICS_TOKEN/);
+      }
+      // The probes are unaffected.
+      expect((await fetch(base + '/health/live')).status).toBe(200);
+    }
+  });
+});

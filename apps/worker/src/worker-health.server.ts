@@ -15,6 +15,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import {
   HealthChecks,
+  METRICS_TOKEN_REQUIRED_MESSAGE,
   MetricsRegistry,
   metricsAccess,
 } from '@app/auth/operability';
@@ -110,11 +111,18 @@ export class WorkerHealthServer
       {
         METRICS_ENABLED: this.config.get('METRICS_ENABLED', { infer: true }),
         METRICS_TOKEN: this.config.get('METRICS_TOKEN', { infer: true }),
+        NODE_ENV: this.config.get('NODE_ENV', { infer: true }),
       },
       req.headers.authorization,
     );
     if (access === 'disabled')
       return this.send(res, 404, { statusCode: 404, message: 'Not Found' });
+    if (access === 'token-required')
+      return this.send(res, 403, {
+        statusCode: 403,
+        message: METRICS_TOKEN_REQUIRED_MESSAGE,
+        error: 'Forbidden',
+      });
     if (access === 'unauthorized') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
       return this.send(res, 401, { statusCode: 401, message: 'Unauthorized' });

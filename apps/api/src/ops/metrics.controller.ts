@@ -1,5 +1,6 @@
 import {
   Controller,
+  ForbiddenException,
   Get,
   NotFoundException,
   Req,
@@ -9,6 +10,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import {
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -18,7 +20,11 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { HttpErrorDto } from '@app/auth/auth-api.dto';
-import { MetricsRegistry, metricsAccess } from '@app/auth/operability';
+import {
+  METRICS_TOKEN_REQUIRED_MESSAGE,
+  MetricsRegistry,
+  metricsAccess,
+} from '@app/auth/operability';
 import type { ApiEnv } from '@app/config';
 
 @ApiTags('operations')
@@ -33,7 +39,7 @@ export class MetricsController {
   @ApiOperation({
     summary: "This API instance's Prometheus metrics",
     description:
-      'Off with METRICS_ENABLED=false (404); with METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>`.',
+      'Off with METRICS_ENABLED=false (404); with METRICS_TOKEN set, only `Authorization: Bearer <METRICS_TOKEN>`; in production without METRICS_TOKEN, 403.',
   })
   @ApiBearerAuth('metrics')
   @ApiProduces('text/plain')
@@ -46,6 +52,10 @@ export class MetricsController {
     description:
       'METRICS_TOKEN is set and the bearer token is missing or wrong.',
   })
+  @ApiForbiddenResponse({
+    type: HttpErrorDto,
+    description: 'NODE_ENV=production and METRICS_TOKEN is not set.',
+  })
   @ApiNotFoundResponse({
     type: HttpErrorDto,
     description: 'METRICS_ENABLED=false.',
@@ -55,10 +65,13 @@ export class MetricsController {
       {
         METRICS_ENABLED: this.config.get('METRICS_ENABLED', { infer: true }),
         METRICS_TOKEN: this.config.get('METRICS_TOKEN', { infer: true }),
+        NODE_ENV: this.config.get('NODE_ENV', { infer: true }),
       },
       req.get('authorization'),
     );
     if (access === 'disabled') throw new NotFoundException();
+    if (access === 'token-required')
+      throw new ForbiddenException(METRICS_TOKEN_REQUIRED_MESSAGE);
     if (access === 'unauthorized') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
       throw new UnauthorizedException('Metrics token required');

@@ -12,8 +12,20 @@ describe(metricsAccess.name, () => {
     ).toBe('disabled');
   });
 
-  it('is open without METRICS_TOKEN', () => {
+  it('is open without METRICS_TOKEN outside production', () => {
     expect(metricsAccess({ METRICS_ENABLED: true }, undefined)).toBe('allowed');
+    expect(metricsAccess({ NODE_ENV: 'development', METRICS_ENABLED: true }, undefined)).toBe('allowed');
+    expect(metricsAccess({ NODE_ENV: 'test', METRICS_ENABLED: true }, undefined)).toBe('allowed');
+  });
+
+  it('is closed in production until METRICS_TOKEN is set, whatever the header', () => {
+    const env = { NODE_ENV: 'production' as const, METRICS_ENABLED: true };
+    for (const header of [undefined, 'Bearer anything-at-all-here', `Bearer ${token}`]) {
+      expect(metricsAccess(env, header)).toBe('token-required');
+    }
+    expect(metricsAccess({ ...env, METRICS_TOKEN: token }, `Bearer ${token}`)).toBe('allowed');
+    expect(metricsAccess({ ...env, METRICS_TOKEN: token }, undefined)).toBe('unauthorized');
+    expect(metricsAccess({ ...env, METRICS_ENABLED: false }, undefined)).toBe('disabled');
   });
 
   it('wants exactly `Bearer <token>` when METRICS_TOKEN is set', () => {
