@@ -22,7 +22,8 @@ import {
 import type { WorkerEnv } from '@app/config';
 
 /**
- * The worker's own small HTTP server on WORKER_HEALTH_PORT: `/health/live`,
+ * The worker's own small HTTP server on WORKER_HEALTH_HOST:WORKER_HEALTH_PORT
+ * (127.0.0.1 unless configured): `/health/live`,
  * `/health/ready` (terminus's JSON, 503 while MySQL, Redis or the queue is
  * down) and `/metrics` (this worker's registry). A plain node:http server,
  * so it runs the same whether the worker is a Nest application context
@@ -36,6 +37,8 @@ export class WorkerHealthServer
   private server?: Server;
   /** The port it listens on (useful with WORKER_HEALTH_PORT=0); undefined when it could not listen. */
   port?: number;
+  /** The interface it listens on (WORKER_HEALTH_HOST). */
+  host?: string;
 
   constructor(
     private readonly checks: HealthChecks,
@@ -45,6 +48,8 @@ export class WorkerHealthServer
 
   async onApplicationBootstrap(): Promise<void> {
     const wanted = this.config.get('WORKER_HEALTH_PORT', { infer: true });
+    // Loopback by default: the metrics and readiness details are not for the network.
+    const host = this.config.get('WORKER_HEALTH_HOST', { infer: true });
     const server = createServer((req, res) => void this.handle(req, res));
     server.requestTimeout = 10000;
     server.headersTimeout = 5000;
@@ -52,14 +57,14 @@ export class WorkerHealthServer
       server.once('error', (error: Error) => {
         // Jobs matter more than probes: keep processing, and say so loudly.
         this.logger.error(
-          `Health and metrics are not served: port ${wanted}: ${error.message}`,
+          `Health and metrics are not served: ${host}:${wanted}: ${error.message}`,
         );
         resolve();
       });
-      server.listen(wanted, () => {
+      server.listen(wanted, host, () => {
         this.server = server;
-        this.port = (server.address() as AddressInfo).port;
-        this.logger.log(`Worker health and metrics on port ${this.port}`);
+        ({ port: this.port, address: this.host } = server.address() as AddressInfo);
+        this.logger.log(`Worker health and metrics on ${host}:${this.port}`);
         resolve();
       });
     });

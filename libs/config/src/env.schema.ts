@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const DEFAULT_DIALOG_URL = 'https://www.facebook.com/v25.0/dialog/oauth';
@@ -130,6 +131,14 @@ export const apiEnvSchema = baseEnvSchema.extend({
 export const workerEnvSchema = baseEnvSchema.extend({
   /** Port of the worker's own HTTP server (/health/live, /health/ready, /metrics); 0 picks a free one. */
   WORKER_HEALTH_PORT: port.default(3002),
+  /** Interface of that server: loopback unless probes or a scraper elsewhere need it (0.0.0.0, ::, an address). */
+  WORKER_HEALTH_HOST: z
+    .string()
+    .refine(
+      (v) => isIP(v) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(v),
+      'an IP address or host name, such as 127.0.0.1 or 0.0.0.0',
+    )
+    .default('127.0.0.1'),
   /**
    * Exchanges one worker process runs at once. They mostly wait on Facebook, so
    * more slots mean more logins/s while the CPU has room; past that they only
