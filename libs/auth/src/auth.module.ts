@@ -21,6 +21,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { SameOriginGuard } from './same-origin.guard';
 import { SessionLifecycle } from './session-lifecycle';
 import { SessionSerializer } from './session.serializer';
+import { SignedRequestLedger } from './signed-request-ledger';
 
 /** The API's side of sign-in: sessions, the OAuth routes, the status routes, the job producer. */
 @Module({
@@ -55,6 +56,7 @@ import { SessionSerializer } from './session.serializer';
     FacebookStrategy,
     SessionSerializer,
     SessionLifecycle,
+    SignedRequestLedger,
     SameOriginGuard,
     { provide: APP_FILTER, useClass: DependencyUnavailableFilter },
     FacebookCallbackService,

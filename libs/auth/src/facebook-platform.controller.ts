@@ -17,6 +17,7 @@ import type { ApiEnv } from '@app/config';
 import { PUBLIC_ID_PATTERN, UsersService } from '@app/users';
 import { SessionLifecycle } from './session-lifecycle';
 import { InvalidSignedRequestError, parseSignedRequest, type SignedRequestPayload } from './signed-request';
+import { SignedRequestLedger, type SignedRequestPurpose } from './signed-request-ledger';
 
 const DELETION_STATUS_PATH = '/auth/facebook/data-deletion';
 
@@ -27,6 +28,8 @@ const DELETION_STATUS_PATH = '/auth/facebook/data-deletion';
  *   the person's sessions, answer `{url, confirmation_code}`.
  * - Deauthorize: the person removed the app; end their sessions. The profile
  *   stays until they ask for deletion (see README).
+ * Each signed_request is taken once: a replay within its validity window is
+ * a 400 and changes nothing (SignedRequestLedger, in Redis).
  */
 @Controller('auth/facebook')
 @UseGuards(ThrottlerGuard)
@@ -38,6 +41,7 @@ export class FacebookPlatformController {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionLifecycle,
+    private readonly ledger: SignedRequestLedger,
     config: ConfigService<ApiEnv, true>,
   ) {
     this.appSecret = config.get('FACEBOOK_APP_SECRET', { infer: true });
@@ -46,15 +50,16 @@ export class FacebookPlatformController {
 
   @Post('data-deletion')
   @HttpCode(200)
-  async dataDeletion(@Body() body: unknown): Promise<{ url: string; confirmation_code: string }> {
-    const request = this.verify(body);
-    const { confirmationCode, deletedUserId } = await this.users.deleteByFacebookId(request.user_id);
-    if (deletedUserId !== null) await this.endSessions(deletedUserId);
-    this.logger.log(`Data deletion ${confirmationCode}: ${deletedUserId !== null ? 'profile deleted' : 'no profile stored'}`);
-    return {
-      url: `${this.publicUrl}${DELETION_STATUS_PATH}/${confirmationCode}`,
-      confirmation_code: confirmationCode,
-    };
+  dataDeletion(@Body() body: unknown): Promise<{ url: string; confirmation_code: string }> {
+    return this.once('data-deletion', body, async (request) => {
+      const { confirmationCode, deletedUserId } = await this.users.deleteByFacebookId(request.user_id);
+      if (deletedUserId !== null) await this.endSessions(deletedUserId);
+      this.logger.log(`Data deletion ${confirmationCode}: ${deletedUserId !== null ? 'profile deleted' : 'no profile stored'}`);
+      return {
+        url: `${this.publicUrl}${DELETION_STATUS_PATH}/${confirmationCode}`,
+        confirmation_code: confirmationCode,
+      };
+    });
   }
 
   /** The page a person opens to check their deletion request. */
@@ -73,15 +78,41 @@ export class FacebookPlatformController {
 
   @Post('deauthorize')
   @HttpCode(200)
-  async deauthorize(@Body() body: unknown): Promise<{ ok: true }> {
-    const request = this.verify(body);
-    const user = await this.users.findByFacebookId(request.user_id);
-    if (user) await this.endSessions(user.id);
-    return { ok: true };
+  deauthorize(@Body() body: unknown): Promise<{ ok: true }> {
+    return this.once('deauthorize', body, async (request) => {
+      const user = await this.users.findByFacebookId(request.user_id);
+      if (user) await this.endSessions(user.id);
+      return { ok: true as const };
+    });
   }
 
-  private verify(body: unknown): SignedRequestPayload {
+  /**
+   * Verifies the signed_request, claims it (a replay is a 400 before anything
+   * happens), then does the work. Should the work fail (MySQL away: 503), the
+   * claim is given back so Facebook's retry of the same request goes through.
+   */
+  private async once<T>(
+    purpose: SignedRequestPurpose,
+    body: unknown,
+    work: (request: SignedRequestPayload) => Promise<T>,
+  ): Promise<T> {
     const signedRequest = (body as { signed_request?: unknown } | null)?.signed_request;
+    const request = this.verify(signedRequest);
+    const text = signedRequest as string; // verify() accepted it, so it is one string
+    if (!(await this.ledger.claim(purpose, text, request))) {
+      throw new BadRequestException('signed_request was already used (a replay)');
+    }
+    try {
+      return await work(request);
+    } catch (error) {
+      await this.ledger.release(purpose, text).catch((releaseError: Error) => {
+        this.logger.warn(`Could not release a signed_request after a failure: ${releaseError.message}`);
+      });
+      throw error;
+    }
+  }
+
+  private verify(signedRequest: unknown): SignedRequestPayload {
     try {
       return parseSignedRequest(signedRequest, this.appSecret);
     } catch (error) {

@@ -1,5 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { InvalidSignedRequestError, parseSignedRequest, signRequest } from './signed-request';
+import {
+  InvalidSignedRequestError,
+  parseSignedRequest,
+  signRequest,
+  signedRequestDigest,
+  signedRequestLastValidSecond,
+} from './signed-request';
 
 const SECRET = 'the-app-secret';
 const NOW = 1_800_000_000;
@@ -61,5 +67,32 @@ describe(parseSignedRequest.name, () => {
     expect(() => parseSignedRequest(signRequest({ ...payload, issued_at: NOW + 3600 }, SECRET), SECRET, NOW)).toThrow(
       /future/,
     );
+  });
+});
+
+describe(signedRequestDigest.name, () => {
+  const signed = signRequest({ algorithm: 'HMAC-SHA256', user_id: '42', issued_at: 1_700_000_000 }, SECRET);
+
+  it('is the same however the signature is spelled, and differs per payload', () => {
+    const [signature, payload] = signed.split('.');
+    expect(signedRequestDigest(`${signature}=.${payload}`)).toBe(signedRequestDigest(signed));
+    expect(signedRequestDigest(signRequest({ algorithm: 'HMAC-SHA256', user_id: '42', issued_at: 1_700_000_001 }, SECRET))).not.toBe(
+      signedRequestDigest(signed),
+    );
+  });
+
+  it('gives away nothing of the payload', () => {
+    expect(signedRequestDigest(signed)).not.toContain(signed.split('.')[1].slice(0, 8));
+    expect(signedRequestDigest(signed)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe(signedRequestLastValidSecond.name, () => {
+  it('is the last second parseSignedRequest still accepts', () => {
+    const issuedAt = 1_700_000_000;
+    const request = signRequest({ algorithm: 'HMAC-SHA256', user_id: '42', issued_at: issuedAt }, SECRET);
+    const last = signedRequestLastValidSecond({ issued_at: issuedAt });
+    expect(() => parseSignedRequest(request, SECRET, last)).not.toThrow();
+    expect(() => parseSignedRequest(request, SECRET, last + 1)).toThrow(/too old/);
   });
 });

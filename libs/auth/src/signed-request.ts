@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /** How old a signed_request may be: Facebook sends it at once, so an old one is a replay. */
@@ -70,6 +70,22 @@ export function parseSignedRequest(
     throw new InvalidSignedRequestError('signed_request is too old or from the future');
   }
   return parsed.data;
+}
+
+/** The last second at which parseSignedRequest still accepts this request: a replay guard need not remember it longer. */
+export function signedRequestLastValidSecond(payload: Pick<SignedRequestPayload, 'issued_at'>): number {
+  return payload.issued_at + SIGNED_REQUEST_MAX_AGE_S;
+}
+
+/**
+ * What identifies one signed request: the SHA-256 of its payload part. Its
+ * signature can be spelled several ways in base64url (padding, unused bits),
+ * but a valid one exists for exactly one payload string, so each accepted
+ * request has one digest however it is re-encoded.
+ */
+export function signedRequestDigest(signedRequest: string): string {
+  const payloadPart = signedRequest.slice(signedRequest.indexOf('.') + 1);
+  return createHash('sha256').update(payloadPart).digest('base64url');
 }
 
 /** Builds a signed request the way Facebook does (for the emulator and tests). */

@@ -1,0 +1,155 @@
+import Redis from 'ioredis';
+import { SIGNED_REQUEST_MAX_AGE_S, signRequest } from '@app/auth';
+import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
+import { answerDialog, followCallback, signIn, watchUntilFinal } from './support/login-flow';
+import { PrivateRedis } from './support/private-services';
+import { TEST_APP_SECRET, TestStack } from './support/test-stack';
+
+const [alice, bob, carol] = DEFAULT_TEST_USERS;
+
+const post = (base: string, path: string, signedRequest: string) =>
+  fetch(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ signed_request: signedRequest }),
+  });
+const DELETION = '/auth/facebook/data-deletion';
+const DEAUTHORIZE = '/auth/facebook/deauthorize';
+const signedFor = (userId: string, issuedAt = Math.floor(Date.now() / 1000)) =>
+  signRequest({ algorithm: 'HMAC-SHA256', user_id: userId, issued_at: issuedAt }, TEST_APP_SECRET);
+
+/** Each `it` here is a row of docs/SECURITY.md (issue 12's hardening). */
+describe('Security hardening (against the real stack)', () => {
+  let stack: TestStack;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    stack = await TestStack.start();
+    redis = new Redis(stack.env.REDIS_URL);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await stack?.stop();
+  });
+
+  const count = async (table: string) =>
+    Number((await stack.db.query<{ n: string }[]>(`SELECT COUNT(*) AS n FROM \`${table}\``))[0].n);
+  const profiles = (facebookId: string) =>
+    stack.db.query<{ id: number }[]>('SELECT id FROM user_profile WHERE facebook_id = ?', [facebookId]);
+
+  describe('signed_request replay', () => {
+    it('refuses a replayed data-deletion request with 400 and deletes nothing the second time', async () => {
+      await signIn(stack, stack.browser(), bob.id);
+      const request = signedFor(bob.id);
+      const first = await post(stack.apiUrl, DELETION, request);
+      expect(first.status).toBe(200);
+      expect(await profiles(bob.id)).toHaveLength(0);
+
+      // Bob comes back; a captured copy of his old request must not erase him again.
+      const browser = stack.browser();
+      await signIn(stack, browser, bob.id);
+      const requestsBefore = await count('data_deletion_request');
+
+      const replay = await post(stack.apiUrl, DELETION, request);
+      expect(replay.status).toBe(400);
+      expect(replay.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await replay.json()).toMatchObject({ statusCode: 400, message: expect.stringMatching(/already/i) });
+      expect(await profiles(bob.id)).toHaveLength(1);
+      expect(await count('data_deletion_request')).toBe(requestsBefore);
+      expect((await browser.get('/api/me')).status).toBe(200);
+    });
+
+    it('refuses a replayed deauthorize with 400 and ends no session the second time', async () => {
+      const request = signedFor(alice.id);
+      await signIn(stack, stack.browser(), alice.id);
+      expect((await post(stack.apiUrl, DEAUTHORIZE, request)).status).toBe(200);
+
+      const browser = stack.browser();
+      await signIn(stack, browser, alice.id);
+      const replay = await post(stack.apiUrl, DEAUTHORIZE, request);
+      expect(replay.status).toBe(400);
+      expect(await replay.json()).toMatchObject({ statusCode: 400 });
+      expect((await browser.get('/api/me')).status).toBe(200);
+    });
+
+    it('refuses a replay whose signature is spelled differently (padding) as the same request', async () => {
+      const request = signedFor(carol.id);
+      expect((await post(stack.apiUrl, DEAUTHORIZE, request)).status).toBe(200);
+      const [signature, payload] = request.split('.');
+      expect((await post(stack.apiUrl, DEAUTHORIZE, `${signature}=.${payload}`)).status).toBe(400);
+    });
+
+    it('remembers an accepted request in Redis only until it would expire anyway', async () => {
+      const issuedAt = Math.floor(Date.now() / 1000) - 600; // ten minutes old: fifty left
+      expect((await post(stack.apiUrl, DEAUTHORIZE, signedFor(carol.id, issuedAt))).status).toBe(200);
+      const keys = await redis.keys(`${stack.ns.redisPrefix}:signed-request:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      const ttls = await Promise.all(keys.map((key) => redis.pttl(key)));
+      for (const ttl of ttls) {
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual((SIGNED_REQUEST_MAX_AGE_S + 1) * 1000);
+      }
+      expect(Math.min(...ttls)).toBeLessThanOrEqual((SIGNED_REQUEST_MAX_AGE_S - 600 + 1) * 1000);
+      // The key names a digest, never the request itself.
+      expect(keys.join(' ')).not.toContain(signedFor(carol.id, issuedAt).split('.')[1]);
+    });
+  });
+
+  describe('no open redirect after normalisation', () => {
+    it.each([
+      ['/.//evil.example', '/'],
+      ['/a/..//evil.example', '/'],
+      ['/%2F%2Fevil.example', '/'],
+      ['/%5Cevil.example', '/'],
+      ['/\tx', '/'],
+      ['/./login/pending', '/'],
+      ['/profile?tab=1#x', '/profile?tab=1#x'],
+    ])('limits returnTo=%s to %s', async (returnTo, expected) => {
+      const browser = stack.browser();
+      const start = await browser.get(`/auth/facebook?returnTo=${encodeURIComponent(returnTo)}`);
+      const callback = await answerDialog(stack, new URL(start.location!), { userId: alice.id });
+      await followCallback(browser, callback);
+      await watchUntilFinal(browser);
+      const complete = await browser.post('/api/auth/complete');
+      expect(complete.json()).toMatchObject({ returnTo: expected });
+    });
+  });
+});
+
+describe('signed_request callbacks while Redis is down', () => {
+  const privateRedis = new PrivateRedis();
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    await privateRedis.start();
+    stack = await TestStack.start({ env: { REDIS_URL: privateRedis.url } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await privateRedis.destroy();
+  });
+
+  it('answers 503 JSON, deletes nothing, and takes the same request once Redis is back', async () => {
+    await signIn(stack, stack.browser(), bob.id);
+    const request = signedFor(bob.id);
+    await privateRedis.stop();
+    try {
+      const response = await post(stack.apiUrl, DELETION, request);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await response.json()).toMatchObject({ statusCode: 503 });
+      const rows = await stack.db.query('SELECT id FROM user_profile WHERE facebook_id = ?', [bob.id]);
+      expect(rows).toHaveLength(1);
+    } finally {
+      await privateRedis.start();
+    }
+    // Facebook retries: the request was not used up by the outage.
+    let answer = 0;
+    for (let i = 0; i < 50 && answer !== 200; i++) {
+      answer = (await post(stack.apiUrl, DELETION, request)).status;
+      if (answer !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(answer).toBe(200);
+    expect(await stack.db.query('SELECT id FROM user_profile WHERE facebook_id = ?', [bob.id])).toHaveLength(0);
+  });
+});
