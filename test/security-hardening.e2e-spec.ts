@@ -1,9 +1,13 @@
+import http from 'node:http';
+import { networkInterfaces } from 'node:os';
 import Redis from 'ioredis';
 import { SIGNED_REQUEST_MAX_AGE_S, signRequest } from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { answerDialog, followCallback, signIn, watchUntilFinal } from './support/login-flow';
+import { BuiltProcess } from './support/built-process';
 import { PrivateRedis } from './support/private-services';
-import { TEST_APP_SECRET, TestStack } from './support/test-stack';
+import { freePort } from './support/test-env';
+import { TEST_APP_ID, TEST_APP_SECRET, TestStack } from './support/test-stack';
 
 const [alice, bob, carol] = DEFAULT_TEST_USERS;
 
@@ -151,5 +155,74 @@ describe('signed_request callbacks while Redis is down', () => {
     }
     expect(answer).toBe(200);
     expect(await stack.db.query('SELECT id FROM user_profile WHERE facebook_id = ?', [bob.id])).toHaveLength(0);
+  });
+});
+
+/** One GET with a Host header of our choosing (fetch will not send one). */
+const getWithHost = (address: string, port: number, path: string, host: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = http.request({ host: address, port, path, headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+describe('The built Facebook emulator refuses a foreign Host (DNS rebinding)', () => {
+  let emulator: BuiltProcess;
+  let port: number;
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry && entry.family === 'IPv4' && !entry.internal)?.address;
+
+  beforeAll(async () => {
+    port = await freePort();
+    emulator = new BuiltProcess('facebook-emulator', {
+      FACEBOOK_APP_ID: TEST_APP_ID,
+      FACEBOOK_APP_SECRET: TEST_APP_SECRET,
+      EMULATOR_PORT: String(port),
+      // Every interface, so it can be reached by an address that is not loopback.
+      EMULATOR_HOST: '0.0.0.0',
+      NODE_ENV: 'production',
+    });
+    await emulator.start(async () => (await fetch(`http://127.0.0.1:${port}/__emulator/health`)).ok);
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+
+  it.each(['127.0.0.1', 'localhost'])('answers Host %s:<its port>', async (name) => {
+    expect((await getWithHost('127.0.0.1', port, '/__emulator/health', `${name}:${port}`)).status).toBe(200);
+  });
+
+  (external ? it : it.skip)('answers the address it was reached at', async () => {
+    expect((await getWithHost(external!, port, '/__emulator/health', `${external}:${port}`)).status).toBe(200);
+  });
+
+  it.each([
+    ['a rebinding name', (p: number) => `evil.example:${p}`],
+    ['its address with another port', (p: number) => `127.0.0.1:${p + 1}`],
+    ['a wildcard', (p: number) => `0.0.0.0:${p}`],
+  ])('answers %s with 421 and a Facebook-shaped JSON error, and changes nothing', async (_label, host) => {
+    const statsBefore: unknown = await (await fetch(`http://127.0.0.1:${port}/__emulator/stats`)).json();
+    for (const path of ['/__emulator/health', '/v25.0/dialog/oauth?client_id=1', '/__emulator/stats']) {
+      const response = await getWithHost('127.0.0.1', port, path, host(port));
+      expect(response.status).toBe(421);
+      expect(JSON.parse(response.body)).toMatchObject({
+        error: { type: 'OAuthException', code: expect.any(Number), fbtrace_id: expect.any(String) },
+      });
+    }
+    const reset = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, path: '/__emulator/reset', method: 'POST', headers: { host: host(port) } },
+        (res) => resolve(res.statusCode!),
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(reset).toBe(421);
+    expect(await (await fetch(`http://127.0.0.1:${port}/__emulator/stats`)).json()).toEqual(statsBefore);
   });
 });

@@ -14,7 +14,7 @@ async function bootstrap(): Promise<void> {
   const { logger, httpLogger } = createStandaloneLogging(validateEnv(loggingEnvSchema, process.env), {
     service: 'facebook-emulator',
   });
-  const app = await createFacebookEmulatorApp(options, { logger });
+  const app = await createFacebookEmulatorApp(options, { logger, listenHost: host });
   app.use(httpLogger);
   // Destroys hanging fault responses so SIGTERM/SIGINT end the process promptly.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

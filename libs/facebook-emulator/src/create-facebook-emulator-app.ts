@@ -4,10 +4,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FacebookEmulatorModule } from './facebook-emulator.module';
 import { FacebookExceptionFilter } from './facebook-exception.filter';
 import type { FacebookEmulatorOptions } from './facebook-emulator.options';
+import { emulatorHostGuard } from './host-guard';
 
 export interface CreateFacebookEmulatorAppOptions {
   /** Default: warnings and errors only (no per-route boot chatter). */
   logger?: LoggerService | LogLevel[] | false;
+  /** The host it will listen on (EMULATOR_HOST), also accepted in the Host header. */
+  listenHost?: string;
 }
 
 /** The emulator as a configured, not yet listening, Nest application. */
@@ -19,13 +22,16 @@ export async function createFacebookEmulatorApp(
     FacebookEmulatorModule.forRoot(options),
     { logger: appOptions.logger ?? ['error', 'warn'], abortOnError: false },
   );
-  return configureFacebookEmulatorApp(app);
+  return configureFacebookEmulatorApp(app, appOptions.listenHost);
 }
 
 /** Shared by createFacebookEmulatorApp and apps built with @nestjs/testing. */
 export function configureFacebookEmulatorApp<T extends NestExpressApplication>(
   app: T,
+  listenHost?: string,
 ): T {
+  // DNS rebinding: a page of another origin must not drive the emulator through the browser.
+  app.use(emulatorHostGuard(listenHost));
   app.disable('x-powered-by');
   app.set('etag', false);
   app.useGlobalFilters(new FacebookExceptionFilter());
