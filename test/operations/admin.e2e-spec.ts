@@ -230,16 +230,24 @@ describe('The queue dashboard is read-only and shows no secret', () => {
       hasCode: true,
       hasCodeVerifier: true,
       hasSealedToken: true,
+      codeSentAt: null,
     });
     expect(login.jobs.find((job) => job.id === delayedId)!.data).toEqual({
       operationId: delayedId,
       hasCode: true,
       hasCodeVerifier: false,
       hasSealedToken: false,
+      codeSentAt: null,
     });
 
     const one = (await read(`/queues/${queueName}/${waitingId}`)) as { job: { data: unknown } };
-    expect(one.job.data).toEqual({ operationId: waitingId, hasCode: true, hasCodeVerifier: true, hasSealedToken: true });
+    expect(one.job.data).toEqual({
+      operationId: waitingId,
+      hasCode: true,
+      hasCodeVerifier: true,
+      hasSealedToken: true,
+      codeSentAt: null,
+    });
     await read(`/queues/${queueName}/${waitingId}/logs`);
 
     for (const text of texts) {

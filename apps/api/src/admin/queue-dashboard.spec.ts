@@ -8,8 +8,15 @@ describe(dashboardJobData.name, () => {
       code: 'the-code',
       codeVerifier: 'the-verifier',
       sealedToken: 'the-token',
+      codeSentAt: 1_700_000_000_000,
     });
-    expect(shown).toEqual({ operationId: 'op-1', hasCode: true, hasCodeVerifier: true, hasSealedToken: true });
+    expect(shown).toEqual({
+      operationId: 'op-1',
+      hasCode: true,
+      hasCodeVerifier: true,
+      hasSealedToken: true,
+      codeSentAt: 1_700_000_000_000,
+    });
     expect(JSON.stringify(shown)).not.toMatch(/the-code|the-verifier|the-token/);
   });
 
@@ -19,6 +26,7 @@ describe(dashboardJobData.name, () => {
       hasCode: false,
       hasCodeVerifier: false,
       hasSealedToken: false,
+      codeSentAt: null,
     });
   });
 
@@ -28,6 +36,7 @@ describe(dashboardJobData.name, () => {
       hasCode: false,
       hasCodeVerifier: false,
       hasSealedToken: false,
+      codeSentAt: null,
     });
   });
 });

@@ -10,6 +10,8 @@ export interface DashboardJobData {
   hasCode: boolean;
   hasCodeVerifier: boolean;
   hasSealedToken: boolean;
+  /** When the code went to Facebook (epoch ms): a time, not a secret, and what support asks first. */
+  codeSentAt: number | null;
 }
 
 /**
@@ -24,6 +26,7 @@ export function dashboardJobData(data: unknown): DashboardJobData {
     hasCode: present(job.code),
     hasCodeVerifier: present(job.codeVerifier),
     hasSealedToken: present(job.sealedToken),
+    codeSentAt: typeof job.codeSentAt === 'number' ? job.codeSentAt : null,
   };
 }
 
