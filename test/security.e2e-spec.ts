@@ -236,6 +236,14 @@ describe('Security (negative tests against the real stack)', () => {
       ['//evil.example/x', '/'],
       ['/\\evil.example', '/'],
       ['/account?tab=2', '/account?tab=2'],
+      // Judged after normalisation: nothing that collapses into another origin or a login page survives.
+      ['/.//evil.example', '/'],
+      ['/a/..//evil.example', '/'],
+      ['/%2F%2Fevil.example', '/'],
+      ['/%5Cevil.example', '/'],
+      ['/\tx', '/'],
+      ['/./login/pending', '/'],
+      ['/profile?tab=1#x', '/profile?tab=1#x'],
     ])('limits returnTo=%s to a same-origin path (%s)', async (returnTo, expected) => {
       const browser = stack.browser();
       const start = await browser.get(`/auth/facebook?returnTo=${encodeURIComponent(returnTo)}`);
