@@ -83,6 +83,12 @@ export const baseEnvSchema = loggingEnvSchema.extend({
   FACEBOOK_TIMEOUT_MS: positiveMs.default(5000),
   /** How long a login attempt may stay pending before it ends as error/timeout. */
   LOGIN_DEADLINE_MS: positiveMs.default(60000),
+  /**
+   * Absolute timeout: a session ends this long after it began, however busy.
+   * In the base schema because the worker signs sessions in (and keeps the
+   * user's session set that long).
+   */
+  SESSION_ABSOLUTE_TIMEOUT_MS: positiveMs.default(24 * 60 * 60 * 1000),
   /** Tries of the code exchange for transient failures (network, timeout, 5xx, throttling). */
   EXCHANGE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   /** First retry delay; later ones double, with jitter. */
@@ -102,8 +108,6 @@ export const apiEnvSchema = baseEnvSchema.extend({
     .min(32, 'must be at least 32 characters of random text'),
   /** Idle timeout: the session ends after this long without a request. */
   SESSION_IDLE_TIMEOUT_MS: positiveMs.default(2 * 60 * 60 * 1000),
-  /** Absolute timeout: a session ends this long after it began, however busy. */
-  SESSION_ABSOLUTE_TIMEOUT_MS: positiveMs.default(24 * 60 * 60 * 1000),
   /**
    * Whether to believe X-Forwarded-For / -Proto: `false` (default), `true`, a
    * number of proxy hops, or Express's list of trusted addresses/subnets.
