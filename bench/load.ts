@@ -4,22 +4,37 @@
  * It speaks to its parent in JSON lines on stdout (`{"event": …}`); the last
  * line is the result. Progress and errors go to stderr.
  *
- *   flows   — a closed loop: `concurrency` simulated browsers, each signing in
- *             again as soon as its previous login ended, for warmupMs +
- *             durationMs; flows still running then are drained (up to drainMs).
+ *   flows   — by `arrival`:
+ *             closed (default): `concurrency` simulated browsers, each signing in
+ *               again as soon as its previous login ended, for warmupMs +
+ *               durationMs; flows still running then are drained (up to drainMs);
+ *             burst: `count` logins fired at the same instant, once, when the parent
+ *               writes a line to stdin (after it read its counters at window-start);
+ *               the window is from that instant until the last one ended (at most durationMs);
+ *             open: logins arriving at `ratePerSecond` whatever the servers do
+ *               (Poisson or evenly spaced), for warmupMs + durationMs, then drained.
  *   streams — opens `count` SSE connections with one session cookie (they all
  *             watch the same pending operation), in batches, reports when all
  *             got their first event, then records when each receives the final one.
  */
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { keepAliveAgent, wallClock } from './lib/http-client';
 import { runFlow, type FlowRecord, type Variant } from './lib/flows';
 import { cdfPoints, summarize } from './lib/stats';
 
+/** How logins arrive. Closed: a fixed number in flight. Burst: all at once. Open: at a rate, however many are in flight. */
+export type Arrival =
+  | { kind: 'closed' }
+  | { kind: 'burst'; count: number }
+  | { kind: 'open'; ratePerSecond: number; process: 'poisson' | 'even' };
+
 export interface FlowsConfig {
   mode: 'flows';
   variant: Variant;
+  /** Default closed (`concurrency` browsers in a loop). */
+  arrival?: Arrival;
   apiUrl: string;
   origin: string;
   facebookBase: string;
@@ -31,6 +46,8 @@ export interface FlowsConfig {
   drainMs: number;
   pollIntervalMs: number;
   flowTimeoutMs: number;
+  /** Servers from before issue 13's SPA contract: POST /api/auth/complete after ok (see FlowTarget). */
+  legacyComplete?: boolean;
   /** To read each operation's finished_at (status delivery delay). */
   databaseUrl?: string;
 }
@@ -72,9 +89,43 @@ async function finishedAt(databaseUrl: string, ids: string[]): Promise<Map<strin
 /** Date.now() − wallClock.now(): within (−1, 0] ms while the two clocks agree (Date.now() floors). */
 const clockOffset = () => Math.round((Date.now() - wallClock.now()) * 1000) / 1000;
 
+/** A small seeded generator (mulberry32): the same arrival times on every run. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The next line on stdin (the parent's "go" once it has its counters), or undefined after timeoutMs. */
+function nextStdinLine(timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let buffer = '';
+    const done = (line: string | undefined) => {
+      clearTimeout(timer);
+      process.stdin.off('data', onData);
+      process.stdin.pause();
+      resolve(line);
+    };
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const nl = buffer.indexOf('\n');
+      if (nl >= 0) done(buffer.slice(0, nl));
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    process.stdin.on('data', onData);
+    process.stdin.resume();
+  });
+}
+
 async function runFlows(config: FlowsConfig): Promise<void> {
   const clockAtStart = clockOffset();
   const agent = keepAliveAgent();
+  const arrival: Arrival = config.arrival ?? { kind: 'closed' };
   const target = {
     apiUrl: new URL(config.apiUrl),
     origin: config.origin,
@@ -82,38 +133,92 @@ async function runFlows(config: FlowsConfig): Promise<void> {
     agent,
     pollIntervalMs: config.pollIntervalMs,
     flowTimeoutMs: config.flowTimeoutMs,
+    legacyComplete: config.legacyComplete,
   };
   const records: FlowRecord[] = [];
   let nextUser = 0;
-  const begin = wallClock.now();
-  const windowStart = begin + config.warmupMs;
-  const windowEnd = windowStart + config.durationMs;
   let inFlight = 0;
-
-  const browserLoop = async () => {
-    while (wallClock.now() < windowEnd) {
-      const userId = config.userIds[nextUser++ % config.userIds.length];
-      inFlight++;
-      const record = await runFlow(config.variant, target, userId);
-      inFlight--;
-      records.push(record);
-    }
+  let maxInFlight = 0;
+  const oneLogin = async () => {
+    const userId = config.userIds[nextUser++ % config.userIds.length];
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const record = await runFlow(config.variant, target, userId);
+    inFlight--;
+    records.push(record);
   };
 
-  const windowTimers = [
-    setTimeout(() => emit('window-start', { at: wallClock.now() }), config.warmupMs),
-    setTimeout(() => emit('window-end', { at: wallClock.now(), inFlight }), config.warmupMs + config.durationMs),
-  ];
-  const loops = Array.from({ length: config.concurrency }, () => browserLoop());
-  const drained = Promise.all(loops);
-  let drainTimer: NodeJS.Timeout | undefined;
-  const drainDeadline = new Promise<'timeout'>((resolve) => {
-    drainTimer = setTimeout(() => resolve('timeout'), config.warmupMs + config.durationMs + config.drainMs);
-  });
-  const outcome = await Promise.race([drained.then(() => 'drained' as const), drainDeadline]);
-  clearTimeout(drainTimer);
-  windowTimers.forEach(clearTimeout);
+  let windowStart: number;
+  let windowEnd: number;
+  let outcome: 'drained' | 'timeout';
+  /** open: how late each arrival of the window left against its schedule (the generator's own lag). */
+  const arrivalLagMs: number[] = [];
+  let arrivalsInWindow = 0;
+  if (arrival.kind === 'burst') {
+    // The parent reads its counters at window-start and answers "go": only then fire, so the
+    // counters hold the whole burst and nothing else.
+    emit('window-start', { at: wallClock.now() });
+    await nextStdinLine(10000);
+    windowStart = wallClock.now();
+    const all = Promise.all(Array.from({ length: arrival.count }, () => oneLogin()));
+    let capTimer: NodeJS.Timeout | undefined;
+    const cap = new Promise<'timeout'>((resolve) => {
+      capTimer = setTimeout(() => resolve('timeout'), config.durationMs);
+    });
+    outcome = await Promise.race([all.then(() => 'drained' as const), cap]);
+    clearTimeout(capTimer);
+    // Just past the last sign-in, so that it counts as inside the window.
+    windowEnd = wallClock.now() + 0.001;
+    emit('window-end', { at: windowEnd, inFlight });
+    arrivalsInWindow = arrival.count;
+  } else {
+    const begin = wallClock.now();
+    windowStart = begin + config.warmupMs;
+    windowEnd = windowStart + config.durationMs;
+    let windowEnded: () => void = () => undefined;
+    const windowOver = new Promise<void>((resolve) => (windowEnded = resolve));
+    const windowTimers = [
+      setTimeout(() => emit('window-start', { at: wallClock.now() }), config.warmupMs),
+      setTimeout(() => {
+        emit('window-end', { at: wallClock.now(), inFlight });
+        windowEnded();
+      }, config.warmupMs + config.durationMs),
+    ];
+    let flows: Promise<unknown>;
+    if (arrival.kind === 'open') {
+      // Arrivals on a schedule fixed in advance: a slow server makes logins pile up, never arrive later.
+      const random = seededRandom(13);
+      const gapMs = () =>
+        arrival.process === 'even' ? 1000 / arrival.ratePerSecond : (-Math.log(1 - random()) * 1000) / arrival.ratePerSecond;
+      const started: Array<Promise<void>> = [];
+      for (let at = begin + gapMs(); at < windowEnd; at += gapMs()) {
+        const wait = at - wallClock.now();
+        if (wait > 0) await sleep(wait);
+        if (at >= windowStart) {
+          arrivalsInWindow++;
+          arrivalLagMs.push(Math.max(0, wallClock.now() - at));
+        }
+        started.push(oneLogin());
+      }
+      // The last logins may end before the window does: let it run out (window-end must fire).
+      await windowOver;
+      flows = Promise.all(started);
+    } else {
+      const browserLoop = async () => {
+        while (wallClock.now() < windowEnd) await oneLogin();
+      };
+      flows = Promise.all(Array.from({ length: config.concurrency }, () => browserLoop()));
+    }
+    let drainTimer: NodeJS.Timeout | undefined;
+    const drainDeadline = new Promise<'timeout'>((resolve) => {
+      drainTimer = setTimeout(() => resolve('timeout'), Math.max(0, windowEnd + config.drainMs - wallClock.now()));
+    });
+    outcome = await Promise.race([flows.then(() => 'drained' as const), drainDeadline]);
+    clearTimeout(drainTimer);
+    windowTimers.forEach(clearTimeout);
+  }
   const unfinished = outcome === 'timeout' ? inFlight : 0;
+  const windowMs = windowEnd - windowStart;
 
   // Flows that began inside the window are the sample; throughput counts logins ended inside it.
   const sample = records.filter((r) => r.startedAt >= windowStart && r.startedAt < windowEnd);
@@ -146,13 +251,17 @@ async function runFlows(config: FlowsConfig): Promise<void> {
   emit('result', {
     variant: config.variant,
     concurrency: config.concurrency,
-    windowMs: config.durationMs,
+    arrival,
+    windowMs: Math.round(windowMs),
+    maxInFlight,
+    offeredRatePerSecond: arrival.kind === 'closed' ? undefined : arrivalsInWindow / (windowMs / 1000),
+    arrivalLagMs: arrival.kind === 'open' ? summarize(arrivalLagMs) : undefined,
     flowsStarted: sample.length,
     signedIn: ok.length,
     unfinished,
     failures,
     completedInWindow,
-    loginsPerSecond: completedInWindow / (config.durationMs / 1000),
+    loginsPerSecond: completedInWindow / (windowMs / 1000),
     goodput: sample.length + unfinished ? ok.length / (sample.length + unfinished) : NaN,
     callbackMs: summarize(callbackMs),
     callbackToSignedInMs: summarize(callbackToSignedInMs),

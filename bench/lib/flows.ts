@@ -15,6 +15,12 @@ export interface FlowTarget {
   pollIntervalMs: number;
   /** A flow still running after this long is abandoned (counted as not signed in). */
   flowTimeoutMs: number;
+  /**
+   * Servers from before the SPA contract of issue 13 (e.g. an older build run
+   * with --dist): after the final ok the browser still has to
+   * `POST /api/auth/complete` before it is signed in.
+   */
+  legacyComplete?: boolean;
 }
 
 /** What one login looked like from the browser. Times are wall-clock ms (see wallClock). */
@@ -24,7 +30,14 @@ export interface FlowRecord {
   callbackAnsweredAt?: number;
   /** When the browser had the final status (sse: the event's bytes; poll: the answer). */
   finalStatusAt?: number;
+  /**
+   * When the browser was signed in: sse, the ok event's bytes when that event
+   * carries the user (the SPA shows it without another request); otherwise the
+   * 200 of GET /api/me.
+   */
   signedInAt?: number;
+  /** When GET /api/me answered 200 (the bench's check that the session really is signed in). */
+  verifiedAt?: number;
   ok: boolean;
   /** Why it did not end signed in (a reason code, an HTTP status, an exception). */
   failure?: string;
@@ -34,10 +47,14 @@ export interface FlowRecord {
   polls?: number;
 }
 
-interface OperationJson {
+/** The status JSON (GET /api/auth/operation and each `status` event's data). */
+export interface OperationJson {
   id: string;
   status: 'pending' | 'ok' | 'error';
   error?: { code: string };
+  /** The final ok event: the session is already signed in as this user. */
+  user?: { id: string; firstName?: string; lastName?: string; email?: string | null };
+  returnTo?: string;
 }
 
 class FlowFailure extends Error {}
@@ -48,12 +65,17 @@ const fail = (why: string): never => {
 
 /**
  * One sign-in, as the SPA (sse, poll) or a classic passport app's browser
- * (inline) does it:
- *   GET /auth/facebook → POST the dialog's confirm → GET the callback →
- *   sse:    GET /api/auth/operation/events until final → POST /api/auth/complete
- *   poll:   GET /api/auth/operation at once, then every pollIntervalMs → POST complete
- *   inline: (the callback did the exchange and signed in)
- *   → GET /api/me (200 = signed in).
+ * (inline) does it, on the SPA contract of issue 13 (the session is signed
+ * in on the server when its operation ends ok; there is no complete step):
+ *   GET /auth/facebook → POST the dialog's confirm → GET the callback (302 /login/pending) →
+ *   sse:    GET /api/auth/operation/events until the final `status` event; an ok
+ *           event with `user` = signed in at its arrival (no other request needed);
+ *   poll:   GET /api/auth/operation at once, then every pollIntervalMs until final;
+ *           signed in = the 200 of the GET /api/me that follows;
+ *   inline: (the callback did the exchange and signed in); signed in = GET /api/me 200.
+ *   → GET /api/me, which must answer 200 (for sse a check, counted in requests and CPU but
+ *     not in the signed-in time; an ok event without `user` falls back to its time).
+ * legacyComplete puts the old `POST /api/auth/complete` (200) before that GET /api/me.
  */
 export async function runFlow(variant: Variant, target: FlowTarget, userId: string): Promise<FlowRecord> {
   const browser = new BenchBrowser(target.apiUrl, target.agent, target.origin);
@@ -78,6 +100,8 @@ export async function runFlow(variant: Variant, target: FlowTarget, userId: stri
     const next = new URL(landed.location!, target.apiUrl);
     if (next.pathname.startsWith('/login/error')) fail(next.searchParams.get('reason') ?? 'callback-error');
 
+    // Set when the final status itself signed the browser in (sse, an ok event carrying the user).
+    let signedInByEvent: number | undefined;
     if (variant === 'sse') {
       const remaining = Math.max(1, deadline - wallClock.now());
       const stream = await browser.events(
@@ -90,6 +114,7 @@ export async function runFlow(variant: Variant, target: FlowTarget, userId: stri
       record.finalStatusAt = stream.hitAt;
       record.operationId = view.id;
       if (view.status !== 'ok') fail(view.error?.code ?? 'error');
+      if (view.user?.id && !target.legacyComplete) signedInByEvent = stream.hitAt;
     } else if (variant === 'poll') {
       let polls = 0;
       for (;;) {
@@ -109,13 +134,15 @@ export async function runFlow(variant: Variant, target: FlowTarget, userId: stri
       }
     }
 
-    if (variant !== 'inline') {
+    if (variant !== 'inline' && target.legacyComplete) {
       const complete = await browser.postJson('/api/auth/complete', {});
       if (complete.status !== 200) fail(`complete-${complete.status}`);
     }
+    // Proof that the server really signed this session in (for sse, after the event already did).
     const me = await browser.get('/api/me');
     if (me.status !== 200) fail(`me-${me.status}`);
-    record.signedInAt = wallClock.now();
+    record.verifiedAt = wallClock.now();
+    record.signedInAt = signedInByEvent ?? record.verifiedAt;
     record.ok = true;
   } catch (error) {
     record.failure = error instanceof FlowFailure ? error.message : `exception: ${(error as Error).message}`;
