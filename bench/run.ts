@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (full, ~15 min) and `npm run bench -- --quick` (~70 s smoke).
+ * `npm run bench` (full, ~15 min) and `npm run bench -- --quick` (~1 min smoke).
  *
  * Runs, in one invocation and against one emulator, one MariaDB and one Redis:
  *   sse    — the built API + worker; the client follows the event stream;
