@@ -26,5 +26,8 @@ export interface ExchangeRunEvent {
   operationId: string;
   /** done: the run ended the operation (ok or error); retry: it threw, and Bull retries. */
   outcome: 'done' | 'retry';
+  /** The run itself, from its admission. */
   seconds: number;
+  /** How long the job waited at the admission gate before it (0 when the worker kept up). */
+  waitedSeconds: number;
 }

@@ -7,6 +7,15 @@ import { EXCHANGE_RUN_EVENT, type ExchangeRunEvent } from './auth.constants';
 import { ExchangeAbortedError, type ExchangeJobData, type ExchangeJobHandle } from './exchange-job';
 import { FacebookLoginProcessor } from './facebook-login.processor';
 import type { FacebookLoginService } from './facebook-login.service';
+import { AdmissionGate } from './worker-capacity/admission-gate';
+import type { LoadProbe, LoadReading } from './worker-capacity/load-probe';
+
+/** A probe that says whatever the test sets. */
+class FakeProbe implements LoadProbe {
+  reading: LoadReading = { loopDelayMs: 0, heapUsedRatio: 0.1 };
+  read = () => ({ ...this.reading });
+  close = () => undefined;
+}
 
 const job = (attemptsMade = 0) =>
   ({
@@ -17,7 +26,7 @@ const job = (attemptsMade = 0) =>
     extendLock: jest.fn().mockResolvedValue(1),
   }) as unknown as Job<ExchangeJobData>;
 
-function setup(runExchange: (handle: ExchangeJobHandle) => Promise<unknown>) {
+function setup(runExchange: (handle: ExchangeJobHandle) => Promise<unknown>, gate?: AdmissionGate) {
   const seen: { runIn?: string; giveUpIn?: string } = {};
   const logins = {
     runExchange: jest.fn((handle: ExchangeJobHandle) => {
@@ -37,24 +46,85 @@ function setup(runExchange: (handle: ExchangeJobHandle) => Promise<unknown>) {
     process: jest.fn().mockReturnValue(new Promise(() => undefined)),
     on: jest.fn((event: string, listener: (...args: unknown[]) => void) => listeners.set(event, listener)),
   };
-  const config = { get: jest.fn((key: string) => (key === 'EXCHANGE_CONCURRENCY' ? 64 : undefined)) };
+  const settings: Record<string, number> = { EXCHANGE_CONCURRENCY: 64, EXCHANGE_MAX_LOOP_DELAY_MS: 100 };
+  const config = { get: jest.fn((key: string) => settings[key]) };
   const processor = new FacebookLoginProcessor(
     logins as unknown as FacebookLoginService,
     queue as unknown as Queue<ExchangeJobData>,
     config as unknown as ConfigService<WorkerEnv, true>,
     events,
+    gate,
   );
   return { processor, logins, queue, runs, seen, listeners };
 }
 
 describe(FacebookLoginProcessor.name, () => {
-  it('takes exchange jobs EXCHANGE_CONCURRENCY at a time', async () => {
+  it('lets Bull hand it up to EXCHANGE_CONCURRENCY exchange jobs at once', async () => {
     const { processor, queue, runs } = setup(() => Promise.resolve());
     processor.onModuleInit();
     expect(queue.process).toHaveBeenCalledWith('exchange', 64, expect.any(Function));
     const handler = queue.process.mock.calls[0][2] as (job: Job<ExchangeJobData>) => Promise<void>;
     await handler(job());
     expect(runs).toHaveLength(1);
+    expect(processor.gate.state).toMatchObject({ inFlight: 0, waiting: 0 });
+    processor.gate.close();
+  });
+
+  describe('the admission gate', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    const gateWith = (probe: LoadProbe) =>
+      new AdmissionGate(probe, { minInFlight: 1, maxLoopDelayMs: 100, maxHeapUsedRatio: 0.85, tickMs: 100 }, undefined, () => Date.now()).start();
+
+    it('holds a job before any exchange work while the loop is late, its lock still extended, and runs it once the loop recovers', async () => {
+      const probe = new FakeProbe();
+      const gate = gateWith(probe);
+      const finishers: Array<() => void> = [];
+      const { processor, logins, runs } = setup(() => new Promise<void>((resolve) => finishers.push(resolve)), gate);
+      const first = processor.exchange(job());
+      await jest.advanceTimersByTimeAsync(0);
+      probe.reading.loopDelayMs = 400;
+      await jest.advanceTimersByTimeAsync(100);
+
+      const held = job();
+      const running = processor.exchange(held);
+      await jest.advanceTimersByTimeAsync(8000);
+      expect(logins.runExchange).toHaveBeenCalledTimes(1); // only the first: the second waits, untouched
+      expect(gate.state).toMatchObject({ inFlight: 1, waiting: 1 });
+      expect(held.extendLock).toHaveBeenCalledTimes(2); // every 4 s while it waits: no other worker takes it
+
+      probe.reading.loopDelayMs = 10;
+      await jest.advanceTimersByTimeAsync(100);
+      expect(logins.runExchange).toHaveBeenCalledTimes(2);
+      finishers.forEach((finish) => finish());
+      await Promise.all([first, running]);
+      expect(runs.map((r) => r.outcome)).toEqual(['done', 'done']);
+      expect(gate.state).toMatchObject({ inFlight: 0, waiting: 0 });
+      gate.close();
+    });
+
+    it('stops a held job whose lock is lost without running the exchange: the worker that took it over runs it', async () => {
+      const probe = new FakeProbe();
+      const gate = gateWith(probe);
+      let finish!: () => void;
+      const { processor, logins, runs } = setup(() => new Promise<void>((resolve) => (finish = resolve)), gate);
+      const first = processor.exchange(job());
+      probe.reading.loopDelayMs = 400;
+      await jest.advanceTimersByTimeAsync(100);
+      const lost = job();
+      (lost.extendLock as jest.Mock).mockResolvedValue(0);
+      const held = processor.exchange(lost);
+      const settled = held.catch((error: unknown) => error);
+      await jest.advanceTimersByTimeAsync(4000);
+      expect(await settled).toBeInstanceOf(ExchangeAbortedError);
+      expect(logins.runExchange).toHaveBeenCalledTimes(1);
+      expect(gate.state.waiting).toBe(0);
+      finish();
+      await first;
+      expect(runs.map((r) => r.outcome)).toEqual(['retry', 'done']);
+      gate.close();
+    });
   });
 
   it("runs the exchange in the operation's log context and announces a finished run", async () => {
@@ -62,7 +132,7 @@ describe(FacebookLoginProcessor.name, () => {
     await processor.exchange(job(1));
     expect(seen.runIn).toBe('op-1');
     expect(logins.runExchange).toHaveBeenCalledWith(expect.objectContaining({ attemptsMade: 1, maxAttempts: 3 }));
-    expect(runs).toEqual([{ operationId: 'op-1', outcome: 'done', seconds: expect.any(Number) }]);
+    expect(runs).toEqual([{ operationId: 'op-1', outcome: 'done', seconds: expect.any(Number), waitedSeconds: expect.any(Number) }]);
   });
 
   it('hands a failed run back to Bull and announces it as a retry', async () => {

@@ -1,4 +1,6 @@
-import { loginQueuePrefix } from './login-queue.module';
+import type { Queue } from 'bull';
+import Redis from 'ioredis';
+import { BULL_LOCK_RENEW_MS, LoginQueueModule, loginQueuePrefix } from './login-queue.module';
 
 describe(loginQueuePrefix.name, () => {
   it('namespaces the queue by REDIS_PREFIX and the database, without credentials', () => {
@@ -11,5 +13,30 @@ describe(loginQueuePrefix.name, () => {
     expect(loginQueuePrefix('afl', 'mysql://root@db:3306/staging')).not.toBe(
       loginQueuePrefix('afl', 'mysql://root@db:3306/production'),
     );
+  });
+});
+
+describe(LoginQueueModule.name, () => {
+  it("pushes Bull's own lock renewal out of reach without overflowing Node's timers (the lock watch renews instead)", () => {
+    // A longer delay would be clamped to 1 ms, and Bull would renew continuously.
+    expect(BULL_LOCK_RENEW_MS).toBe(2 ** 31 - 1);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      clearTimeout(setTimeout(() => undefined, BULL_LOCK_RENEW_MS));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('TimeoutOverflowWarning');
+  });
+
+  it("makes Bull's per-job scripts lean before the queue is used", () => {
+    const client = new Redis({ lazyConnect: true });
+    client.defineCommand('moveToActive', { numberOfKeys: 8, lua: 'rcall("PUBLISH", KEYS[4], jobId)\nrcall("PUBLISH", KEYS[8], "")' });
+    new LoginQueueModule({ client } as unknown as Queue).onModuleInit();
+    const scripts = (client as unknown as { scriptsSet: Record<string, { lua: string }> }).scriptsSet;
+    expect(scripts.moveToActive.lua).not.toContain('PUBLISH');
+    client.disconnect();
   });
 });

@@ -1,9 +1,20 @@
-import { BullModule } from '@nestjs/bull';
-import { Logger, Module } from '@nestjs/common';
+import { BullModule, InjectQueue } from '@nestjs/bull';
+import { Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { Queue } from 'bull';
 import type { BaseEnv } from '@app/config';
 import { databaseIdentity } from '@app/database';
-import { FACEBOOK_LOGIN_QUEUE } from './auth.constants';
+import { FACEBOOK_LOGIN_QUEUE, JOB_LOCK_DURATION_MS } from './auth.constants';
+import { useLeanQueueScripts } from './queue-cost/lean-bull-scripts';
+
+/**
+ * Bull's own lock renewal, pushed out of reach (the longest timer Node runs):
+ * the processor's lock watch extends each running job's lock every
+ * JOB_LOCK_DURATION_MS / 2 and, unlike Bull's renewal, tells the run when the
+ * lock is gone. Two renewals of the same lock would cost twice the Redis
+ * commands for nothing.
+ */
+export const BULL_LOCK_RENEW_MS = 2 ** 31 - 1;
 
 /**
  * Bull's key prefix: `REDIS_PREFIX:bull:<host:port/database>`. A worker takes
@@ -59,7 +70,8 @@ export function jitteredBackoff(baseMs: number) {
           settings: {
             // A dead worker's job is picked up again within ~12 s, not a minute:
             // its lock lapses after 8 s and another worker looks every 4 s.
-            lockDuration: 8000,
+            lockDuration: JOB_LOCK_DURATION_MS,
+            lockRenewTime: BULL_LOCK_RENEW_MS,
             stalledInterval: 4000,
             maxStalledCount: 2,
             backoffStrategies: {
@@ -72,4 +84,16 @@ export function jitteredBackoff(baseMs: number) {
   ],
   exports: [BullModule],
 })
-export class LoginQueueModule {}
+export class LoginQueueModule implements OnModuleInit {
+  private readonly logger = new Logger('LoginQueue');
+
+  constructor(@InjectQueue(FACEBOOK_LOGIN_QUEUE) private readonly queue: Queue) {}
+
+  /** Before the API adds a job or the worker takes one: Bull's scripts without the events nobody hears. */
+  onModuleInit(): void {
+    const { unchanged } = useLeanQueueScripts(this.queue);
+    if (unchanged.length) {
+      this.logger.warn(`Bull's ${unchanged.join(', ')} scripts are not the expected ones: they keep their event publishes`);
+    }
+  }
+}

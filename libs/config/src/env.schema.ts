@@ -144,12 +144,17 @@ export const workerEnvSchema = baseEnvSchema.extend({
     )
     .default('127.0.0.1'),
   /**
-   * Exchanges one worker process runs at once. They mostly wait on Facebook, so
-   * more slots mean more logins/s while the CPU has room; past that they only
-   * queue for the CPU, and Facebook calls start to hit FACEBOOK_TIMEOUT_MS
-   * (a timed-out token call may still have spent the code). See docs/BENCHMARKS.md.
+   * The most exchanges one worker process holds at once (Bull hands it up to
+   * this many jobs). They mostly wait on Facebook, so this is a ceiling, not a
+   * target: how many actually run is decided by EXCHANGE_MAX_LOOP_DELAY_MS.
    */
-  EXCHANGE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  EXCHANGE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(500),
+  /**
+   * While the worker's event loop runs later than this (or its heap is past
+   * 85 % of its limit), new exchanges wait, holding their job, before they call
+   * Facebook; at least 32 (or EXCHANGE_CONCURRENCY) always run.
+   */
+  EXCHANGE_MAX_LOOP_DELAY_MS: z.coerce.number().int().min(1).max(10000).default(100),
   /** Login attempts older than this are deleted by the worker's hourly pruner. */
   OPERATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
