@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bull';
 import { getQueueToken } from '@nestjs/bull';
 import { FACEBOOK_LOGIN_QUEUE } from '@app/auth';
+import { MAX_STREAMS_PER_OPERATION } from '@app/auth/auth-api.controller';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import {
   answerDialog,
@@ -32,7 +34,7 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     stack.db.query<Record<string, unknown>[]>(`SELECT * FROM \`${table}\` WHERE ${where}`, params);
   const queue = () => stack.api.get<Queue>(getQueueToken(FACEBOOK_LOGIN_QUEUE));
 
-  it('signs a person in: dialog → callback → live status → complete → /api/me', async () => {
+  it('signs a person in: dialog → callback → live status, whose ok means signed in', async () => {
     const browser = stack.browser();
 
     const dialog = await openDialog(browser);
@@ -52,12 +54,16 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     expect(callback.searchParams.get('state')).toBe(params.state);
     const before = (await stack.emulatorKnob('GET', '/stats')) as { tokenCalls: number };
 
+    const preLoginCookie = browser.cookie('afl.sid');
     const answer = await followCallback(browser, callback);
     expect(answer.status).toBe(302);
     expect(answer.location).toBe('/login/pending');
+    // The callback renews the session id: the pre-login one dies there.
+    expect(browser.cookie('afl.sid')).not.toBe(preLoginCookie);
 
     const { final, statuses, ended } = await watchUntilFinal(browser);
-    expect(final).toEqual({ id: expect.any(String), status: 'ok' });
+    const signedInAlice = { id: expect.any(String), firstName: 'Alice', lastName: 'Liddell', email: 'alice@example.com' };
+    expect(final).toEqual({ id: expect.any(String), status: 'ok', user: signedInAlice, returnTo: '/' });
     expect(statuses.every((s) => s.id === final!.id)).toBe(true);
     expect(ended).toBe(true);
 
@@ -69,20 +75,12 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
 
     const operation = await browser.get('/api/auth/operation');
     expect(operation.status).toBe(200);
-    expect(operation.json()).toEqual({ id: final!.id, status: 'ok' });
+    expect(operation.json()).toEqual({ id: final!.id, status: 'ok', user: final!.user, returnTo: '/' });
 
-    const preLoginCookie = browser.cookie('afl.sid');
-    const complete = await browser.post('/api/auth/complete');
-    expect(complete.status).toBe(200);
-    expect(complete.json()).toEqual({
-      user: { id: expect.any(String), firstName: 'Alice', lastName: 'Liddell', email: 'alice@example.com' },
-      returnTo: '/',
-    });
-    expect(browser.cookie('afl.sid')).not.toBe(preLoginCookie);
-
+    // Signed in on the server before the ok was announced: no further request was needed.
     const me = await browser.get('/api/me');
     expect(me.status).toBe(200);
-    expect(me.json()).toEqual(complete.json<{ user: unknown }>().user);
+    expect(me.json()).toEqual(final!.user);
 
     // The pre-login session id is dead.
     const stale = stack.browser();
@@ -118,14 +116,14 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     expect(after.tokenCalls).toBe(before.tokenCalls);
 
     const operation = await browser.get('/api/auth/operation');
-    expect(operation.json()).toMatchObject({ status: 'pending' });
-    // Not signed in until complete, and complete waits for the worker.
-    expect((await browser.post('/api/auth/complete')).status).toBe(409);
+    expect(operation.json()).toEqual({ id: expect.any(String), status: 'pending' });
+    // Not signed in until the worker has ended the attempt ok.
+    expect((await browser.get('/api/me')).status).toBe(401);
 
     const { final, statuses } = await watchUntilFinal(browser);
-    expect(statuses[0].status).toBe('pending');
-    expect(final?.status).toBe('ok');
-    expect((await browser.post('/api/auth/complete')).status).toBe(200);
+    expect(statuses[0]).toEqual({ id: final!.id, status: 'pending' });
+    expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Alice' } });
+    expect((await browser.get('/api/me')).status).toBe(200);
   });
 
   it('sends a cancelled dialog to the error page, with no job and no operation', async () => {
@@ -257,19 +255,39 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     expect(row.attempts).toBe(1);
     const after = (await stack.emulatorKnob('GET', '/stats')) as { exchangesByCode: Record<string, number> };
     expect(after.exchangesByCode[codeKey] - (before.exchangesByCode[codeKey] ?? 0)).toBe(1);
-    expect((await browser.post('/api/auth/complete')).status).toBe(422);
+    // A failed attempt signs nobody in.
+    expect((await browser.get('/api/me')).status).toBe(401);
   });
 
   it('gives a stream opened after the end the final status at once, and 204 to a reconnect', async () => {
     const browser = stack.browser();
-    await signInWithoutComplete(browser);
+    await signInAndWatch(browser);
     const late = await watchUntilFinal(browser, 5000);
-    expect(late.statuses).toEqual([expect.objectContaining({ status: 'ok' })]);
+    // Read from the database, the ok still says who is signed in and where to go.
+    expect(late.statuses).toEqual([
+      { id: expect.any(String), status: 'ok', user: expect.objectContaining({ firstName: 'Alice' }), returnTo: '/' },
+    ]);
     expect(late.ended).toBe(true);
     expect(late.messages[0].id).toBe('ok');
 
     const reconnect = await browser.events('/api/auth/operation/events', { headers: { 'last-event-id': 'ok' } });
     expect(reconnect.status).toBe(204);
+  });
+
+  it('lets one attempt hold a few streams per API process, and answers 429 past that', async () => {
+    await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1500 } });
+    const browser = stack.browser();
+    await startLogin(stack, browser, alice.id);
+    // Each of these holds its stream open until the attempt ends (~3 s: two calls of 1.5 s).
+    const open = Array.from({ length: MAX_STREAMS_PER_OPERATION }, () =>
+      browser.events('/api/auth/operation/events', { timeoutMs: 10000 }),
+    );
+    await sleep(500);
+    const refused = await browser.events('/api/auth/operation/events', { timeoutMs: 2000 });
+    expect(refused.status).toBe(429);
+    const streams = await Promise.all(open);
+    expect(streams.map((stream) => stream.status)).toEqual(streams.map(() => 200));
+    expect(streams.every((stream) => stream.messages.some((m) => m.data.includes('"ok"')))).toBe(true);
   });
 
   it('answers 404 to status routes when there is no sign-in', async () => {
@@ -278,11 +296,12 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     expect(operation.status).toBe(404);
     expect(operation.json()).toMatchObject({ statusCode: 404, message: expect.any(String) });
     expect((await browser.events('/api/auth/operation/events')).status).toBe(404);
+    // The route of the old contract is gone; a cached SPA that still calls it takes 404 as "go home".
     expect((await browser.post('/api/auth/complete')).status).toBe(404);
     expect((await browser.get('/api/me')).status).toBe(401);
   });
 
-  async function signInWithoutComplete(browser: ReturnType<TestStack['browser']>) {
+  async function signInAndWatch(browser: ReturnType<TestStack['browser']>) {
     await startLogin(stack, browser, alice.id);
     const { final } = await watchUntilFinal(browser);
     expect(final?.status).toBe('ok');

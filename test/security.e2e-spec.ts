@@ -132,17 +132,25 @@ describe('Security (negative tests against the real stack)', () => {
   }
 
   describe('sessions', () => {
-    it('rotates the session id at sign-in: the pre-login id is dead', async () => {
+    it('rotates the session id at the callback: the pre-login id is dead and never signed in', async () => {
       const browser = stack.browser();
-      await startLogin(stack, browser, alice.id);
-      await watchUntilFinal(browser);
+      const dialog = await openDialog(browser);
+      const callback = await answerDialog(stack, dialog, { userId: alice.id });
+      // A copy of the session GET /auth/facebook issued, taken before the callback.
       const preLogin = browser.clone();
       const preLoginKey = sessionKey(browser);
-      expect((await browser.post('/api/auth/complete')).status).toBe(200);
+      expect((await followCallback(browser, callback)).location).toBe('/login/pending');
       expect(browser.cookie('afl.sid')).not.toBe(preLogin.cookie('afl.sid'));
       expect(await redis.exists(preLoginKey)).toBe(0);
+
+      const { final } = await watchUntilFinal(browser);
+      expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Alice' } });
+      expect((await browser.get('/api/me')).status).toBe(200);
+      // Even after the ok, the pre-login copy is nobody: it owns no operation and was never signed in.
       expect((await preLogin.get('/api/me')).status).toBe(401);
-      expect((await preLogin.post('/api/auth/complete')).status).toBe(404);
+      expect((await preLogin.get('/api/auth/operation')).status).toBe(404);
+      expect((await preLogin.events('/api/auth/operation/events')).status).toBe(404);
+      expect(await redis.exists(preLoginKey)).toBe(0);
     });
 
     it('destroys the session on the server at logout: the old cookie is dead', async () => {
@@ -192,8 +200,15 @@ describe('Security (negative tests against the real stack)', () => {
     await redis.set(key, JSON.stringify({ ...stored, asyncOperationId: operationId }), 'KEEPTTL');
     expect((await stranger.get('/api/auth/operation')).status).toBe(404);
     expect((await stranger.events('/api/auth/operation/events')).status).toBe(404);
-    expect((await stranger.post('/api/auth/complete')).status).toBe(404);
     expect((await victim.get('/api/auth/operation')).status).toBe(200);
+
+    // Once the victim's attempt is ok, its sign-in went to the victim's session only.
+    const { final } = await watchUntilFinal(victim);
+    expect(final).toMatchObject({ id: operationId, status: 'ok', user: { firstName: 'Alice' } });
+    expect((await victim.get('/api/me')).status).toBe(200);
+    expect((await stranger.get('/api/auth/operation')).status).toBe(404);
+    expect((await stranger.get('/api/me')).status).toBe(401);
+    expect(JSON.parse((await redis.get(key))!)).not.toHaveProperty('passport');
   });
 
   describe('CSRF on state-changing POSTs', () => {
@@ -201,18 +216,23 @@ describe('Security (negative tests against the real stack)', () => {
       ['a foreign Origin', { origin: EVIL }],
       ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site', origin: EVIL }],
       ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site' }],
-    ])('refuses complete and logout from %s, changing nothing', async (_label, headers) => {
+    ])('refuses logout from %s, changing nothing', async (_label, headers) => {
+      // Sign-in needs no POST any more (the ok event means signed in): logout is the state-changing POST left.
       const browser = stack.browser();
-      await startLogin(stack, browser, bob.id);
-      await watchUntilFinal(browser);
-      const complete = await browser.post('/api/auth/complete', {}, headers);
-      expect(complete.status).toBe(403);
-      expect(complete.json()).toMatchObject({ statusCode: 403 });
-      expect((await browser.get('/api/me')).status).toBe(401);
-
-      expect((await browser.post('/api/auth/complete')).status).toBe(200);
-      expect((await browser.post('/api/auth/logout', {}, headers)).status).toBe(403);
+      await signIn(stack, browser, bob.id);
+      const key = sessionKey(browser);
+      const cookie = browser.cookie('afl.sid');
+      const refused = await browser.post('/api/auth/logout', {}, headers);
+      expect(refused.status).toBe(403);
+      expect(refused.json()).toMatchObject({ statusCode: 403 });
+      expect(refused.headers.getSetCookie().join()).not.toMatch(/afl\.sid=;/);
+      expect(await redis.exists(key)).toBe(1);
+      expect(browser.cookie('afl.sid')).toBe(cookie);
       expect((await browser.get('/api/me')).status).toBe(200);
+
+      // The same POST from the page's own origin does end it.
+      expect((await browser.post('/api/auth/logout')).status).toBe(204);
+      expect((await browser.get('/api/me')).status).toBe(401);
     });
   });
 
@@ -249,9 +269,10 @@ describe('Security (negative tests against the real stack)', () => {
       const start = await browser.get(`/auth/facebook?returnTo=${encodeURIComponent(returnTo)}`);
       const callback = await answerDialog(stack, new URL(start.location!), { userId: alice.id });
       await followCallback(browser, callback);
-      await watchUntilFinal(browser);
-      const complete = await browser.post('/api/auth/complete');
-      expect(complete.json()).toMatchObject({ returnTo: expected });
+      // Where to go arrives with the ok (the browser is signed in by then), and GET /api/auth/operation agrees.
+      const { final } = await watchUntilFinal(browser);
+      expect(final).toMatchObject({ status: 'ok', returnTo: expected });
+      expect((await browser.get('/api/auth/operation')).json()).toMatchObject({ status: 'ok', returnTo: expected });
     });
   });
 
@@ -378,24 +399,43 @@ describe('Security (negative tests against the real stack)', () => {
       expect(response.status).toBeLessThan(500);
     });
 
-    it.each([
-      ['malformed JSON', '{"a":', 'application/json', 400],
-      ['an oversized body', JSON.stringify({ a: 'x'.repeat(100_000) }), 'application/json', 413],
-      ['a wrong content type', '<xml/>', 'application/xml', 200],
-    ])('answers %s on POST /api/auth/complete with JSON and changes nothing', async (_label, body, type, status) => {
-      const browser = stack.browser();
-      await signIn(stack, browser, alice.id);
-      const before = await snapshot();
-      const response = await browser.request('/api/auth/complete', {
+    // These rows were on POST /api/auth/complete, which is gone; POST /api/auth/logout is the JSON POST left.
+    const logoutWith = (browser: TestBrowser, body: string, type: string) =>
+      browser.request('/api/auth/logout', {
         method: 'POST',
         headers: { 'content-type': type, origin: new URL(stack.apiUrl).origin },
         body,
       });
-      // A wrong content type is just an empty body: this browser is signed in already (409 already_completed).
-      expect(response.status).toBe(status === 200 ? 409 : status);
+
+    it.each([
+      ['malformed JSON', '{"a":', 'application/json', 400],
+      ['an oversized body', JSON.stringify({ a: 'x'.repeat(100_000) }), 'application/json', 413],
+    ])('answers %s on POST /api/auth/logout with JSON and changes nothing', async (_label, body, type, status) => {
+      const browser = stack.browser();
+      await signIn(stack, browser, alice.id);
+      const before = await snapshot();
+      const response = await logoutWith(browser, body, type);
+      expect(response.status).toBe(status);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
       expect(response.text).not.toMatch(/\bat \w+ \(/); // no stack trace
       expect(await snapshot()).toEqual(before);
+      // Refused before the route ran: the session lives on.
+      expect(await redis.exists(sessionKey(browser))).toBe(1);
+      expect((await browser.get('/api/me')).status).toBe(200);
+    });
+
+    // The old third row (a wrong content type on complete, answered 409 already_completed) only made
+    // sense for complete. What it checked, that an unparsed body is just an empty one, holds for logout:
+    // the body is ignored and the logout goes ahead.
+    it('takes a wrong content type on POST /api/auth/logout as an empty body', async () => {
+      const browser = stack.browser();
+      await signIn(stack, browser, alice.id);
+      const key = sessionKey(browser);
+      const response = await logoutWith(browser, '<xml/>', 'application/xml');
+      expect(response.status).toBe(204);
+      expect(response.text).toBe('');
+      expect(await redis.exists(key)).toBe(0);
+      expect((await browser.get('/api/me')).status).toBe(401);
     });
 
     it.each(['/api/%E0%A4%A', '/api/auth/operation/%ZZ', "/api/me'--", '/auth/facebook/%00'])(
@@ -424,9 +464,14 @@ describe('Security (negative tests against the real stack)', () => {
 
   it('never writes the app secret, a code, a token or a session id into the logs', async () => {
     const browser = stack.browser();
-    const { callback } = await startLogin(stack, browser, alice.id);
+    const dialog = await openDialog(browser);
+    const preLoginSessionId = sessionIdOf(browser);
+    const callback = await answerDialog(stack, dialog, { userId: alice.id });
+    await followCallback(browser, callback);
+    // The session the callback issued, which the worker got in its job and signed in.
     const { final } = await watchUntilFinal(browser);
-    await browser.post('/api/auth/complete');
+    expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Alice' } });
+    expect((await browser.get('/api/me')).status).toBe(200);
     await stack.emulatorKnob('POST', '/faults', { endpoint: 'token', kind: 'status', status: 400, times: 1 });
     await startLogin(stack, stack.browser(), alice.id);
 
@@ -437,6 +482,7 @@ describe('Security (negative tests against the real stack)', () => {
     expect(text).not.toContain(callback.searchParams.get('state')!);
     expect(text).not.toMatch(/EAA[A-Za-z0-9_-]{10,}/);
     expect(text).not.toContain(sessionIdOf(browser));
+    expect(text).not.toContain(preLoginSessionId);
     expect(text).not.toContain(stack.env.SESSION_SECRET);
   });
 });

@@ -98,7 +98,9 @@ describe('The OpenAPI document (/api/docs, /api/docs-json)', () => {
     expect(Object.keys(schemas.OperationViewDto.properties).sort()).toEqual([
       'error',
       'id',
+      'returnTo',
       'status',
+      'user',
     ]);
     expect(Object.keys(schemas.SignInDto.properties).sort()).toEqual(
       [

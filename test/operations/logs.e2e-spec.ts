@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { signRequest } from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
-import { failedLogin, startLogin, watchUntilFinal } from '../support/login-flow';
+import {
+  answerDialog,
+  failedLogin,
+  followCallback,
+  openDialog,
+  startLogin,
+  watchUntilFinal,
+} from '../support/login-flow';
 import { LogCapture, TEST_APP_SECRET, TestStack } from '../support/test-stack';
 import { waitFor } from '../support/built-process';
 
@@ -47,15 +54,21 @@ describe('JSON logs (nestjs-pino): request ids, the operation id, no secrets', (
     stack.api.useLogger(stack.api.get(PinoNestLogger));
 
     const browser = stack.browser();
-    const { callback } = await startLogin(stack, browser, alice.id);
+    const dialog = await openDialog(browser);
+    // The session GET /auth/facebook issued; the callback replaces it with the one the worker signs in.
+    const preLoginCookie = browser.cookie('afl.sid')!;
+    const callback = await answerDialog(stack, dialog, { userId: alice.id });
+    await followCallback(browser, callback);
     secrets.push(
       callback.searchParams.get('code')!,
       callback.searchParams.get('state')!,
     );
     const { final } = await watchUntilFinal(browser);
+    expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Alice' } });
     okOperation = final!.id;
-    const preLoginCookie = browser.cookie('afl.sid')!;
-    expect((await browser.post('/api/auth/complete')).status).toBe(200);
+    // Signed in by the ok: the next request of this browser is a signed-in one.
+    expect((await browser.get('/api/me')).status).toBe(200);
+    expect(browser.cookie('afl.sid')).not.toBe(preLoginCookie);
     secrets.push(preLoginCookie, browser.cookie('afl.sid')!);
     // A replayed callback (its code and state in the URL again).
     await browser.get(callback.pathname + callback.search);
@@ -135,10 +148,14 @@ describe('JSON logs (nestjs-pino): request ids, the operation id, no secrets', (
         expect.stringMatching(
           new RegExp(`^Operation ${okOperation} ok \\(attempt 1\\)$`),
         ),
+        // The stream that carried the ok (and with it the user: signed in, no further request)…
         expect.stringMatching(/^GET \/api\/auth\/operation\/events 200/),
-        expect.stringMatching(/^POST \/api\/auth\/complete 200/),
+        // …and the signed-in session's next request, still in this login's story.
+        expect.stringMatching(/^GET \/api\/me 200/),
       ]),
     );
+    // The worker signed the session in before it announced the ok: no line says it could not.
+    expect(messages).not.toContainEqual(expect.stringMatching(/not signed in|what follows it failed|Could not complete the sign-in/));
     const failed = lines()
       .filter((l) => l.operationId === failedOperation)
       .map((l) => l.msg);
@@ -206,8 +223,11 @@ describe("JSON logs of the built worker (its own process): the operation's story
         .filter((line) => line.operationId === final!.id)
         .map((line) => line.msg),
     ).toEqual([`Operation ${final!.id} ok (attempt 1)`]);
+    // The worker signed this session in (its id came in the job): it never writes that id.
+    expect((await browser.get('/api/me')).status).toBe(200);
+    const sessionId = decodeURIComponent(browser.cookie('afl.sid')!).slice(2).split('.')[0];
     const text = stack.workerProcess!.text;
-    for (const secret of [TEST_APP_SECRET, callback.searchParams.get('code')!])
+    for (const secret of [TEST_APP_SECRET, callback.searchParams.get('code')!, sessionId])
       expect(text).not.toContain(secret);
   });
 });

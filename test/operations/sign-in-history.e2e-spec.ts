@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   OperationHistoryService,
   OperationRetentionPruner,
@@ -7,6 +8,7 @@ import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from '../support/browser';
 import {
   answerDialog,
+  followCallback,
   openDialog,
   signIn,
   startLogin,
@@ -59,10 +61,17 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
   });
 
   it("shows a person their ok and failed attempts, newest first, and nobody else's", async () => {
-    // Alice fails once, then signs in from the same browser: the failure is hers.
+    // Alice fails once, then signs in from the same browser: the failure is hers, and her
+    // history says so as soon as the ok arrives (the worker claimed it before announcing).
     const aliceBrowser = stack.browser();
     const failure = await failedAttempt(aliceBrowser, alice.id);
-    await signIn(stack, aliceBrowser, alice.id);
+    await startLogin(stack, aliceBrowser, alice.id);
+    const { final } = await watchUntilFinal(aliceBrowser);
+    expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Alice' } });
+    expect((await history(aliceBrowser)).map((s) => [s.id, s.status])).toEqual([
+      [final!.id, 'ok'],
+      [failure.id, 'error'],
+    ]);
 
     // Bob signs in elsewhere; a third browser fails and never signs in: that attempt is nobody's.
     const bobBrowser = stack.browser();
@@ -90,17 +99,37 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
     expect(everyoneShown).not.toContain(stranger.id);
   });
 
-  it('links a failure that comes after a success in the same browser session to that person', async () => {
+  it('links a failure that comes after a success that never signed the browser in to that person', async () => {
+    // An ok now signs the browser in at once, so "ok but not signed in" takes a second tab: it starts
+    // another attempt while the first is still at Facebook, and the session the first one would sign in dies.
+    await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 400 } });
     const browser = stack.browser();
-    // The first attempt succeeds but is not completed; a second one, in the same session, fails.
     await startLogin(stack, browser, zoe.id);
-    expect((await watchUntilFinal(browser)).final?.status).toBe('ok');
-    const later = await failedAttempt(browser, zoe.id);
-    await signIn(stack, browser, zoe.id);
+    const first = (await browser.get('/api/auth/operation')).json<{ id: string }>().id;
+    const secondTab = await openDialog(browser);
+    const firstStatus = async () =>
+      (await stack.db.query<{ s: number }[]>('SELECT async_operation_status_id AS s FROM async_operation WHERE public_id = ?', [first]))[0].s;
+    for (let i = 0; i < 100 && (await firstStatus()) === 1; i++) await sleep(50);
+    expect(await firstStatus()).toBe(2); // ok, and it signed nobody in
+    expect((await browser.get('/api/me')).status).toBe(401);
+    await stack.emulatorKnob('POST', '/reset');
 
+    // The second tab's attempt fails; then the person signs in from this browser.
+    await stack.emulatorKnob('POST', '/faults', { endpoint: 'token', kind: 'malformed', times: 1 });
+    await followCallback(browser, await answerDialog(stack, secondTab, { userId: zoe.id }));
+    const later = (await watchUntilFinal(browser)).final!;
+    expect(later).toMatchObject({ status: 'error', error: { code: 'facebook_bad_response' } });
+    await startLogin(stack, browser, zoe.id);
+    const { final } = await watchUntilFinal(browser);
+    expect(final).toMatchObject({ status: 'ok', user: { firstName: zoe.first_name } });
+
+    // Whole right after the ok: the failure in between is hers, along with both successes.
     const zoes = await history(browser);
-    expect(zoes.map((s) => s.status)).toEqual(['ok', 'error', 'ok']);
-    expect(zoes[1].id).toBe(later.id);
+    expect(zoes.map((s) => [s.id, s.status])).toEqual([
+      [final!.id, 'ok'],
+      [later.id, 'error'],
+      [first, 'ok'],
+    ]);
   });
 
   it('keeps the user agent as sent, cut to 512 characters', async () => {
@@ -112,10 +141,12 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
     await browser.get(callback.pathname + callback.search, {
       'user-agent': `  ${userAgent}  `,
     });
-    expect((await watchUntilFinal(browser)).final?.status).toBe('ok');
-    expect((await browser.post('/api/auth/complete')).status).toBe(200);
+    const { final } = await watchUntilFinal(browser);
+    expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Alice' } });
 
+    // Signed in by the ok itself: the history is there to read.
     const [latest] = await history(browser);
+    expect(latest.id).toBe(final!.id);
     expect(latest.userAgent).toBe(userAgent.slice(0, 512));
   });
 

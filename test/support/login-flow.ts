@@ -5,10 +5,21 @@ export interface FacebookSide {
   facebookBase: string;
 }
 
+export interface UserJson {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+}
+
 export interface OperationJson {
   id: string;
   status: 'pending' | 'ok' | 'error';
   error?: { code: string; message: string };
+  /** On ok: the session is signed in as this user. */
+  user?: UserJson;
+  /** On ok: where the SPA goes next. */
+  returnTo?: string;
 }
 
 /** GET /auth/facebook and return the dialog URL it redirects to. */
@@ -78,12 +89,15 @@ export async function failedLogin(
   return { ...started, final };
 }
 
-/** Signs a browser in end to end and returns the user /api/me shows. */
+/**
+ * Signs a browser in end to end, as the SPA does (the final ok event means
+ * signed in), checks /api/me agrees, and returns the user.
+ */
 export async function signIn(stack: FacebookSide, browser: TestBrowser, userId: string) {
   await startLogin(stack, browser, userId);
   const { final } = await watchUntilFinal(browser);
-  if (final?.status !== 'ok') throw new Error(`Sign-in ended ${JSON.stringify(final)}`);
-  const complete = await browser.post('/api/auth/complete');
-  if (complete.status !== 200) throw new Error(`complete answered ${complete.status}: ${complete.text}`);
-  return complete.json<{ user: { id: string; firstName: string | null; email: string | null } }>().user;
+  if (final?.status !== 'ok' || !final.user) throw new Error(`Sign-in ended ${JSON.stringify(final)}`);
+  const me = await browser.get('/api/me');
+  if (me.status !== 200) throw new Error(`/api/me answered ${me.status} after ok: ${me.text}`);
+  return final.user;
 }

@@ -15,11 +15,16 @@ export interface OperationError {
   message: string;
 }
 
-/** This browser's latest login attempt. */
+/**
+ * This browser's latest login attempt. Once it is `ok` the server has
+ * already signed this browser in: `user` says as whom, `returnTo` where to go.
+ */
 export interface Operation {
   id: string;
   status: OperationStatus;
   error?: OperationError;
+  user?: User;
+  returnTo?: string;
 }
 
 /** Full-page navigation target that starts the Facebook login. */
@@ -58,18 +63,6 @@ export async function getOperation(): Promise<Operation | null> {
     if (isHttpError(error, 404)) return null;
     throw error;
   }
-}
-
-/**
- * Finishes a successful attempt: the server signs the user in. Throws
- * HttpError 409 while still pending, 404 without an attempt, 4xx if it failed.
- */
-export async function completeLogin(): Promise<{ user: User; returnTo: string }> {
-  const { user, returnTo } = await request<{ user: User; returnTo?: unknown }>(
-    '/api/auth/complete',
-    { method: 'POST', json: {} },
-  );
-  return { user, returnTo: sameOriginPath(returnTo) };
 }
 
 /**

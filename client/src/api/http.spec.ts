@@ -14,14 +14,14 @@ describe('request', () => {
     vi.stubGlobal('fetch', fetchMock);
 
     await expect(
-      request('/api/auth/complete', { method: 'POST', json: {} }),
+      request('/api/auth/logout', { method: 'POST', json: {} }),
     ).resolves.toEqual({ ok: true });
 
     const [url, init] = fetchMock.mock.calls[0] as unknown as [
       string,
       RequestInit,
     ];
-    expect(url).toBe('/api/auth/complete');
+    expect(url).toBe('/api/auth/logout');
     expect(init.credentials).toBe('same-origin');
     expect(init.body).toBe('{}');
     expect(new Headers(init.headers).get('Content-Type')).toBe(

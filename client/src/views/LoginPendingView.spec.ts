@@ -2,14 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createMemoryHistory, RouterView, type Router } from 'vue-router';
-import {
-  completeLogin,
-  getMe,
-  getOperation,
-  type Operation,
-  type User,
-} from '@/api/auth';
-import { HttpError } from '@/api/http';
+import { getMe, getOperation, type Operation, type User } from '@/api/auth';
 import { createAppRouter } from '@/router';
 import { resetSession, useSession } from '@/stores/session';
 import { FakeEventSource } from '@/test/FakeEventSource';
@@ -18,12 +11,13 @@ vi.mock('@/api/auth', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/api/auth')>()),
   getMe: vi.fn(),
   getOperation: vi.fn(),
-  completeLogin: vi.fn(),
   logout: vi.fn(),
 }));
 
 const ada: User = { id: 'u1', firstName: 'Ada', lastName: null, email: null };
 const pending: Operation = { id: 'op-1', status: 'pending' };
+/** The final event: the server has signed this browser in already. */
+const ok = (returnTo = '/'): Operation => ({ ...pending, status: 'ok', user: ada, returnTo });
 
 const Root = defineComponent({ render: () => h(RouterView) });
 
@@ -66,49 +60,56 @@ describe('LoginPendingView', () => {
     expect(FakeEventSource.last.url).toBe('/api/auth/operation/events');
   });
 
-  it('completes the login on ok and goes home', async () => {
-    vi.mocked(completeLogin).mockResolvedValue({ user: ada, returnTo: '/' });
+  it('shows the signed-in user on ok, with no further request, and goes home', async () => {
     await openPending();
     FakeEventSource.last.emit('status', pending);
-    FakeEventSource.last.emit('status', { ...pending, status: 'ok' });
+    FakeEventSource.last.emit('status', ok());
     await flushPromises();
 
-    expect(completeLogin).toHaveBeenCalledOnce();
     expect(FakeEventSource.last.close).toHaveBeenCalled();
     await routeSettles(() =>
       expect(router.currentRoute.value.fullPath).toBe('/'),
     );
     expect(useSession().user.value).toEqual(ada);
     expect(wrapper!.text()).toContain('Hi, Ada!');
+    // The ok said who: /api/me was not asked (the router's guard asked it once, before).
+    expect(getMe).toHaveBeenCalledTimes(1);
   });
 
   it('goes to the page the sign-in started from (returnTo)', async () => {
-    vi.mocked(completeLogin).mockResolvedValue({ user: ada, returnTo: '/?from=settings' });
     await openPending();
-    FakeEventSource.last.emit('status', { ...pending, status: 'ok' });
+    FakeEventSource.last.emit('status', ok('/?from=settings'));
     await flushPromises();
     await routeSettles(() =>
       expect(router.currentRoute.value.fullPath).toBe('/?from=settings'),
     );
   });
 
-  it('retries complete after a 409', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    vi.mocked(completeLogin)
-      .mockRejectedValueOnce(new HttpError(409))
-      .mockResolvedValueOnce({ user: ada, returnTo: '/' });
+  it('never follows a returnTo off this origin, whatever the server says', async () => {
     await openPending();
-    FakeEventSource.last.emit('status', { ...pending, status: 'ok' });
-    await flushPromises();
-    expect(completeLogin).toHaveBeenCalledTimes(1);
-    expect(router.currentRoute.value.name).toBe('login-pending');
-
-    await vi.advanceTimersByTimeAsync(1_000);
-    await flushPromises();
-    expect(completeLogin).toHaveBeenCalledTimes(2);
+    FakeEventSource.last.emit('status', ok('//evil.example/'));
     await routeSettles(() =>
       expect(router.currentRoute.value.fullPath).toBe('/'),
     );
+  });
+
+  it('asks /api/me when an ok carries no user, and goes on signed in', async () => {
+    vi.mocked(getMe).mockResolvedValueOnce(null).mockResolvedValueOnce(ada);
+    await openPending();
+    FakeEventSource.last.emit('status', { ...pending, status: 'ok', returnTo: '/?from=ok' });
+    await routeSettles(() =>
+      expect(router.currentRoute.value.fullPath).toBe('/?from=ok'),
+    );
+    expect(useSession().user.value).toEqual(ada);
+  });
+
+  it('goes home signed out when an ok carries no user and /api/me says nobody', async () => {
+    await openPending();
+    FakeEventSource.last.emit('status', { ...pending, status: 'ok' });
+    await routeSettles(() =>
+      expect(router.currentRoute.value.fullPath).toBe('/'),
+    );
+    expect(useSession().user.value).toBeNull();
   });
 
   it('goes to the error view with the reason on error', async () => {
@@ -120,7 +121,6 @@ describe('LoginPendingView', () => {
     });
     await flushPromises();
 
-    expect(completeLogin).not.toHaveBeenCalled();
     await routeSettles(() =>
       expect(router.currentRoute.value.name).toBe('login-error'),
     );
@@ -138,49 +138,6 @@ describe('LoginPendingView', () => {
     await routeSettles(() =>
       expect(router.currentRoute.value.fullPath).toBe('/'),
     );
-  });
-
-  it('goes to the error view when complete says the attempt failed', async () => {
-    vi.mocked(completeLogin).mockRejectedValue(
-      new HttpError(422, {
-        statusCode: 422,
-        message: 'Facebook is not answering right now.',
-        error: 'Unprocessable Entity',
-        code: 'facebook_unavailable',
-      }),
-    );
-    await openPending();
-    FakeEventSource.last.emit('status', { ...pending, status: 'ok' });
-    await routeSettles(() =>
-      expect(router.currentRoute.value.name).toBe('login-error'),
-    );
-    expect(router.currentRoute.value.query.reason).toBe('facebook_unavailable');
-  });
-
-  it('goes home when complete finds no attempt (404)', async () => {
-    vi.mocked(completeLogin).mockRejectedValue(new HttpError(404));
-    await openPending();
-    FakeEventSource.last.emit('status', { ...pending, status: 'ok' });
-    await routeSettles(() =>
-      expect(router.currentRoute.value.fullPath).toBe('/'),
-    );
-  });
-
-  it('goes home, without retrying, when complete says the sign-in was already completed (409)', async () => {
-    vi.mocked(completeLogin).mockRejectedValue(
-      new HttpError(409, {
-        statusCode: 409,
-        message: 'This sign-in has already been completed',
-        error: 'Conflict',
-        code: 'already_completed',
-      }),
-    );
-    await openPending();
-    FakeEventSource.last.emit('status', { ...pending, status: 'ok' });
-    await routeSettles(() =>
-      expect(router.currentRoute.value.fullPath).toBe('/'),
-    );
-    expect(completeLogin).toHaveBeenCalledTimes(1);
   });
 
   it('says it is slow, offers a way out, and never waits forever', async () => {

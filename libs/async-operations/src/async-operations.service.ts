@@ -11,7 +11,7 @@ import {
   USER_AGENT_LENGTH,
 } from './async-operation.entity';
 import { OperationStatusPublisher } from './operation-status.publisher';
-import { toOperationView } from './operation-view';
+import { toOperationView, type OperationView } from './operation-view';
 
 export interface OperationFailure {
   code: string;
@@ -43,6 +43,13 @@ export interface OperationFinishedEvent {
  * (the finished event), so it never re-reads the row after the UPDATE.
  */
 export type OperationRef = Pick<AsyncOperation, 'publicId' | 'createdAt' | 'sessionIdHash'>;
+
+/**
+ * Runs after the ok is committed and before it is announced; what it returns
+ * joins the announcement (the signed-in user). Its failure never undoes the ok:
+ * the announcement then goes out without it.
+ */
+export type BeforeAnnouncing = () => Promise<Partial<OperationView>>;
 
 export const OPERATION_TIMEOUT: OperationFailure = {
   code: 'timeout',
@@ -113,12 +120,35 @@ export class AsyncOperationsService {
     await this.operations.increment({ publicId }, 'attempts', 1);
   }
 
+  /**
+   * Counts one more exchange run, if the operation is still pending; false
+   * when it has ended. One statement for "is it still worth doing?" and the
+   * attempt count, where a read and an increment would be two.
+   */
+  async startAttempt(publicId: string): Promise<boolean> {
+    const result = await this.operations
+      .createQueryBuilder()
+      .update(AsyncOperation)
+      .set({ attempts: () => 'attempts + 1' })
+      .where('public_id = :publicId AND async_operation_status_id = :pending', {
+        publicId,
+        pending: OperationStatusId.Pending,
+      })
+      .execute();
+    return Boolean(result.affected);
+  }
+
   /** pending → ok. Returns false when the operation had already ended. */
-  succeed(operation: OperationRef, userProfileId: number): Promise<boolean> {
-    return this.finish(operation, {
-      statusId: OperationStatusId.Ok,
-      userProfileId,
-    });
+  succeed(
+    operation: OperationRef,
+    userProfileId: number,
+    beforeAnnouncing?: BeforeAnnouncing,
+  ): Promise<boolean> {
+    return this.finish(
+      operation,
+      { statusId: OperationStatusId.Ok, userProfileId },
+      beforeAnnouncing,
+    );
   }
 
   /** pending → error. Returns false when the operation had already ended. */
@@ -148,6 +178,7 @@ export class AsyncOperationsService {
     operation: OperationRef,
     changes: Pick<AsyncOperation, 'statusId'> &
       Partial<Pick<AsyncOperation, 'userProfileId' | 'errorCode' | 'errorMessage'>>,
+    beforeAnnouncing?: BeforeAnnouncing,
   ): Promise<boolean> {
     const { publicId } = operation;
     const finishedAt = new Date();
@@ -163,12 +194,11 @@ export class AsyncOperationsService {
     if (!result.affected) return false;
     // Everything announced below is what this UPDATE wrote plus what the caller
     // already knew: no re-read that could fail after the change is committed.
-    // The browser's news goes first; the bookkeeping (the sign-in history link,
-    // metrics) lands a few milliseconds later; POST /api/auth/complete links the
-    // session's failures itself, so the history is whole once the browser is signed in.
-    await this.publisher.publish(
-      toOperationView({ publicId, errorCode: null, errorMessage: null, ...changes }),
-    );
+    // The browser's news goes first (after what must be true when it arrives:
+    // the session signed in, its history whole); the bookkeeping (metrics, the
+    // history link of failures) lands a few milliseconds later.
+    const view = toOperationView({ publicId, errorCode: null, errorMessage: null, ...changes });
+    await this.publisher.publish({ ...view, ...(await this.runBeforeAnnouncing(publicId, beforeAnnouncing)) });
     await this.emit(OPERATION_FINISHED_EVENT, {
       operationId: publicId,
       status: STATUS_CODES[changes.statusId] === 'ok' ? 'ok' : 'error',
@@ -179,6 +209,18 @@ export class AsyncOperationsService {
       userProfileId: changes.userProfileId ?? null,
     } satisfies OperationFinishedEvent);
     return true;
+  }
+
+  private async runBeforeAnnouncing(
+    publicId: string,
+    beforeAnnouncing?: BeforeAnnouncing,
+  ): Promise<Partial<OperationView>> {
+    try {
+      return (await beforeAnnouncing?.()) ?? {};
+    } catch (error) {
+      this.logger.warn(`Operation ${publicId} is ok, but what follows it failed: ${(error as Error).message}`);
+      return {};
+    }
   }
 
   private async emit(event: string, payload: OperationStartedEvent | OperationFinishedEvent): Promise<void> {

@@ -151,6 +151,74 @@ describe(OperationStatusWatcher.name, () => {
     expect(findManyByPublicIds).toHaveBeenCalledTimes(1);
   });
 
+  describe('open(): listening before the caller reads the snapshot itself', () => {
+    const listen = () => {
+      const received: OperationView[] = [];
+      const listener = { received, ended: false, next: (view: OperationView) => received.push(view), end: () => (listener.ended = true) };
+      return listener;
+    };
+
+    it('delivers the snapshot, reads nothing itself, and then every change', async () => {
+      const { watcher, events, findManyByPublicIds } = setup(new Map([['op', pending('op')]]));
+      const watch = watcher.open('op');
+      const listener = listen();
+      watch.start({ id: 'op', status: 'pending' }, listener);
+      events.emit(operationStatusEvent('op'), { id: 'op', status: 'ok' });
+      await settle();
+      expect(listener.received).toEqual([
+        { id: 'op', status: 'pending' },
+        { id: 'op', status: 'ok' },
+      ]);
+      expect(listener.ended).toBe(true);
+      expect(findManyByPublicIds).not.toHaveBeenCalled();
+      watch.close();
+    });
+
+    it('keeps a change heard between open() and start() (the snapshot read was already stale)', async () => {
+      const { watcher, events } = setup(new Map());
+      const watch = watcher.open('op');
+      events.emit(operationStatusEvent('op'), { id: 'op', status: 'ok' });
+      const listener = listen();
+      watch.start({ id: 'op', status: 'pending' }, listener);
+      await settle();
+      expect(listener.received.map((view) => view.status)).toEqual(['pending', 'ok']);
+      expect(listener.ended).toBe(true);
+      watch.close();
+    });
+
+    it('stops listening at close(), before or after start()', () => {
+      const { watcher, events } = setup(new Map());
+      const early = watcher.open('op');
+      early.close();
+      const listener = listen();
+      early.start({ id: 'op', status: 'pending' }, listener);
+      expect(listener).toMatchObject({ received: [], ended: true });
+
+      const late = watcher.open('op');
+      late.start({ id: 'op', status: 'pending' }, listen());
+      expect(watcher.streamsOf('op')).toBe(1);
+      late.close();
+      late.close();
+      expect(watcher.streamsOf('op')).toBe(0);
+      expect(watcher.streamCount).toBe(0);
+      expect(events.listenerCount(operationStatusEvent('op'))).toBe(0);
+    });
+  });
+
+  it('calls each shutdown listener once at shutdown, and at once for one registered after it', () => {
+    const { watcher } = setup(new Map());
+    const first = jest.fn();
+    const removed = jest.fn();
+    watcher.onShutdown(first);
+    watcher.onShutdown(removed)();
+    watcher.beforeApplicationShutdown();
+    expect(first).toHaveBeenCalledTimes(1);
+    expect(removed).not.toHaveBeenCalled();
+    const late = jest.fn();
+    watcher.onShutdown(late);
+    expect(late).toHaveBeenCalledTimes(1);
+  });
+
   it('stops re-reading at shutdown, and never starts again for streams opened after it', async () => {
     jest.useFakeTimers();
     const { watcher, open } = setup(new Map([['op', pending('op')]]));

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { Observable, Subject } from 'rxjs';
+import { Observable } from 'rxjs';
 import {
   OPERATION_STATUS_RESYNC_EVENT,
   STREAM_REREAD_INTERVAL_MS,
@@ -13,6 +13,20 @@ import { OperationView, isTerminal, toOperationView } from './operation-view';
 export const REREAD_BATCH_SIZE = 500;
 
 type Push = (view: OperationView) => void;
+
+/** Where a watch delivers: each status once, then `end()` after a terminal one. */
+export interface StatusListener {
+  next(view: OperationView): void;
+  end(): void;
+}
+
+/** A watch started before its snapshot was read (OperationStatusWatcher.open). */
+export interface OpenWatch {
+  /** Delivers `snapshot`, then every newer status, to `listener`. */
+  start(snapshot: OperationView, listener: StatusListener): void;
+  /** Stops listening (idempotent). */
+  close(): void;
+}
 
 /** The open streams of one operation, fed by one EventEmitter2 listener. */
 interface WatchedOperation {
@@ -38,8 +52,8 @@ interface WatchedOperation {
 export class OperationStatusWatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OperationStatusWatcher.name);
   rereadIntervalMs = STREAM_REREAD_INTERVAL_MS;
-  /** Fires once when the process starts shutting down, so open streams can end politely. */
-  readonly shuttingDown = new Subject<void>();
+  /** Called once when the process starts shutting down, so open streams can end politely. */
+  private readonly shutdownListeners = new Set<() => void>();
   private openStreams = 0;
   private readonly watched = new Map<string, WatchedOperation>();
   private rereadTimer?: NodeJS.Timeout;
@@ -58,36 +72,91 @@ export class OperationStatusWatcher implements BeforeApplicationShutdown {
     return this.openStreams;
   }
 
+  /** How many streams of this process watch one operation (the stream route caps it). */
+  streamsOf(publicId: string): number {
+    return this.watched.get(publicId)?.streams.size ?? 0;
+  }
+
   beforeApplicationShutdown(): void {
     if (this.openStreams) this.logger.log(`Ending ${this.openStreams} open stream(s) for shutdown`);
     this.isClosing = true;
     this.stopRereading();
-    this.shuttingDown.next();
-    this.shuttingDown.complete();
+    const listeners = [...this.shutdownListeners];
+    this.shutdownListeners.clear();
+    listeners.forEach((listener) => listener());
   }
 
-  /** True once the process is shutting down: a stream opened now is ended at once (see endOnShutdown). */
+  /** True once the process is shutting down: a stream opened now is ended at once. */
   get closing(): boolean {
     return this.isClosing;
   }
 
+  /**
+   * Calls `listener` when the process starts shutting down (at once if it
+   * already has); returns what stops that. A Set, not a Subject: ten
+   * thousand streams come and go without an array search each.
+   */
+  onShutdown(listener: () => void): () => void {
+    if (this.isClosing) {
+      listener();
+      return () => undefined;
+    }
+    this.shutdownListeners.add(listener);
+    return () => this.shutdownListeners.delete(listener);
+  }
+
   watch(publicId: string): Observable<OperationView> {
     return new Observable<OperationView>((subscriber) => {
-      let lastStatus: OperationView['status'] | undefined;
-      const push: Push = (view) => {
-        // A status changes once (pending → ok | error): repeats carry no news.
-        if (subscriber.closed || view.status === lastStatus) return;
-        if (lastStatus && isTerminal({ status: lastStatus })) return;
-        lastStatus = view.status;
-        subscriber.next(view);
-        // End on the next turn, so a fan-out writes the news to every stream
-        // before it pays for ending any (session touch, request log, sockets).
-        if (isTerminal(view)) setImmediate(() => subscriber.complete());
-      };
+      const push = this.pushTo(
+        { next: (view) => subscriber.next(view), end: () => subscriber.complete() },
+        () => subscriber.closed,
+      );
       const operation = this.register(publicId, push);
       void this.reread([publicId], push);
       return () => this.unregister(publicId, operation, push);
     });
+  }
+
+  /**
+   * Listens from now on, for a caller that reads the operation itself (the
+   * stream's ownership check): that read then serves as the snapshot, so
+   * a stream costs one query, and no change after this call is missed.
+   * `close()` stops listening if the stream never starts.
+   */
+  open(publicId: string): OpenWatch {
+    let heard: OperationView | undefined;
+    let forward: Push | undefined;
+    const relay: Push = (view) => (forward ? forward(view) : (heard = view));
+    const operation = this.register(publicId, relay);
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      this.unregister(publicId, operation, relay);
+    };
+    const start = (snapshot: OperationView, listener: StatusListener) => {
+      if (closed) return listener.end();
+      forward = this.pushTo(listener, () => closed);
+      forward(snapshot);
+      // A change heard between open() and now is newer than the snapshot.
+      if (heard) forward(heard);
+    };
+    return { start, close };
+  }
+
+  /** Feeds one listener: each status once, ending after a terminal one. */
+  private pushTo(listener: StatusListener, isClosed: () => boolean): Push {
+    let lastStatus: OperationView['status'] | undefined;
+    return (view) => {
+      // A status changes once (pending → ok | error): repeats carry no news.
+      if (isClosed() || view.status === lastStatus) return;
+      if (lastStatus && isTerminal({ status: lastStatus })) return;
+      lastStatus = view.status;
+      listener.next(view);
+      // End on the next turn, so a fan-out writes the news to every stream
+      // before it pays for ending any (session touch, request log, sockets).
+      if (isTerminal(view)) setImmediate(() => listener.end());
+    };
   }
 
   private register(publicId: string, push: Push): WatchedOperation {

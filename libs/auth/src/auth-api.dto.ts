@@ -25,23 +25,6 @@ export class OperationErrorDto implements NonNullable<OperationView['error']> {
   message: string;
 }
 
-export class OperationViewDto implements OperationView {
-  @ApiProperty({
-    description: "The attempt's public id (128 random bits, base64url).",
-    example: 'q1w2e3r4t5y6u7i8o9p0aA',
-  })
-  id: string;
-
-  @ApiProperty({ enum: ['pending', 'ok', 'error'] })
-  status: OperationView['status'];
-
-  @ApiPropertyOptional({
-    type: OperationErrorDto,
-    description: 'Only when status is error.',
-  })
-  error?: OperationErrorDto;
-}
-
 export class UserViewDto implements UserView {
   @ApiProperty({
     description: "The user's public id (never the Facebook id).",
@@ -59,16 +42,35 @@ export class UserViewDto implements UserView {
   email: string | null;
 }
 
-export class CompleteLoginDto {
-  @ApiProperty({ type: UserViewDto })
-  user: UserViewDto;
-
+export class OperationViewDto implements OperationView {
   @ApiProperty({
+    description: "The attempt's public id (128 random bits, base64url).",
+    example: 'q1w2e3r4t5y6u7i8o9p0aA',
+  })
+  id: string;
+
+  @ApiProperty({ enum: ['pending', 'ok', 'error'] })
+  status: OperationView['status'];
+
+  @ApiPropertyOptional({
+    type: OperationErrorDto,
+    description: 'Only when status is error.',
+  })
+  error?: OperationErrorDto;
+
+  @ApiPropertyOptional({
+    type: UserViewDto,
     description:
-      'Same-origin path to show next (from `/auth/facebook?returnTo=`), else `/`.',
+      'Only when status is ok: the session is already signed in, as this user (what `GET /api/me` answers). Absent only if the server could not confirm the sign-in just then: ask `GET /api/me`.',
+  })
+  user?: UserViewDto;
+
+  @ApiPropertyOptional({
+    description:
+      'Only when status is ok: the same-origin path to show next (from `/auth/facebook?returnTo=`), else `/`.',
     example: '/',
   })
-  returnTo: string;
+  returnTo?: string;
 }
 
 /** Nest's error body. */
@@ -84,12 +86,6 @@ export class HttpErrorDto {
 
   @ApiPropertyOptional({ example: 'Not Found' })
   error?: string;
-}
-
-/** 422 of `POST /api/auth/complete`: the attempt ended in error. */
-export class LoginFailedDto extends HttpErrorDto {
-  @ApiProperty({ enum: REASON_CODES, example: 'code_rejected' })
-  code: string;
 }
 
 /**
@@ -144,9 +140,7 @@ export const AUTH_API_MODELS = [
   OperationErrorDto,
   OperationViewDto,
   UserViewDto,
-  CompleteLoginDto,
   HttpErrorDto,
-  LoginFailedDto,
   OperationStatusEventDto,
   DataDeletionAnswerDto,
   DeauthorizeAnswerDto,

@@ -21,6 +21,8 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { SameOriginGuard } from './same-origin.guard';
 import { SessionLifecycle } from './session-lifecycle';
 import { SessionSerializer } from './session.serializer';
+import { SessionSignIn } from './session-sign-in';
+import { SignInAnnouncement } from './sign-in-announcement';
 import { SignedRequestLedger } from './signed-request-ledger';
 
 /** The API's side of sign-in: sessions, the OAuth routes, the status routes, the job producer. */
@@ -56,6 +58,8 @@ import { SignedRequestLedger } from './signed-request-ledger';
     FacebookStrategy,
     SessionSerializer,
     SessionLifecycle,
+    SessionSignIn,
+    SignInAnnouncement,
     SignedRequestLedger,
     SameOriginGuard,
     { provide: APP_FILTER, useClass: DependencyUnavailableFilter },

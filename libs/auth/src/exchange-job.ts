@@ -15,6 +15,22 @@ export interface ExchangeJobData {
    */
   codeSentAt?: number;
   sealedToken?: string;
+  /**
+   * The session the callback issued, which the worker signs in when the
+   * exchange ends ok (it lives in the same Redis as the session itself; the
+   * queue dashboard never shows it, and the job is removed when it ends).
+   */
+  sessionId?: string;
+  /** The session carries earlier failed attempts: the sign-in claims them for its history before it announces ok. */
+  earlierFailures?: boolean;
+  /**
+   * What the run needs of its operation (epoch ms and the session id's
+   * hash), so it need not read the row: the callback knows them. Absent in
+   * jobs queued by older versions.
+   */
+  createdAt?: number;
+  deadlineAt?: number;
+  sessionIdHash?: string;
 }
 
 /** The parts of a Bull job the exchange needs, so the logic is testable without Redis. */

@@ -30,19 +30,21 @@ class StartFacebookLoginGuard extends AuthGuard('facebook') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     if (req.isAuthenticated()) return true;
-    const hadAttempt = Boolean(req.session.asyncOperationId);
+    // An attempt, or failures carried here by an earlier start whose callback never came.
+    const hadAttempt = Boolean(req.session.asyncOperationId || req.session.failedAttempts);
     const previous = await this.sessions.renew(req);
-    if (hadAttempt) await this.keepFailures(previous, sessionIdHash(req));
+    if (hadAttempt && (await this.keepFailures(previous, sessionIdHash(req)))) req.session.failedAttempts = true;
     if (req.query.returnTo !== undefined) req.session.returnTo = safeReturnPath(req.query.returnTo);
     return (await super.canActivate(context)) as boolean;
   }
 
-  /** The browser's earlier failures follow it to the new id, for its sign-in history; never fatal. */
-  private async keepFailures(fromHash: string, toHash: string): Promise<void> {
+  /** The browser's earlier failures follow it to the new id, for its sign-in history; never fatal. True if any did. */
+  private async keepFailures(fromHash: string, toHash: string): Promise<boolean> {
     try {
-      await this.history.moveFailuresOfSession(fromHash, toHash);
+      return (await this.history.moveFailuresOfSession(fromHash, toHash)) > 0;
     } catch (error) {
       this.logger.warn(`Could not carry earlier failed attempts to the new session: ${(error as Error).message}`);
+      return false;
     }
   }
 }

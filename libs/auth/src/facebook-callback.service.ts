@@ -4,13 +4,21 @@ import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import { AsyncOperationsService, USER_AGENT_LENGTH, type OperationRef } from '@app/async-operations';
+import {
+  AsyncOperationsService,
+  USER_AGENT_LENGTH,
+  type AsyncOperation,
+  type OperationRef,
+} from '@app/async-operations';
+import { OperationHistoryService } from '@app/async-operations/history';
 import type { ApiEnv } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import { AUTHORIZATION_TTL_MS } from './auth.constants';
 import { FacebookAuthorizationStore } from './facebook-authorization.store';
 import { FacebookLoginQueue } from './facebook-login.queue';
+import type { ExchangeJobData } from './exchange-job';
 import { LoginErrorCode, loginFailure } from './login-errors';
+import { SessionLifecycle } from './session-lifecycle';
 import { sessionIdHash } from './session.types';
 
 export const PENDING_PAGE = '/login/pending';
@@ -27,9 +35,12 @@ const callbackQuery = z.object({
 });
 
 /**
- * Facebook's redirect back to us. It checks and consumes the state, records a
- * pending operation owned by this session and queues its exchange; it never
- * calls Facebook. The answer is where to send the browser next.
+ * Facebook's redirect back to us. It checks and consumes the state, gives the
+ * browser a new session id (the pre-login id dies here, so it can never be
+ * the one signed in), records a pending operation owned by the new session
+ * and queues its exchange; it never calls Facebook. The worker signs the new
+ * session in when the exchange ends ok. The answer is where to send the
+ * browser next.
  */
 @Injectable()
 export class FacebookCallbackService {
@@ -41,6 +52,8 @@ export class FacebookCallbackService {
     private readonly authorizations: FacebookAuthorizationStore,
     private readonly operations: AsyncOperationsService,
     private readonly queue: FacebookLoginQueue,
+    private readonly sessions: SessionLifecycle,
+    private readonly history: OperationHistoryService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     config: ConfigService<ApiEnv, true>,
   ) {
@@ -77,7 +90,15 @@ export class FacebookCallbackService {
     }
     if (!code) return errorPage(LoginErrorCode.InvalidRequest);
 
-    let operation: OperationRef;
+    let earlierFailures: boolean;
+    try {
+      earlierFailures = await this.renewSession(req);
+    } catch (e) {
+      this.logger.error(`Could not renew the session: ${(e as Error).message}`);
+      return errorPage(LoginErrorCode.Unavailable);
+    }
+
+    let operation: OperationRef & Pick<AsyncOperation, 'deadlineAt'>;
     try {
       operation = await this.operations.create({
         sessionIdHash: sessionIdHash(req),
@@ -94,7 +115,19 @@ export class FacebookCallbackService {
     req.session.asyncOperationId = operationId;
 
     try {
-      await this.queue.enqueue({ operationId, code, codeVerifier });
+      // Stored before the job exists: the worker signs in the session it finds in Redis.
+      await this.sessions.saveFinal(req);
+      const job: ExchangeJobData & { code: string; codeVerifier: string } = {
+        operationId,
+        code,
+        codeVerifier,
+        sessionId: req.sessionID,
+        createdAt: operation.createdAt.getTime(),
+        deadlineAt: operation.deadlineAt.getTime(),
+        sessionIdHash: operation.sessionIdHash,
+        ...(earlierFailures && { earlierFailures }),
+      };
+      await this.queue.enqueue(job);
     } catch (e) {
       this.logger.error(`Could not queue operation ${operationId}: ${(e as Error).message}`);
       // Never leave it pending: it ends now, and says why.
@@ -105,5 +138,24 @@ export class FacebookCallbackService {
     }
     this.logger.log(`Operation ${operationId} queued`);
     return PENDING_PAGE;
+  }
+
+  /**
+   * A new session id, keeping where to go after sign-in. The browser's earlier
+   * failed attempts (if the session says it has any) follow it to the new id,
+   * so that the sign-in claims them for its history. Returns whether any did.
+   */
+  private async renewSession(req: Request): Promise<boolean> {
+    const { returnTo, failedAttempts } = req.session;
+    const previous = await this.sessions.renew(req);
+    if (returnTo !== undefined) req.session.returnTo = returnTo;
+    if (!failedAttempts) return false;
+    try {
+      return (await this.history.moveFailuresOfSession(previous, sessionIdHash(req))) > 0;
+    } catch (error) {
+      // Only the history's completeness is at stake: the sign-in goes on.
+      this.logger.warn(`Could not carry earlier failed attempts to the new session: ${(error as Error).message}`);
+      return false;
+    }
   }
 }

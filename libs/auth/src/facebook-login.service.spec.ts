@@ -1,13 +1,15 @@
 import { ConfigService } from '@nestjs/config';
 import { QueryFailedError } from 'typeorm';
 import { AsyncOperation, AsyncOperationsService, OperationStatusId } from '@app/async-operations';
-import type { UsersService } from '@app/users';
+import type { OperationHistoryService } from '@app/async-operations/history';
+import type { UserProfile, UsersService } from '@app/users';
 import { ExchangeAbortedError, type ExchangeJobData, type ExchangeJobHandle } from './exchange-job';
 import type { ExchangeLease } from './exchange-lease';
 import { FacebookApiError } from './facebook-api.error';
 import { FacebookGraphClient } from './facebook-graph.client';
 import { FacebookLoginService } from './facebook-login.service';
 import { LoginErrorCode } from './login-errors';
+import type { SessionSignIn, SessionSignInResult } from './session-sign-in';
 import { TokenCipher } from './token-cipher';
 
 const APP_SECRET = 'unit-app-secret';
@@ -18,6 +20,8 @@ const CONFIG: Record<string, unknown> = {
   FACEBOOK_TIMEOUT_MS: CALL_TIMEOUT_MS,
   LOGIN_DEADLINE_MS: 60_000,
 };
+
+const USER = { id: 7, publicId: 'user-public-id', firstName: 'Ada', lastName: 'L', email: null } as UserProfile;
 
 const pendingOperation = (deadlineInMs = 60_000) =>
   ({
@@ -35,13 +39,17 @@ function mocks() {
   };
   const users = {
     upsertFromFacebook: jest.fn().mockResolvedValue(7),
+    findById: jest.fn().mockResolvedValue(USER),
   };
   const operations = {
     findByPublicId: jest.fn<Promise<AsyncOperation | null>, [string]>().mockResolvedValue(pendingOperation()),
     recordAttempt: jest.fn().mockResolvedValue(undefined),
+    startAttempt: jest.fn().mockResolvedValue(true),
     succeed: jest.fn().mockResolvedValue(true),
     fail: jest.fn().mockResolvedValue(true),
   };
+  const sessions = { signIn: jest.fn<Promise<SessionSignInResult>, [unknown]>().mockResolvedValue('signed-in') };
+  const history = { claimFailuresOfSession: jest.fn().mockResolvedValue(undefined) };
   // The lease itself is Redis (tested in the fault suite); here it just runs the work.
   const leaseLost = new AbortController();
   const lease = {
@@ -56,9 +64,11 @@ function mocks() {
     users as unknown as UsersService,
     operations as unknown as AsyncOperationsService,
     lease as unknown as ExchangeLease,
+    sessions as unknown as SessionSignIn,
+    history as unknown as OperationHistoryService,
     config,
   );
-  return { graph, users, operations, lease, leaseLost, service };
+  return { graph, users, operations, lease, leaseLost, sessions, history, service };
 }
 
 function job(data: Partial<ExchangeJobData> = {}, attemptsMade = 0, maxAttempts = 3) {
@@ -90,8 +100,63 @@ describe(FacebookLoginService.name, () => {
     expect(graph.fetchProfile).toHaveBeenCalledWith('EAA-token', expect.any(Object));
     expect(users.upsertFromFacebook).toHaveBeenCalledWith(PROFILE);
     expect(operations.recordAttempt).toHaveBeenCalledWith('op');
-    expect(operations.succeed).toHaveBeenCalledWith(expect.objectContaining({ publicId: 'op' }), 7);
+    expect(operations.succeed).toHaveBeenCalledWith(expect.objectContaining({ publicId: 'op' }), 7, expect.any(Function));
     expect(operations.fail).not.toHaveBeenCalled();
+  });
+
+  describe('signing the session in, between the committed ok and its announcement', () => {
+    const announced = async (data: Partial<ExchangeJobData>, setup?: (m: ReturnType<typeof mocks>) => void) => {
+      const m = mocks();
+      setup?.(m);
+      await m.service.runExchange(job(data));
+      const beforeAnnouncing = m.operations.succeed.mock.calls[0][2] as () => Promise<unknown>;
+      return { ...m, extra: await beforeAnnouncing() };
+    };
+    const current = { sessionId: 'sid', createdAt: Date.now(), deadlineAt: Date.now() + 60_000, sessionIdHash: 'h' };
+
+    it('signs in the session the callback issued and announces the user', async () => {
+      const { sessions, history, extra, operations } = await announced(current);
+      expect(sessions.signIn).toHaveBeenCalledWith({
+        sessionId: 'sid',
+        operationId: 'op',
+        userId: 7,
+        profile: { id: 'user-public-id', firstName: 'Ada', lastName: 'L', email: null },
+      });
+      expect(extra).toEqual({ user: { id: 'user-public-id', firstName: 'Ada', lastName: 'L', email: null } });
+      expect(history.claimFailuresOfSession).not.toHaveBeenCalled();
+      // The job told it all it needs of the operation: one UPDATE, no read.
+      expect(operations.startAttempt).toHaveBeenCalledWith('op');
+      expect(operations.findByPublicId).not.toHaveBeenCalled();
+    });
+
+    it("claims the session's earlier failures first, when the job says it has some", async () => {
+      const { history, sessions } = await announced({ ...current, earlierFailures: true });
+      expect(history.claimFailuresOfSession).toHaveBeenCalledWith('h', 7);
+      expect(history.claimFailuresOfSession.mock.invocationCallOrder[0]).toBeLessThan(
+        sessions.signIn.mock.invocationCallOrder[0],
+      );
+    });
+
+    it.each<SessionSignInResult>(['no-session', 'not-this-operation'])(
+      'announces ok without a user when the session was not signed in (%s)',
+      async (result) => {
+        const { extra } = await announced(current, (m) => m.sessions.signIn.mockResolvedValue(result));
+        expect(extra).toEqual({});
+      },
+    );
+
+    it('leaves a job queued by an older version (no session id) to the API', async () => {
+      const { sessions, extra } = await announced({});
+      expect(sessions.signIn).not.toHaveBeenCalled();
+      expect(extra).toEqual({});
+    });
+
+    it('does nothing when the operation has already ended (the UPDATE that counts the attempt finds it ended)', async () => {
+      const { graph, operations, service } = mocks();
+      operations.startAttempt.mockResolvedValue(false);
+      await expect(service.runExchange(job(current))).resolves.toBe('already-ended');
+      expect(graph.exchangeCode).not.toHaveBeenCalled();
+    });
   });
 
   it('gives the token call the time up to the deadline, not FACEBOOK_TIMEOUT_MS', async () => {
@@ -261,7 +326,7 @@ describe(FacebookLoginService.name, () => {
     await service.runExchange(job({}, 0, 3));
     expect(graph.exchangeCode).toHaveBeenCalledTimes(1);
     expect(users.upsertFromFacebook).toHaveBeenCalledTimes(3);
-    expect(operations.succeed).toHaveBeenCalledWith(expect.anything(), 7);
+    expect(operations.succeed).toHaveBeenCalledWith(expect.anything(), 7, expect.any(Function));
     expect(operations.fail).not.toHaveBeenCalled();
   });
 

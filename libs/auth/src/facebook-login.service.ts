@@ -1,16 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AsyncOperationsService, OperationStatusId, type AsyncOperation } from '@app/async-operations';
+import {
+  AsyncOperationsService,
+  OperationStatusId,
+  type AsyncOperation,
+  type OperationRef,
+  type OperationView,
+} from '@app/async-operations';
+import { OperationHistoryService } from '@app/async-operations/history';
 import type { BaseEnv } from '@app/config';
 import { withTimeout } from '@app/config/service-reachability';
 import { isDependencyUnavailable } from '@app/database';
-import { UsersService, type FacebookProfile } from '@app/users';
+import { UsersService, toUserView, type FacebookProfile, type UserProfile } from '@app/users';
 import { ExchangeAbortedError, type ExchangeJobData, type ExchangeJobHandle } from './exchange-job';
 import { ExchangeLease } from './exchange-lease';
 import { FacebookApiError } from './facebook-api.error';
 import { FacebookGraphClient } from './facebook-graph.client';
 import { LoginErrorCode, loginFailure } from './login-errors';
+import { SessionSignIn } from './session-sign-in';
 import { TokenCipher } from './token-cipher';
 
 interface FailureDecision {
@@ -21,6 +29,9 @@ interface FailureDecision {
 /** What one run of the exchange did: ended the operation, or found nothing to do. */
 export type ExchangeOutcome = 'ok' | 'error' | 'already-ended';
 
+/** What a run needs to know of its operation. */
+type PendingOperation = OperationRef & Pick<AsyncOperation, 'deadlineAt'>;
+
 /** Time kept back from the token call's wait for the upsert and the status change. */
 const WRITE_RESERVE_MS = 1000;
 /** How long saving the job's progress may take before the run carries on without it. */
@@ -28,7 +39,8 @@ const JOB_UPDATE_TIMEOUT_MS = 2000;
 
 /**
  * The worker's side of a sign-in: code → token → /me → upsert the profile →
- * operation ok; or, once retries are spent or the failure is final, error.
+ * operation ok → the browser's session signed in → ok announced with the
+ * user; or, once retries are spent or the failure is final, error.
  * At-least-once safe: one run per operation at a time (ExchangeLease), an
  * ended operation is left alone, a code that may have reached Facebook is
  * never presented as if it were fresh, a retry after the token exchange
@@ -46,6 +58,8 @@ export class FacebookLoginService {
     private readonly users: UsersService,
     private readonly operations: AsyncOperationsService,
     private readonly lease: ExchangeLease,
+    private readonly sessions: SessionSignIn,
+    private readonly history: OperationHistoryService,
     config: ConfigService<BaseEnv, true>,
   ) {
     this.cipher = new TokenCipher(config.get('FACEBOOK_APP_SECRET', { infer: true }));
@@ -93,13 +107,12 @@ export class FacebookLoginService {
 
   private async exchangeHoldingLease(job: ExchangeJobHandle, signal: AbortSignal): Promise<ExchangeOutcome> {
     const { operationId } = job.data;
-    // Read under the lease: a run that waited for it finds the work already done.
-    const operation = await this.operations.findByPublicId(operationId);
-    if (!operation || operation.statusId !== OperationStatusId.Pending) {
+    // Checked under the lease: a run that waited for it finds the work already done.
+    const operation = await this.startAttempt(job);
+    if (!operation) {
       this.logger.log(`Operation ${operationId} already ended; nothing to do`);
       return 'already-ended';
     }
-    await this.operations.recordAttempt(operationId);
     const attempt = job.attemptsMade + 1;
     try {
       const { accessToken, saved } = await this.accessTokenFor(job, operation, signal);
@@ -117,7 +130,8 @@ export class FacebookLoginService {
       // writes are retried in place until the attempt's deadline.
       const won = await this.retryWhileUnavailable(operation.deadlineAt, async () => {
         const userProfileId = await this.users.upsertFromFacebook(profile);
-        return this.operations.succeed(operation, userProfileId);
+        const user = await this.users.findById(userProfileId);
+        return this.operations.succeed(operation, userProfileId, () => this.signInSession(job.data, operation, user));
       });
       if (!won) {
         this.logger.warn(`Operation ${operationId} had already ended when this run finished; left as it was`);
@@ -141,6 +155,52 @@ export class FacebookLoginService {
       const ended = await this.operations.fail(operation, loginFailure(decision.code));
       return ended ? 'error' : 'already-ended';
     }
+  }
+
+  /**
+   * Counts this run and returns the operation if it is still pending. Jobs
+   * queued by this version carry what the run needs (one UPDATE); older ones
+   * read the row first.
+   */
+  private async startAttempt(job: ExchangeJobHandle): Promise<PendingOperation | null> {
+    const { operationId, createdAt, deadlineAt, sessionIdHash } = job.data;
+    if (createdAt !== undefined && deadlineAt !== undefined && sessionIdHash !== undefined) {
+      if (!(await this.operations.startAttempt(operationId))) return null;
+      return { publicId: operationId, createdAt: new Date(createdAt), deadlineAt: new Date(deadlineAt), sessionIdHash };
+    }
+    const operation = await this.operations.findByPublicId(operationId);
+    if (!operation || operation.statusId !== OperationStatusId.Pending) return null;
+    await this.operations.recordAttempt(operationId);
+    return operation;
+  }
+
+  /**
+   * Between the committed ok and its announcement: the session's earlier
+   * failures become the user's (so the history is whole when the browser
+   * looks), then the session the callback issued is signed in. The
+   * announcement carries the user only if the session is now signed in; if
+   * this fails (Redis away), the API signs it in when it next reads the ok.
+   */
+  private async signInSession(
+    data: ExchangeJobData,
+    operation: PendingOperation,
+    user: UserProfile | null,
+  ): Promise<Partial<OperationView>> {
+    if (!user) return {};
+    if (data.earlierFailures) await this.history.claimFailuresOfSession(operation.sessionIdHash, user.id);
+    if (!data.sessionId) return {}; // queued before sessions were signed in here: the API does it
+    const profile = toUserView(user);
+    const result = await this.sessions.signIn({
+      sessionId: data.sessionId,
+      operationId: data.operationId,
+      userId: user.id,
+      profile,
+    });
+    if (result !== 'signed-in') {
+      this.logger.warn(`Operation ${data.operationId} is ok, but its session was not signed in (${result})`);
+      return {};
+    }
+    return { user: profile };
   }
 
   private async retryWhileUnavailable<T>(deadline: Date, write: () => Promise<T>): Promise<T> {
@@ -206,7 +266,8 @@ export class FacebookLoginService {
       throw error;
     }
     // The code is spent: keep only the sealed token, so a retry resumes from here.
-    const saved = await this.saveJob(job, { operationId, sealedToken: this.cipher.encrypt(accessToken, operationId) });
+    const { code: _code, codeVerifier: _verifier, codeSentAt: _sent, ...rest } = job.data;
+    const saved = await this.saveJob(job, { ...rest, sealedToken: this.cipher.encrypt(accessToken, operationId) });
     return { accessToken, saved };
   }
 

@@ -17,8 +17,8 @@ import session from 'express-session';
 import type Redis from 'ioredis';
 import passport from 'passport';
 import type { ApiEnv } from '@app/config';
-import { databaseIdentity } from '@app/database';
 import { REDIS_CLIENT } from '@app/redis';
+import { SessionKeys } from './session-keys';
 import { sessionIdHash } from './session.types';
 
 /** `__Host-` pins the cookie to this exact origin; browsers accept it only over https. */
@@ -29,21 +29,17 @@ export function sessionCookieName(publicUrl: string): string {
 /**
  * Sessions in Redis (so any API instance serves any browser) and the moments
  * that matter: the middleware with idle and absolute timeouts, a new id when
- * a sign-in starts and again when it ends, one sign-in per operation, logout
- * that destroys the session on the server, and ending every session of a
- * user (data deletion, deauthorize).
+ * a sign-in starts and again at the callback (the worker then signs that
+ * session in: SessionSignIn), logout that destroys the session on the
+ * server, and ending every session of a user (data deletion, deauthorize).
  */
 @Injectable()
 export class SessionLifecycle {
   private readonly logger = new Logger(SessionLifecycle.name);
   readonly cookieName: string;
   private readonly cookie: CookieOptions;
-  private readonly prefix: string;
-  /** User ids are row ids of one database: their session sets say which. */
-  private readonly database: string;
+  private readonly keys: SessionKeys;
   private readonly absoluteTimeoutMs: number;
-  /** How long an operation's claim is kept: longer than its pre-login session can live. */
-  private readonly claimTtlMs: number;
 
   constructor(
     private readonly config: ConfigService<ApiEnv, true>,
@@ -57,21 +53,16 @@ export class SessionLifecycle {
       secure: publicUrl.startsWith('https:'),
       path: '/',
     };
-    this.prefix = config.get('REDIS_PREFIX', { infer: true });
-    this.database = databaseIdentity(config.get('DATABASE_URL', { infer: true }));
+    this.keys = SessionKeys.fromConfig(config);
     this.absoluteTimeoutMs = config.get('SESSION_ABSOLUTE_TIMEOUT_MS', {
       infer: true,
     });
-    this.claimTtlMs = Math.max(
-      this.absoluteTimeoutMs,
-      config.get('LOGIN_DEADLINE_MS', { infer: true }),
-    );
   }
 
   middleware(): RequestHandler[] {
     const store = new RedisStore({
       client: this.redis,
-      prefix: this.sessionKeyPrefix,
+      prefix: this.keys.sessionPrefix,
     });
     const sessions = session({
       name: this.cookieName,
@@ -114,47 +105,28 @@ export class SessionLifecycle {
   }
 
   /**
-   * Records, once and atomically (SET NX), that an operation has signed a
-   * session in. False when it already had: however many requests race with
-   * one cookie, or a copy of the pre-login session, one operation signs in
-   * one session. Kept longer than any pre-login session can live.
+   * Writes the session to Redis now, and only now: the callback does it
+   * before it queues the exchange, so the worker that signs this session in
+   * finds it. express-session would write it again when the response ends
+   * (after a regenerate it always does), and that copy, taken before the
+   * sign-in, would undo a worker that was faster than the response: so the
+   * rest of this request's saves are no-ops. Nothing may change the session
+   * after this call in the same request.
    */
-  async claimOperation(operationId: string): Promise<boolean> {
-    const claimed = await this.redis.set(
-      this.claimKey(operationId),
-      '1',
-      'PX',
-      this.claimTtlMs,
-      'NX',
-    );
-    return claimed === 'OK';
-  }
-
-  /** Gives a claim back when the sign-in it was for failed, so the browser can try again. */
-  async releaseOperation(operationId: string): Promise<void> {
-    try {
-      await this.redis.del(this.claimKey(operationId));
-    } catch (error) {
-      this.logger.warn(
-        `Could not release the claim of operation ${operationId}: ${(error as Error).message}`,
-      );
-    }
-  }
-
-  /** passport ≥ 0.6 regenerates the session here: the pre-login id stops working. */
-  async signIn(req: Request, userId: number): Promise<void> {
+  async saveFinal(req: Request): Promise<void> {
+    const session = req.session;
     await new Promise<void>((resolve, reject) =>
-      req.login({ id: userId }, (error?: Error) =>
-        error ? reject(error) : resolve(),
-      ),
+      session.save((error?: Error) => (error ? reject(error) : resolve())),
     );
-    req.session.createdAt = Date.now();
-    const key = this.userSessionsKey(userId);
-    await this.redis
-      .multi()
-      .sadd(key, req.sessionID)
-      .pexpire(key, this.absoluteTimeoutMs)
-      .exec();
+    Object.defineProperty(session, 'save', {
+      value: (done?: (error?: unknown) => void) => {
+        done?.();
+        return session;
+      },
+      configurable: true,
+      enumerable: false,
+      writable: true,
+    });
   }
 
   async destroy(req: Request, res: Response): Promise<void> {
@@ -168,18 +140,18 @@ export class SessionLifecycle {
       );
     }
     if (userId !== undefined)
-      await this.redis.srem(this.userSessionsKey(userId), sessionId);
+      await this.redis.srem(this.keys.userSessions(userId), sessionId);
     res.clearCookie(this.cookieName, this.cookie);
   }
 
   /** Ends every session of a user on the server (ASVS v5 7.4.2); returns how many. */
   async destroyAllFor(userId: number): Promise<number> {
-    const keys = [this.userSessionsKey(userId), this.legacyUserSessionsKey(userId)];
+    const keys = [this.keys.userSessions(userId), this.keys.legacyUserSessions(userId)];
     const sessionIds = [
       ...new Set((await Promise.all(keys.map((key) => this.redis.smembers(key)))).flat()),
     ];
     const pipeline = this.redis.multi();
-    for (const id of sessionIds) pipeline.del(this.sessionKeyPrefix + id);
+    for (const id of sessionIds) pipeline.del(this.keys.session(id));
     pipeline.del(...keys);
     await pipeline.exec();
     if (sessionIds.length)
@@ -187,27 +159,6 @@ export class SessionLifecycle {
         `Ended ${sessionIds.length} session(s) of user ${userId}`,
       );
     return sessionIds.length;
-  }
-
-  private get sessionKeyPrefix(): string {
-    return `${this.prefix}:sess:`;
-  }
-
-  private claimKey(operationId: string): string {
-    return `${this.prefix}:operation-claimed:${operationId}`;
-  }
-
-  private userSessionsKey(userId: number): string {
-    return `${this.prefix}:user-sessions:${this.database}:${userId}`;
-  }
-
-  /**
-   * Where sign-ins were recorded before the key named the database; read by
-   * destroyAllFor until those sets expire (SESSION_ABSOLUTE_TIMEOUT_MS after
-   * the upgrade), then it finds nothing there.
-   */
-  private legacyUserSessionsKey(userId: number): string {
-    return `${this.prefix}:user-sessions:${userId}`;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import 'express-session';
+import type { UserView } from '@app/users';
 
 /** One authorization request in flight: the state we sent and its PKCE verifier. */
 export interface PendingAuthorization {
@@ -16,6 +17,15 @@ declare module 'express-session' {
     asyncOperationId?: string;
     /** Same-origin path to show after sign-in (validated when stored). */
     returnTo?: string;
+    /**
+     * Failed attempts of this browser that nobody owns yet are stored under
+     * this session's id hash: the next callback carries them to its new id.
+     */
+    failedAttempts?: boolean;
+    /** What GET /api/me shows of the signed-in user, as of this sign-in (set by SessionSignIn). */
+    profile?: UserView;
+    /** The operation that signed this session in (set by SessionSignIn). */
+    signedInBy?: string;
     /** When this session began (ms), for the absolute timeout. */
     createdAt?: number;
   }

@@ -4,11 +4,9 @@ import type {
   ResponseObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import {
-  CompleteLoginDto,
   DataDeletionAnswerDto,
   DeauthorizeAnswerDto,
   HttpErrorDto,
-  LoginFailedDto,
   OperationStatusEventDto,
   OperationViewDto,
   SignedRequestFormDto,
@@ -94,6 +92,8 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
   'GET /api/auth/operation': {
     tags: ['sign-in'],
     summary: "This browser's latest sign-in attempt",
+    description:
+      'Once the attempt is `ok` the session is signed in (the worker did it before announcing the ok) and the answer carries `user` and `returnTo`. There is no separate "complete" step.',
     responses: {
       200: json('The attempt.', OperationViewDto),
       404: error('This session has no attempt.'),
@@ -104,7 +104,7 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
     tags: ['sign-in'],
     summary: 'The live status of the attempt (server-sent events)',
     description:
-      'A `text/event-stream`: the current status first, then every change, each as `event: status`, `id: <status>`, `data: <the operation JSON>`. The stream ends after `ok` or `error`. A reconnect whose `Last-Event-ID` is already final gets 204, which stops EventSource for good.',
+      'A `text/event-stream`: the current status first, then every change, each as `event: status`, `id: <status>`, `data: <the operation JSON>`. The stream ends after `ok` or `error`. The `ok` event means the session is already signed in: its `user` is who (what `GET /api/me` answers) and `returnTo` where to go, so the browser needs no other request. A reconnect whose `Last-Event-ID` is already final gets 204, which stops EventSource for good.',
     parameters: [
       {
         name: 'Last-Event-ID',
@@ -122,7 +122,7 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
           'text/event-stream': {
             schema: { $ref: getSchemaPath(OperationStatusEventDto) },
             example:
-              'event: status\nid: pending\ndata: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"pending"}\n\nevent: status\nid: ok\ndata: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"ok"}\n\n',
+              'event: status\nid: pending\ndata: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"pending"}\n\nevent: status\nid: ok\ndata: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"ok","user":{"id":"Zx8Yw7Vu6Ts5Rq4Po3Nm2L","firstName":"Alice","lastName":"Anderson","email":"alice@example.com"},"returnTo":"/"}\n\n',
           },
         },
       },
@@ -131,21 +131,6 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
           'Reconnected after the final status: nothing more will come.',
       },
       404: error('This session has no attempt.'),
-      429: RATE_LIMITED,
-    },
-  },
-  'POST /api/auth/complete': {
-    tags: ['sign-in'],
-    summary: 'Sign in the user of an ok attempt, under a new session id',
-    responses: {
-      200: json(
-        'Signed in; the pre-login session id no longer works.',
-        CompleteLoginDto,
-      ),
-      403: CROSS_SITE,
-      404: error('This session has no attempt.'),
-      409: error('The attempt is still pending.'),
-      422: json('The attempt ended in error.', LoginFailedDto),
       429: RATE_LIMITED,
     },
   },

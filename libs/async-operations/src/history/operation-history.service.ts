@@ -79,10 +79,8 @@ export class OperationHistoryService {
    * linked failures along (ON DELETE CASCADE).
    */
   async linkToOwner(event: OperationFinishedEvent): Promise<void> {
-    if (event.status === 'ok' && event.userProfileId !== null) {
-      await this.claimFailuresOfSession(event.sessionIdHash, event.userProfileId);
-      return;
-    }
+    // A success claims its session's failures before it is announced (the
+    // worker's sign-in, and only when the session has any): nothing to do here.
     if (event.status === 'error' && event.userProfileId === null) {
       const owner = await this.operations.findOne({
         select: { id: true, userProfileId: true },
@@ -103,9 +101,8 @@ export class OperationHistoryService {
 
   /**
    * The session's failed attempts that nobody owns yet become the user's.
-   * Idempotent: the worker does it when the sign-in ends, and
-   * `POST /api/auth/complete` again before it answers, so the history is
-   * complete by the time the browser is signed in.
+   * Idempotent; the worker does it before it announces the ok, so the
+   * history is complete by the time the browser is signed in.
    */
   async claimFailuresOfSession(sessionIdHash: string, userProfileId: number): Promise<void> {
     await this.operations.update(
