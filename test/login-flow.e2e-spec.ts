@@ -3,7 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bull';
 import { getQueueToken } from '@nestjs/bull';
 import { FACEBOOK_LOGIN_QUEUE } from '@app/auth';
-import { MAX_STREAMS_PER_OPERATION } from '@app/auth/auth-api.controller';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import {
   answerDialog,
@@ -279,7 +278,8 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     const browser = stack.browser();
     await startLogin(stack, browser, alice.id);
     // Each of these holds its stream open until the attempt ends (~3 s: two calls of 1.5 s).
-    const open = Array.from({ length: MAX_STREAMS_PER_OPERATION }, () =>
+    // STREAMS_PER_ATTEMPT_MAX's default.
+    const open = Array.from({ length: 8 }, () =>
       browser.events('/api/auth/operation/events', { timeoutMs: 10000 }),
     );
     await sleep(500);

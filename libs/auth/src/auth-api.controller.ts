@@ -9,7 +9,9 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { SkipThrottle, ThrottlerException, ThrottlerGuard } from '@nestjs/throttler';
+import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
+import type { ApiEnv } from '@app/config';
 import {
   AsyncOperation,
   AsyncOperationsService,
@@ -25,16 +27,6 @@ import { sessionIdHash } from './session.types';
 
 const TERMINAL_EVENT_IDS = new Set(['ok', 'error']);
 
-/**
- * Open streams of one attempt per API process. The stream route is not
- * counted by the (Redis) rate limit, which would cost every sign-in three
- * Redis commands: only a session that owns an attempt gets a stream, and a
- * rate-limited callback is the only way to get one; this cap keeps that one
- * session from holding connections without end. A browser needs one (a few
- * tabs, a reconnect that overlaps the old stream).
- */
-export const MAX_STREAMS_PER_OPERATION = 8;
-
 /** How soon a browser whose stream ended for a shutdown reconnects (to another instance). */
 export const SHUTDOWN_RETRY_MS = 500;
 
@@ -42,12 +34,25 @@ export const SHUTDOWN_RETRY_MS = 500;
 @Controller('api/auth')
 @UseGuards(ThrottlerGuard)
 export class AuthApiController {
+  /**
+   * Open streams of one attempt per API process (STREAMS_PER_ATTEMPT_MAX).
+   * The stream route is not counted by the (Redis) rate limit, which would
+   * cost every sign-in three Redis commands: only a session that owns an
+   * attempt gets a stream, and a rate-limited callback is the only way to get
+   * one; this cap keeps that one session from holding connections without
+   * end. A browser needs one (a few tabs, a reconnect that overlaps the old one).
+   */
+  private readonly streamsPerAttemptMax: number;
+
   constructor(
     private readonly operations: AsyncOperationsService,
     private readonly watcher: OperationStatusWatcher,
     private readonly sessions: SessionLifecycle,
     private readonly signIns: SignInAnnouncement,
-  ) {}
+    config: ConfigService<ApiEnv, true>,
+  ) {
+    this.streamsPerAttemptMax = config.get('STREAMS_PER_ATTEMPT_MAX', { infer: true });
+  }
 
   /**
    * This browser's latest login attempt. Once it is ok the session is signed
@@ -82,7 +87,7 @@ export class AuthApiController {
       res.status(204).end();
       return;
     }
-    if (this.watcher.streamsOf(publicId) >= MAX_STREAMS_PER_OPERATION) throw new ThrottlerException();
+    if (this.watcher.streamsOf(publicId) >= this.streamsPerAttemptMax) throw new ThrottlerException();
     const stream = new EventStream(res);
     if (this.watcher.closing) {
       // A stream that opens while the process is already shutting down is told to go elsewhere at once.

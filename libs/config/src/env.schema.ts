@@ -116,6 +116,11 @@ export const apiEnvSchema = baseEnvSchema.extend({
   /** Requests per client address and window on /auth/* and /api/auth/*. */
   RATE_LIMIT_MAX: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_WINDOW_MS: positiveMs.default(60 * 1000),
+  /**
+   * Open status streams of one attempt per API process (the stream is not
+   * counted by the rate limit; this bounds what one session can hold open).
+   */
+  STREAMS_PER_ATTEMPT_MAX: z.coerce.number().int().positive().default(8),
   /** Serve client/dist (the built SPA) from the API. */
   SERVE_CLIENT: bool.default(true),
   /**
