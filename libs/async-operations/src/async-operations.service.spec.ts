@@ -17,13 +17,11 @@ const OP: OperationRef = Object.freeze({
   sessionIdHash: 'h'.repeat(64),
 });
 
+/** The parameters of FINISH_OPERATION, in order. */
+type FinishParams = [number, number | null, string | null, string | null, Date, string, number];
+
 function mocks(affected: number) {
-  const builder = {
-    update: jest.fn().mockReturnThis(),
-    set: jest.fn().mockReturnThis(),
-    where: jest.fn().mockReturnThis(),
-    execute: jest.fn().mockResolvedValue({ affected }),
-  };
+  const query = jest.fn<Promise<{ affectedRows: number }>, [string, unknown[]]>().mockResolvedValue({ affectedRows: affected });
   const stored = {
     publicId: 'op',
     statusId: OperationStatusId.Error,
@@ -31,7 +29,7 @@ function mocks(affected: number) {
     errorMessage: OPERATION_TIMEOUT.message,
   } as AsyncOperation;
   const repository = {
-    createQueryBuilder: jest.fn(() => builder),
+    query,
     findOneByOrFail: jest.fn().mockResolvedValue(stored),
     find: jest.fn().mockResolvedValue([{ publicId: 'a' }, { publicId: 'b' }]),
   };
@@ -44,20 +42,24 @@ function mocks(affected: number) {
     publisher as unknown as OperationStatusPublisher,
     events,
   );
-  return { builder, publisher, repository, service, finished };
+  const finishParams = (call = 0) => query.mock.calls[call][1] as FinishParams;
+  return { query, finishParams, publisher, repository, service, finished };
 }
 
 describe(AsyncOperationsService.name, () => {
   it('changes only a pending operation, and announces the change', async () => {
-    const { builder, publisher, service } = mocks(1);
+    const { query, finishParams, publisher, service } = mocks(1);
     await expect(service.fail(OP, OPERATION_TIMEOUT)).resolves.toBe(true);
-    expect(builder.where).toHaveBeenCalledWith(expect.stringContaining('async_operation_status_id = :pending'), {
-      publicId: 'op',
-      pending: OperationStatusId.Pending,
-    });
-    expect(builder.set).toHaveBeenCalledWith(
-      expect.objectContaining({ statusId: OperationStatusId.Error, errorCode: 'timeout' }),
-    );
+    expect(query.mock.calls[0][0]).toMatch(/WHERE public_id = \? AND async_operation_status_id = \?/);
+    expect(finishParams()).toEqual([
+      OperationStatusId.Error,
+      null,
+      'timeout',
+      OPERATION_TIMEOUT.message,
+      expect.any(Date),
+      'op',
+      OperationStatusId.Pending,
+    ]);
     expect(publisher.publish).toHaveBeenCalledWith({
       id: 'op',
       status: 'error',
@@ -66,13 +68,14 @@ describe(AsyncOperationsService.name, () => {
   });
 
   it('announces the change and its finished event from what the UPDATE wrote, never re-reading the row', async () => {
-    const { publisher, repository, service, finished, builder } = mocks(1);
+    const { publisher, repository, service, finished, finishParams } = mocks(1);
     // A re-read would fail here (MySQL gone right after the commit): the news must not be lost.
     repository.findOneByOrFail.mockRejectedValue(new Error('connect ECONNREFUSED'));
     await expect(service.succeed(OP, 7)).resolves.toBe(true);
     expect(publisher.publish).toHaveBeenCalledWith({ id: 'op', status: 'ok' });
     expect(repository.findOneByOrFail).not.toHaveBeenCalled();
-    const [{ finishedAt }] = builder.set.mock.calls[0] as [{ finishedAt: Date }];
+    const finishedAt = finishParams()[4];
+    expect(finishParams()[1]).toBe(7);
     expect(finished).toEqual([
       {
         operationId: 'op',
@@ -86,6 +89,26 @@ describe(AsyncOperationsService.name, () => {
     ]);
   });
 
+  it('passes the beforeAnnouncing result into the announcement, and announces without it if it fails', async () => {
+    const { publisher, service } = mocks(1);
+    await service.succeed(OP, 7, async () => ({ user: { id: 'u', firstName: 'Ada', lastName: null, email: null } }));
+    expect(publisher.publish).toHaveBeenLastCalledWith({
+      id: 'op',
+      status: 'ok',
+      user: { id: 'u', firstName: 'Ada', lastName: null, email: null },
+    });
+    await service.succeed(OP, 7, () => Promise.reject(new Error('Redis away')));
+    expect(publisher.publish).toHaveBeenLastCalledWith({ id: 'op', status: 'ok' });
+  });
+
+  it('counts an attempt only while the operation is pending', async () => {
+    const { query, service } = mocks(1);
+    await expect(service.startAttempt('op')).resolves.toBe(true);
+    expect(query).toHaveBeenCalledWith(expect.stringMatching(/SET attempts = attempts \+ 1/), ['op', OperationStatusId.Pending]);
+    query.mockResolvedValueOnce({ affectedRows: 0 });
+    await expect(service.startAttempt('op')).resolves.toBe(false);
+  });
+
   it('says nothing when the operation had already ended (the race was lost)', async () => {
     const { publisher, service } = mocks(0);
     await expect(service.succeed(OP, 1)).resolves.toBe(false);
@@ -93,15 +116,14 @@ describe(AsyncOperationsService.name, () => {
   });
 
   it('cuts an over-long error message to the column size', async () => {
-    const { builder, service } = mocks(1);
+    const { finishParams, service } = mocks(1);
     await service.fail(OP, { code: 'x', message: 'm'.repeat(2000) });
-    const [changes] = builder.set.mock.calls[0] as [{ errorMessage: string }];
-    expect(changes.errorMessage).toHaveLength(500);
+    expect(finishParams()[3]).toHaveLength(500);
   });
 
   it('counts the overdue operations it actually ended', async () => {
-    const { builder, service } = mocks(1);
-    builder.execute.mockResolvedValueOnce({ affected: 1 }).mockResolvedValueOnce({ affected: 0 });
+    const { query, service } = mocks(1);
+    query.mockResolvedValueOnce({ affectedRows: 1 }).mockResolvedValueOnce({ affectedRows: 0 });
     await expect(service.expireOverdue()).resolves.toBe(1);
   });
 });

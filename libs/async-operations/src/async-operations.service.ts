@@ -51,6 +51,29 @@ export type OperationRef = Pick<AsyncOperation, 'publicId' | 'createdAt' | 'sess
  */
 export type BeforeAnnouncing = () => Promise<Partial<OperationView>>;
 
+/**
+ * The statements every sign-in runs, written out: TypeORM's query builder
+ * costs more CPU than the statement itself here (docs/BENCHMARKS.md). The
+ * columns are the entity's (async-operation.entity.ts).
+ */
+const INSERT_OPERATION = `
+  INSERT INTO async_operation
+    (public_id, created_at, async_operation_status_id, session_id_hash, deadline_at, user_agent, client_ip, attempts)
+  VALUES (?, ?, ?, ?, ?, ?, ?, 0)`;
+const START_ATTEMPT = `
+  UPDATE async_operation SET attempts = attempts + 1
+  WHERE public_id = ? AND async_operation_status_id = ?`;
+const FINISH_OPERATION = `
+  UPDATE async_operation
+  SET async_operation_status_id = ?, user_profile_id = COALESCE(?, user_profile_id),
+      error_code = ?, error_message = ?, finished_at = ?
+  WHERE public_id = ? AND async_operation_status_id = ?`;
+
+/** What mysql2 answers to an INSERT or UPDATE. */
+interface WriteResult {
+  affectedRows: number;
+}
+
 export const OPERATION_TIMEOUT: OperationFailure = {
   code: 'timeout',
   message: 'The sign-in took too long and was stopped.',
@@ -80,24 +103,24 @@ export class AsyncOperationsService {
     userAgent?: string | null;
     clientIp?: string | null;
   }): Promise<OperationRef & Pick<AsyncOperation, 'deadlineAt'>> {
-    const operation = this.operations.create({
+    const operation = {
       publicId: newPublicId(),
       // Set here rather than by the column default, so the finished event can
       // carry it without a re-read (and it is UTC whatever the server's zone).
       createdAt: new Date(),
-      statusId: OperationStatusId.Pending,
       sessionIdHash: input.sessionIdHash,
       deadlineAt: input.deadlineAt,
-      userAgent: input.userAgent?.slice(0, USER_AGENT_LENGTH) || null,
-      clientIp: input.clientIp?.slice(0, CLIENT_IP_LENGTH) || null,
-      userProfileId: null,
-      errorCode: null,
-      errorMessage: null,
-      finishedAt: null,
-      attempts: 0,
-    });
+    };
     // One INSERT: save() would wrap it in a transaction and read the defaults back.
-    await this.operations.createQueryBuilder().insert().values(operation).updateEntity(false).execute();
+    await this.operations.query(INSERT_OPERATION, [
+      operation.publicId,
+      operation.createdAt,
+      OperationStatusId.Pending,
+      operation.sessionIdHash,
+      operation.deadlineAt,
+      input.userAgent?.slice(0, USER_AGENT_LENGTH) || null,
+      input.clientIp?.slice(0, CLIENT_IP_LENGTH) || null,
+    ]);
     await this.emit(OPERATION_STARTED_EVENT, { operationId: operation.publicId } satisfies OperationStartedEvent);
     return operation;
   }
@@ -126,16 +149,8 @@ export class AsyncOperationsService {
    * attempt count, where a read and an increment would be two.
    */
   async startAttempt(publicId: string): Promise<boolean> {
-    const result = await this.operations
-      .createQueryBuilder()
-      .update(AsyncOperation)
-      .set({ attempts: () => 'attempts + 1' })
-      .where('public_id = :publicId AND async_operation_status_id = :pending', {
-        publicId,
-        pending: OperationStatusId.Pending,
-      })
-      .execute();
-    return Boolean(result.affected);
+    const result = await this.operations.query<WriteResult>(START_ATTEMPT, [publicId, OperationStatusId.Pending]);
+    return result.affectedRows > 0;
   }
 
   /** pending → ok. Returns false when the operation had already ended. */
@@ -182,16 +197,16 @@ export class AsyncOperationsService {
   ): Promise<boolean> {
     const { publicId } = operation;
     const finishedAt = new Date();
-    const result = await this.operations
-      .createQueryBuilder()
-      .update(AsyncOperation)
-      .set({ ...changes, finishedAt })
-      .where('public_id = :publicId AND async_operation_status_id = :pending', {
-        publicId,
-        pending: OperationStatusId.Pending,
-      })
-      .execute();
-    if (!result.affected) return false;
+    const result = await this.operations.query<WriteResult>(FINISH_OPERATION, [
+      changes.statusId,
+      changes.userProfileId ?? null,
+      changes.errorCode ?? null,
+      changes.errorMessage ?? null,
+      finishedAt,
+      publicId,
+      OperationStatusId.Pending,
+    ]);
+    if (!result.affectedRows) return false;
     // Everything announced below is what this UPDATE wrote plus what the caller
     // already knew: no re-read that could fail after the change is committed.
     // The browser's news goes first (after what must be true when it arrives:

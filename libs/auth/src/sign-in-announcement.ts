@@ -12,13 +12,17 @@ export interface SignInContext {
   sessionIdHash: string;
   /** Where to go after sign-in, already checked. */
   returnTo: string;
+  /** The session as this request loaded it was already signed in by this operation, as this user. */
+  signedIn?: { operationId: string; profile: UserView };
 }
 
 export function signInContext(req: Request): SignInContext {
+  const { signedInBy, profile } = req.session ?? {};
   return {
     sessionId: req.sessionID,
     sessionIdHash: sessionIdHash(req),
     returnTo: safeReturnPath(req.session?.returnTo),
+    ...(signedInBy && profile && { signedIn: { operationId: signedInBy, profile } }),
   };
 }
 
@@ -45,8 +49,10 @@ export class SignInAnnouncement {
   /** `operation`: the row the view was read from, if the caller has it (saves a read). */
   async complete(context: SignInContext, view: OperationView, operation?: AsyncOperation): Promise<OperationView> {
     if (view.status !== 'ok') return view;
-    const { returnTo } = context;
+    const { returnTo, signedIn } = context;
     if (view.user) return { ...view, returnTo };
+    // The worker finished before this request loaded the session (a stream opened late, a poll).
+    if (signedIn?.operationId === view.id) return { ...view, user: signedIn.profile, returnTo };
     try {
       const user = await this.signIn(context, view.id, operation);
       return user ? { ...view, user, returnTo } : { ...view, returnTo };
