@@ -10,6 +10,8 @@ import { safeReturnPath } from './return-to';
 import { SessionLifecycle } from './session-lifecycle';
 import { sessionIdHash } from './session.types';
 
+const isEmpty = (session: Request['session']) => Object.keys(session).every((key) => key === 'cookie');
+
 /**
  * Signed-in visitors skip the dialog; everyone else gets a new session id
  * (so a planted one never carries the sign-in) and is sent to Facebook by
@@ -30,10 +32,14 @@ class StartFacebookLoginGuard extends AuthGuard('facebook') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     if (req.isAuthenticated()) return true;
-    // An attempt, or failures carried here by an earlier start whose callback never came.
-    const hadAttempt = Boolean(req.session.asyncOperationId || req.session.failedAttempts);
-    const previous = await this.sessions.renew(req);
-    if (hadAttempt && (await this.keepFailures(previous, sessionIdHash(req)))) req.session.failedAttempts = true;
+    // A session that holds nothing yet was made for this request (express-session never
+    // adopts an id it does not know): there is nothing a planted id could carry, so no renewal.
+    if (!isEmpty(req.session)) {
+      // An attempt, or failures carried here by an earlier start whose callback never came.
+      const hadAttempt = Boolean(req.session.asyncOperationId || req.session.failedAttempts);
+      const previous = await this.sessions.renew(req);
+      if (hadAttempt && (await this.keepFailures(previous, sessionIdHash(req)))) req.session.failedAttempts = true;
+    }
     if (req.query.returnTo !== undefined) req.session.returnTo = safeReturnPath(req.query.returnTo);
     return (await super.canActivate(context)) as boolean;
   }

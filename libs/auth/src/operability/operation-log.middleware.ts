@@ -27,14 +27,19 @@ export class OperationLogMiddleware implements NestMiddleware {
   }
 }
 
-/** pino-http `customProps`: the operation id on a request's completion line. */
+/**
+ * pino-http `customProps`: the operation id on a request's completion line.
+ * Nothing (not `{}`) when there is none: pino-http makes a child logger for
+ * any object, at the start of every request (before the session is even
+ * loaded) and kept for the request's life, which for an open stream is long.
+ */
 export function operationLogProps(
   req: IncomingMessage,
   res: ServerResponse,
-): Record<string, string> {
+): Record<string, string> | undefined {
   const operationIdOf = (res as Partial<Response>).locals?.operationIdOf as
     OperationIdOf | undefined;
   const operationId =
     operationIdOf?.() ?? (req as Partial<Request>).session?.asyncOperationId;
-  return operationId ? { operationId } : {};
+  return operationId ? { operationId } : undefined;
 }

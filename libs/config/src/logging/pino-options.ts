@@ -46,11 +46,11 @@ export interface PinoSettings {
   service: string;
   /** Paths whose query is never logged (the OAuth callback). */
   queryFreePaths?: readonly string[];
-  /** Extra fields for a request's completion line, read when it ends. */
+  /** Extra fields for a request's completion line, read when it ends (undefined: none). */
   customProps?: (
     req: IncomingMessage,
     res: ServerResponse,
-  ) => Record<string, unknown>;
+  ) => Record<string, unknown> | undefined;
 }
 
 type SerializedRequest = {
@@ -147,7 +147,8 @@ export function pinoHttpOptions(
     genReqId: requestId,
     // App lines inside a request carry its reqId; the completion line carries the request itself.
     quietReqLogger: true,
-    customProps: settings.customProps,
+    // pino-http's type says `object`, but its code skips a falsy answer (no child logger then).
+    customProps: settings.customProps as Options['customProps'],
     autoLogging: { ignore: (req) => UNLOGGED_PATHS.test(req.url ?? '') },
     customLogLevel: (_req, res, error) =>
       error || res.statusCode >= 500 ? 'error' : 'info',
