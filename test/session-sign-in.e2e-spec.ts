@@ -1,5 +1,6 @@
 import { ConfigService } from '@nestjs/config';
 import express, { type Request } from 'express';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import passport from 'passport';
 import request from 'supertest';
@@ -118,5 +119,23 @@ describe('A sign-in that lands before the callback has answered', () => {
     const sessionKeys = await redis.keys(`${ns.redisPrefix}:sess:*`);
     await redis.del(...sessionKeys);
     expect((await browser.get('/again?op=op-3&user=7')).body).toEqual({ result: 'no-session' });
+  });
+
+  it("pushes the idle timeout back on Redis at most once per 1 % of it (600 ms here), and on the cookie every time", async () => {
+    const browser = request.agent(app);
+    const start = await browser.get('/start').expect(204);
+    const sid = decodeURIComponent(/afl\.sid=([^;]+)/.exec(String(start.headers['set-cookie']))![1]).replace(/^s:/, '').split('.')[0];
+    const [key] = await redis.keys(`${ns.redisPrefix}:sess*${sid}`);
+    expect(key).toBeDefined();
+    expect(await redis.pttl(key)).toBeGreaterThan(59_500);
+
+    await sleep(300);
+    const soon = await browser.get('/me').expect(200);
+    expect(String(soon.headers['set-cookie'])).toMatch(/Expires=/); // rolling: the cookie is always re-sent
+    expect(await redis.pttl(key)).toBeLessThan(59_800); // not touched: written 300 ms ago
+
+    await sleep(400);
+    await browser.get('/me').expect(200);
+    expect(await redis.pttl(key)).toBeGreaterThan(59_800); // touched: 700 ms since the write
   });
 });

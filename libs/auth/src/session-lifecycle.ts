@@ -5,7 +5,6 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import RedisStore from 'connect-redis';
 import type {
   CookieOptions,
   NextFunction,
@@ -19,6 +18,7 @@ import passport from 'passport';
 import type { ApiEnv } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import { SessionKeys } from './session-keys';
+import { SessionStore } from './session-store';
 import { sessionIdHash } from './session.types';
 
 /** `__Host-` pins the cookie to this exact origin; browsers accept it only over https. */
@@ -60,9 +60,11 @@ export class SessionLifecycle {
   }
 
   middleware(): RequestHandler[] {
-    const store = new RedisStore({
+    const idleTimeoutMs = this.config.get('SESSION_IDLE_TIMEOUT_MS', { infer: true });
+    const store = new SessionStore({
       client: this.redis,
       prefix: this.keys.sessionPrefix,
+      idleTimeoutMs,
     });
     const sessions = session({
       name: this.cookieName,
@@ -70,11 +72,12 @@ export class SessionLifecycle {
       store,
       resave: false,
       saveUninitialized: false,
-      // Each request pushes the idle timeout back (cookie and Redis TTL alike).
+      // Each request pushes the idle timeout back (the cookie always, Redis's
+      // TTL unless this process pushed it back moments ago: SessionStore).
       rolling: true,
       cookie: {
         ...this.cookie,
-        maxAge: this.config.get('SESSION_IDLE_TIMEOUT_MS', { infer: true }),
+        maxAge: idleTimeoutMs,
       },
     });
     return [
