@@ -39,7 +39,7 @@ function mocks() {
   };
   const users = {
     upsertFromFacebook: jest.fn().mockResolvedValue(7),
-    findById: jest.fn().mockResolvedValue(USER),
+    publicIdOf: jest.fn().mockResolvedValue(USER.publicId),
   };
   const operations = {
     findByPublicId: jest.fn<Promise<AsyncOperation | null>, [string]>().mockResolvedValue(pendingOperation()),

@@ -12,7 +12,7 @@ import { OperationHistoryService } from '@app/async-operations/history';
 import type { BaseEnv } from '@app/config';
 import { withTimeout } from '@app/config/service-reachability';
 import { isDependencyUnavailable } from '@app/database';
-import { UsersService, toUserView, type FacebookProfile, type UserProfile } from '@app/users';
+import { UsersService, userViewOf, type FacebookProfile, type UserView } from '@app/users';
 import { ExchangeAbortedError, type ExchangeJobData, type ExchangeJobHandle } from './exchange-job';
 import { ExchangeLease } from './exchange-lease';
 import { FacebookApiError } from './facebook-api.error';
@@ -130,7 +130,8 @@ export class FacebookLoginService {
       // writes are retried in place until the attempt's deadline.
       const won = await this.retryWhileUnavailable(operation.deadlineAt, async () => {
         const userProfileId = await this.users.upsertFromFacebook(profile);
-        const user = await this.users.findById(userProfileId);
+        const publicId = await this.users.publicIdOf(userProfileId);
+        const user = publicId === null ? null : { id: userProfileId, view: userViewOf(publicId, profile) };
         return this.operations.succeed(operation, userProfileId, () => this.signInSession(job.data, operation, user));
       });
       if (!won) {
@@ -184,12 +185,12 @@ export class FacebookLoginService {
   private async signInSession(
     data: ExchangeJobData,
     operation: PendingOperation,
-    user: UserProfile | null,
+    user: { id: number; view: UserView } | null,
   ): Promise<Partial<OperationView>> {
     if (!user) return {};
     if (data.earlierFailures) await this.history.claimFailuresOfSession(operation.sessionIdHash, user.id);
     if (!data.sessionId) return {}; // queued before sessions were signed in here: the API does it
-    const profile = toUserView(user);
+    const profile = user.view;
     const result = await this.sessions.signIn({
       sessionId: data.sessionId,
       operationId: data.operationId,

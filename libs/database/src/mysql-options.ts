@@ -93,6 +93,10 @@ export function mysqlOptions(
       keepAliveInitialDelay: 10000,
       waitForConnections: true,
       queueLimit: 1000,
+      // No stack captured at every query's call site (mysql2's `trace`): TypeORM
+      // wraps the errors in its own anyway, and the capture was ~4 % of the
+      // worker's CPU (docs/BENCHMARKS.md, issue 13).
+      trace: false,
     },
   };
 }

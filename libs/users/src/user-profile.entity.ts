@@ -73,3 +73,8 @@ export function toUserView(user: UserProfile): UserView {
     email: user.email,
   };
 }
+
+/** The view of a profile just written from Facebook's answer: what the row now holds. */
+export function userViewOf(publicId: string, profile: Pick<UserProfile, 'firstName' | 'lastName' | 'email'>): UserView {
+  return { id: publicId, firstName: profile.firstName, lastName: profile.lastName, email: profile.email };
+}
