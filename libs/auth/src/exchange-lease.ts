@@ -18,6 +18,11 @@ const WAIT_POLL_MS = 250;
 const RENEW_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+type LeaseClient = Redis & {
+  aflLeaseRenew(key: string, holder: string, ttlMs: number): Promise<number>;
+  aflLeaseRelease(key: string, holder: string): Promise<number>;
+};
+
 /** The lease could not be had before the deadline: another run still holds it. */
 export class LeaseUnavailableError extends Error {
   constructor(operationId: string) {
@@ -46,12 +51,14 @@ export class LeaseLostError extends ExchangeAbortedError {
 export class ExchangeLease {
   private readonly logger = new Logger(ExchangeLease.name);
   private readonly prefix: string;
+  private readonly redis: LeaseClient;
 
-  constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
-    config: ConfigService<BaseEnv, true>,
-  ) {
+  constructor(@Inject(REDIS_CLIENT) redis: Redis, config: ConfigService<BaseEnv, true>) {
     this.prefix = `${config.get('REDIS_PREFIX', { infer: true })}:exchange-lease:`;
+    // defineCommand sends EVALSHA, and each script's text only once per connection.
+    redis.defineCommand('aflLeaseRenew', { numberOfKeys: 1, lua: RENEW_SCRIPT });
+    redis.defineCommand('aflLeaseRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    this.redis = redis as LeaseClient;
   }
 
   /**
@@ -62,11 +69,18 @@ export class ExchangeLease {
    * renewal got through for a whole TTL — `signal` aborts with a LeaseLostError.
    * A renewal that fails on a Redis blip is simply tried again: the TTL is
    * three renewals long, so a blip that costs Bull its lock leaves the lease.
+   *
+   * When `work` returns a result that `settled` calls final (the operation
+   * has ended: no run of it will ask for the lease again), the lease is left
+   * to lapse instead of released, which saves a round trip per sign-in; a
+   * stray duplicate run then waits at most LEASE_TTL_MS to find it ended.
+   * A run that throws (a retry follows) always releases it.
    */
   async hold<T>(
     operationId: string,
     waitUntil: Date,
     work: (signal: AbortSignal, lease: { waited: boolean }) => Promise<T>,
+    settled: (result: T) => boolean = () => false,
   ): Promise<T> {
     const key = this.prefix + operationId;
     const holder = randomUUID();
@@ -75,7 +89,7 @@ export class ExchangeLease {
     let renewedAt = Date.now();
     const renewer = setInterval(() => {
       this.redis
-        .eval(RENEW_SCRIPT, 1, key, holder, LEASE_TTL_MS)
+        .aflLeaseRenew(key, holder, LEASE_TTL_MS)
         .then((renewed) => {
           if (renewed) renewedAt = Date.now();
           else lost.abort(new LeaseLostError(operationId, 'another run holds it now'));
@@ -84,14 +98,19 @@ export class ExchangeLease {
           if (Date.now() - renewedAt >= LEASE_TTL_MS) lost.abort(new LeaseLostError(operationId, error.message));
         });
     }, RENEW_EVERY_MS);
+    let final = false;
     try {
-      return await work(lost.signal, { waited });
+      const result = await work(lost.signal, { waited });
+      final = settled(result);
+      return result;
     } finally {
       clearInterval(renewer);
-      await this.redis.eval(RELEASE_SCRIPT, 1, key, holder).catch((error: Error) => {
-        // It lapses by itself within LEASE_TTL_MS.
-        this.logger.warn(`Could not release the lease of operation ${operationId}: ${error.message}`);
-      });
+      if (!final) {
+        await this.redis.aflLeaseRelease(key, holder).catch((error: Error) => {
+          // It lapses by itself within LEASE_TTL_MS.
+          this.logger.warn(`Could not release the lease of operation ${operationId}: ${error.message}`);
+        });
+      }
     }
   }
 

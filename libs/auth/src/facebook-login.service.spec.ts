@@ -95,7 +95,10 @@ describe(FacebookLoginService.name, () => {
   it('exchanges, reads /me, upserts and ends the operation ok, all under the lease', async () => {
     const { graph, users, operations, lease, service } = mocks();
     await expect(service.runExchange(job())).resolves.toBe('ok');
-    expect(lease.hold).toHaveBeenCalledWith('op', expect.any(Date), expect.any(Function));
+    expect(lease.hold).toHaveBeenCalledWith('op', expect.any(Date), expect.any(Function), expect.any(Function));
+    // An ended operation's lease is left to lapse: no run of it asks again.
+    const settled = (lease.hold.mock.calls[0] as unknown[])[3] as (outcome: string) => boolean;
+    expect(settled('ok')).toBe(true);
     expect(graph.exchangeCode).toHaveBeenCalledWith('the-code', 'the-verifier', expect.any(Object));
     expect(graph.fetchProfile).toHaveBeenCalledWith('EAA-token', expect.any(Object));
     expect(users.upsertFromFacebook).toHaveBeenCalledWith(PROFILE);

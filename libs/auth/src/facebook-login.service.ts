@@ -71,16 +71,22 @@ export class FacebookLoginService {
     const { operationId } = job.data;
     // No attempt outlives its deadline, so no run waits for the lease longer than one.
     const waitUntil = new Date(Date.now() + this.deadlineMs);
-    return this.lease.hold(operationId, waitUntil, async (leaseLost, { waited }) => {
-      if (waited) {
-        // The run we waited for may have saved the sealed token: resume from it.
-        const stored = await job.reload();
-        if (!stored) return 'already-ended';
-        job.data = stored;
-      }
-      const signal = job.signal ? AbortSignal.any([leaseLost, job.signal]) : leaseLost;
-      return this.exchangeHoldingLease(job, signal);
-    });
+    return this.lease.hold(
+      operationId,
+      waitUntil,
+      async (leaseLost, { waited }) => {
+        if (waited) {
+          // The run we waited for may have saved the sealed token: resume from it.
+          const stored = await job.reload();
+          if (!stored) return 'already-ended';
+          job.data = stored;
+        }
+        const signal = job.signal ? AbortSignal.any([leaseLost, job.signal]) : leaseLost;
+        return this.exchangeHoldingLease(job, signal);
+      },
+      // Every outcome a run returns has ended the operation (a retry throws instead).
+      () => true,
+    );
   }
 
   /**
