@@ -13,11 +13,11 @@ import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import type { ApiEnv } from '@app/config';
 import {
-  AsyncOperation,
   AsyncOperationsService,
   OperationStatusWatcher,
   OperationView,
   toOperationView,
+  type OwnedOperation,
 } from '@app/async-operations';
 import { EventStream } from './event-stream';
 import { SameOriginGuard } from './same-origin.guard';
@@ -101,7 +101,7 @@ export class AuthApiController {
       watch.close();
       stopOnShutdown();
     });
-    let snapshot: AsyncOperation | null;
+    let snapshot: OwnedOperation | null;
     try {
       snapshot = await this.operations.findOwned(publicId, sessionIdHash(req));
     } catch (error) {
@@ -147,7 +147,7 @@ export class AuthApiController {
     return publicId;
   }
 
-  private async ownedOperation(req: Request): Promise<AsyncOperation> {
+  private async ownedOperation(req: Request): Promise<OwnedOperation> {
     const operation = await this.operations.findOwned(this.currentOperationId(req), sessionIdHash(req));
     if (!operation) throw new NotFoundException('No sign-in in progress');
     return operation;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
-import { AsyncOperationsService, type AsyncOperation, type OperationView } from '@app/async-operations';
+import { AsyncOperationsService, type OperationView, type OwnedOperation } from '@app/async-operations';
 import { UsersService, toUserView, type UserView } from '@app/users';
 import { safeReturnPath } from './return-to';
 import { SessionSignIn } from './session-sign-in';
@@ -47,7 +47,7 @@ export class SignInAnnouncement {
   ) {}
 
   /** `operation`: the row the view was read from, if the caller has it (saves a read). */
-  async complete(context: SignInContext, view: OperationView, operation?: AsyncOperation): Promise<OperationView> {
+  async complete(context: SignInContext, view: OperationView, operation?: OwnedOperation): Promise<OperationView> {
     if (view.status !== 'ok') return view;
     const { returnTo, signedIn } = context;
     if (view.user) return { ...view, returnTo };
@@ -66,7 +66,7 @@ export class SignInAnnouncement {
   private async signIn(
     context: SignInContext,
     operationId: string,
-    known?: AsyncOperation,
+    known?: OwnedOperation,
   ): Promise<UserView | null> {
     const operation = known ?? (await this.operations.findOwned(operationId, context.sessionIdHash));
     if (!operation?.userProfileId) return null;
