@@ -38,8 +38,9 @@ import type { Arrival, FlowsConfig, StreamsConfig } from './load';
 import { cdfChartSvg, type Panel } from './lib/chart';
 import { summarizeCpuProfile, type ProfileSummary } from './lib/cpu-profile';
 import { heapDiff } from './lib/heap-snapshot';
-import { runFlow, type Variant } from './lib/flows';
+import { runFlow, type FlowTarget, type Variant } from './lib/flows';
 import { BenchBrowser, keepAliveAgent } from './lib/http-client';
+import { attributeRedisCommands, attributionTable, type RedisAttribution } from './lib/redis-attribution';
 import { Proc, freePort, killAllNow, probe, stopAll, waitFor } from './lib/processes';
 import { summarize, type Summary } from './lib/stats';
 import {
@@ -408,15 +409,7 @@ async function boot(): Promise<Stack> {
   const agent = keepAliveAgent();
   for (const variant of VARIANTS) {
     const target = variant === 'inline' ? inlineUrl : apiUrl;
-    const record = await runFlow(variant, {
-      apiUrl: new URL(target),
-      origin: new URL(target).origin,
-      facebookBase,
-      agent,
-      pollIntervalMs: 1000,
-      flowTimeoutMs: 30000,
-      legacyComplete: LEGACY_COMPLETE,
-    }, ids[0]);
+    const record = await runFlow(variant, flowTarget(target, facebookBase, agent), ids[0]);
     if (!record.ok) {
       // An ok operation whose session is not signed in: servers on the contract before issue 13.
       const hint = variant !== 'inline' && record.failure === 'me-401' && !LEGACY_COMPLETE
@@ -712,6 +705,26 @@ export interface StepCost {
  * running), with API/worker/inline CPU, Redis commands and SQL statements
  * counted around every step of the flow.
  */
+/** One simulated browser's view of a stack: the API (or the inline app) and the emulator's dialog. */
+function flowTarget(url: string, facebookBase: string, agent: ReturnType<typeof keepAliveAgent>): FlowTarget {
+  const apiUrl = new URL(url);
+  return { apiUrl, origin: apiUrl.origin, facebookBase, agent, pollIntervalMs: 1000, flowTimeoutMs: 30000, legacyComplete: LEGACY_COMPLETE };
+}
+
+/** n sse logins in a row, each as the load generator's browsers do it; throws on the first that fails. */
+async function loginsOneAtATime(stack: Stack, n: number): Promise<void> {
+  const agent = keepAliveAgent();
+  try {
+    for (let i = 0; i < n; i++) {
+      const target = flowTarget(stack.apiUrl, `${stack.emulatorUrl}/v25.0`, agent);
+      const record = await runFlow('sse', target, stack.userIds[i % stack.userIds.length]);
+      if (!record.ok) throw new Error(`sse login ${i + 1} failed: ${record.failure}`);
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
 async function stepCosts(stack: Stack, variant: 'sse' | 'inline', n: number): Promise<StepCost[]> {
   if (!QUICK) await waitForQuiet(stack, 30000);
   await emulatorKnob(stack, 'PUT', '/config', { latency: null, failureRate: 0 });
@@ -1278,6 +1291,7 @@ function generatedSection(results: BenchResults): string {
                 '',
               ]
             : []),
+          ...(results.redisAttribution ? [attributionTable(results.redisAttribution), ''] : []),
         ]
       : []),
     ...(results.streams.length
@@ -1313,6 +1327,8 @@ interface BenchResults {
   steps: StepCost[];
   /** Status delivery (commit → browser) of the one-at-a-time logins. */
   unloadedStatusDeliveryMs: Summary | null;
+  /** Redis commands of an sse login by the part of the product that sends them (MONITOR). */
+  redisAttribution?: RedisAttribution | null;
   streamHeap?: typeof streamHeap;
   /** Issue 13's table, as printed (recomputed from the figures above by --redraw). */
   issue13Targets?: TargetRow[];
@@ -1448,6 +1464,18 @@ async function main(): Promise<void> {
         log(`  failed: ${(error as Error).message.split('\n')[0]}`);
       }
     }
+  }
+  let redisAttribution: RedisAttribution | null = null;
+  if ((!WORKLOAD_FILTER || flag('steps')) && VARIANTS.includes('sse')) {
+    // After the step costs: MONITOR slows Redis, so nothing timed runs meanwhile.
+    const n = QUICK ? 5 : 20;
+    log(`Redis commands by owner: ${n} sse logins one at a time, under MONITOR`);
+    try {
+      redisAttribution = await attributeRedisCommands(stack.redis, REDIS_PREFIX, n, () => loginsOneAtATime(stack, n));
+    } catch (error) {
+      errors.push(`Redis attribution: ${(error as Error).message}`);
+      log(`  failed: ${(error as Error).message.split('\n')[0]}`);
+    }
     if (CPUS.servers && !WORKLOAD_FILTER && !QUICK) {
       // The same case with the servers free to use both cores (shared with the load generator, the emulator, MariaDB and Redis).
       const workload: Workload = { ...FULL_WORKLOADS[1], name: '0ms/100 unpinned' };
@@ -1508,6 +1536,7 @@ async function main(): Promise<void> {
     profiles,
     steps,
     unloadedStatusDeliveryMs: unloadedDelivery,
+    redisAttribution,
     streamHeap,
     errors,
   };
@@ -1518,6 +1547,7 @@ async function main(): Promise<void> {
   console.log(cpuTable(scenarios) + '\n');
   if (steps.length) console.log(stepTable(steps) + '\n');
   if (unloadedDelivery) console.log(`Status delivery, logins one at a time: p50 ${fmt(unloadedDelivery.p50)} ms, p99 ${fmt(unloadedDelivery.p99)} ms (n = ${unloadedDelivery.n})\n`);
+  if (redisAttribution) console.log(attributionTable(redisAttribution) + '\n');
   if (streams.length) console.log(streamTable(streams) + '\n');
   console.log(`Issue 13 targets${QUICK ? ' (quick run: short windows, few samples, 500 streams; indicative only)' : ''}\n\n${targetTable(results.issue13Targets)}\n`);
 
