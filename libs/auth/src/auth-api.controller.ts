@@ -60,8 +60,11 @@ export class AuthApiController {
    */
   @Get('operation')
   async operation(@Req() req: Request): Promise<OperationView> {
+    const context = signInContext(req);
+    const settled = this.signIns.fromSession(context, this.currentOperationId(req));
+    if (settled) return settled;
     const operation = await this.ownedOperation(req);
-    return this.signIns.complete(signInContext(req), toOperationView(operation), operation);
+    return this.signIns.complete(context, toOperationView(operation), operation);
   }
 
   /**
@@ -94,6 +97,15 @@ export class AuthApiController {
       stream.open();
       return this.reconnectElsewhere(stream);
     }
+    const context = signInContext(req);
+    const settled = this.signIns.fromSession(context, publicId);
+    if (settled) {
+      // Opened after its sign-in: nothing is left to hear, and nothing to read.
+      stream.open();
+      stream.send({ event: 'status', id: settled.status, data: settled });
+      stream.end();
+      return;
+    }
     // Listening starts before the ownership check's read, which then doubles as the snapshot.
     const watch = this.watcher.open(publicId);
     const stopOnShutdown = this.watcher.onShutdown(() => this.reconnectElsewhere(stream));
@@ -112,7 +124,6 @@ export class AuthApiController {
       watch.close();
       throw new NotFoundException('No sign-in in progress');
     }
-    const context = signInContext(req);
     // An ok in the snapshot carries its user's id; an ok heard later is completed from a fresh read.
     const known = snapshot.userProfileId !== null ? snapshot : undefined;
     stream.open();

@@ -88,7 +88,7 @@ export class SessionSignIn {
   private readonly command: SignInCommand;
 
   constructor(
-    @Inject(REDIS_CLIENT) redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
     config: ConfigService<BaseEnv, true>,
   ) {
     this.keys = SessionKeys.fromConfig(config);
@@ -97,6 +97,22 @@ export class SessionSignIn {
     redis.defineCommand('aflSessionSignIn', { numberOfKeys: 2, lua: SIGN_IN_SCRIPT });
     const commands = redis as unknown as { aflSessionSignIn: SignInCommand };
     this.command = commands.aflSessionSignIn.bind(redis);
+  }
+
+  /**
+   * The profile this session was signed in with, if this very operation
+   * signed it in (by now: the request may have loaded it a moment before the
+   * worker did). One GET; null when it is not (yet) so, or is gone.
+   */
+  async signedInProfile(sessionId: string, operationId: string): Promise<UserView | null> {
+    const raw = await this.redis.get(this.keys.session(sessionId));
+    if (!raw) return null;
+    try {
+      const session = JSON.parse(raw) as { signedInBy?: string; profile?: UserView; passport?: { user?: unknown } };
+      return session.signedInBy === operationId && session.passport?.user !== undefined ? (session.profile ?? null) : null;
+    } catch {
+      return null;
+    }
   }
 
   signIn({ sessionId, operationId, userId, profile }: SessionSignInRequest): Promise<SessionSignInResult> {

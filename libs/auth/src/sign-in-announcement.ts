@@ -46,6 +46,16 @@ export class SignInAnnouncement {
     private readonly sessions: SessionSignIn,
   ) {}
 
+  /**
+   * The attempt's outcome without a read, when the session the request
+   * loaded was signed in by that very attempt: it is ok (the worker signs in
+   * only after the ok is committed), and the session holds who. Null otherwise.
+   */
+  fromSession(context: SignInContext, operationId: string): OperationView | null {
+    const { signedIn, returnTo } = context;
+    return signedIn?.operationId === operationId ? { id: operationId, status: 'ok', user: signedIn.profile, returnTo } : null;
+  }
+
   /** `operation`: the row the view was read from, if the caller has it (saves a read). */
   async complete(context: SignInContext, view: OperationView, operation?: OwnedOperation): Promise<OperationView> {
     if (view.status !== 'ok') return view;
@@ -68,6 +78,9 @@ export class SignInAnnouncement {
     operationId: string,
     known?: OwnedOperation,
   ): Promise<UserView | null> {
+    // Most often the worker signed the session in just after this request loaded it: Redis says so.
+    const alreadySignedIn = await this.sessions.signedInProfile(context.sessionId, operationId);
+    if (alreadySignedIn) return alreadySignedIn;
     const operation = known ?? (await this.operations.findOwned(operationId, context.sessionIdHash));
     if (!operation?.userProfileId) return null;
     const user = await this.users.findById(operation.userProfileId);
