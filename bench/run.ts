@@ -700,11 +700,6 @@ export interface StepCost {
   wallMs: number;
 }
 
-/**
- * Where one login's cost goes: `n` logins one after the other (nothing else
- * running), with API/worker/inline CPU, Redis commands and SQL statements
- * counted around every step of the flow.
- */
 /** One simulated browser's view of a stack: the API (or the inline app) and the emulator's dialog. */
 function flowTarget(url: string, facebookBase: string, agent: ReturnType<typeof keepAliveAgent>): FlowTarget {
   const apiUrl = new URL(url);
@@ -725,6 +720,11 @@ async function loginsOneAtATime(stack: Stack, n: number): Promise<void> {
   }
 }
 
+/**
+ * Where one login's cost goes: `n` logins one after the other (nothing else
+ * running), with API/worker/inline CPU, Redis commands and SQL statements
+ * counted around every step of the flow.
+ */
 async function stepCosts(stack: Stack, variant: 'sse' | 'inline', n: number): Promise<StepCost[]> {
   if (!QUICK) await waitForQuiet(stack, 30000);
   await emulatorKnob(stack, 'PUT', '/config', { latency: null, failureRate: 0 });
@@ -1451,6 +1451,7 @@ async function main(): Promise<void> {
   }
 
   const steps: StepCost[] = [];
+  let redisAttribution: RedisAttribution | null = null;
   if (!WORKLOAD_FILTER || flag('steps')) {
     // The quick run does a few, for the one-at-a-time delivery figure and the per-step table.
     const n = QUICK ? 20 : 150;
@@ -1464,17 +1465,16 @@ async function main(): Promise<void> {
         log(`  failed: ${(error as Error).message.split('\n')[0]}`);
       }
     }
-  }
-  let redisAttribution: RedisAttribution | null = null;
-  if ((!WORKLOAD_FILTER || flag('steps')) && VARIANTS.includes('sse')) {
-    // After the step costs: MONITOR slows Redis, so nothing timed runs meanwhile.
-    const n = QUICK ? 5 : 20;
-    log(`Redis commands by owner: ${n} sse logins one at a time, under MONITOR`);
-    try {
-      redisAttribution = await attributeRedisCommands(stack.redis, REDIS_PREFIX, n, () => loginsOneAtATime(stack, n));
-    } catch (error) {
-      errors.push(`Redis attribution: ${(error as Error).message}`);
-      log(`  failed: ${(error as Error).message.split('\n')[0]}`);
+    if (VARIANTS.includes('sse')) {
+      // After the step costs: MONITOR slows Redis, and it is off again before anything else is timed.
+      const logins = QUICK ? 5 : 20;
+      log(`Redis commands by owner: ${logins} sse logins one at a time, under MONITOR`);
+      try {
+        redisAttribution = await attributeRedisCommands(stack.redis, REDIS_PREFIX, logins, () => loginsOneAtATime(stack, logins));
+      } catch (error) {
+        errors.push(`Redis attribution: ${(error as Error).message}`);
+        log(`  failed: ${(error as Error).message.split('\n')[0]}`);
+      }
     }
     if (CPUS.servers && !WORKLOAD_FILTER && !QUICK) {
       // The same case with the servers free to use both cores (shared with the load generator, the emulator, MariaDB and Redis).

@@ -6,7 +6,7 @@ import passport from 'passport';
 import request from 'supertest';
 import { SessionLifecycle } from '@app/auth/session-lifecycle';
 import { SessionSignIn } from '@app/auth/session-sign-in';
-import { testNamespace } from './support/test-env';
+import { testNamespace, type TestNamespace } from './support/test-env';
 
 /**
  * The worker signs a session in while the API may still be answering the
@@ -26,6 +26,19 @@ const param = (req: Request, name: string) => {
   return typeof value === 'string' ? value : '';
 };
 
+/** The settings sessions and sign-ins read, under this suite's own Redis prefix. */
+function sessionConfig(ns: TestNamespace, idleTimeoutMs: number): ConfigService {
+  return new ConfigService({
+    PUBLIC_URL: 'http://localhost:3000',
+    REDIS_PREFIX: ns.redisPrefix,
+    DATABASE_URL: ns.databaseUrl,
+    SESSION_SECRET: 'a-test-secret-of-at-least-32-characters',
+    SESSION_IDLE_TIMEOUT_MS: idleTimeoutMs,
+    SESSION_ABSOLUTE_TIMEOUT_MS: 3_600_000,
+    LOGIN_DEADLINE_MS: 60_000,
+  });
+}
+
 describe('A sign-in that lands before the callback has answered', () => {
   const ns = testNamespace();
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -34,15 +47,7 @@ describe('A sign-in that lands before the callback has answered', () => {
 
   beforeAll(() => {
     redis = new Redis(redisUrl);
-    const config = new ConfigService({
-      PUBLIC_URL: 'http://localhost:3000',
-      REDIS_PREFIX: ns.redisPrefix,
-      DATABASE_URL: ns.databaseUrl,
-      SESSION_SECRET: 'a-test-secret-of-at-least-32-characters',
-      SESSION_IDLE_TIMEOUT_MS: 60_000,
-      SESSION_ABSOLUTE_TIMEOUT_MS: 3_600_000,
-      LOGIN_DEADLINE_MS: 60_000,
-    });
+    const config = sessionConfig(ns, 60_000);
     const sessions = new SessionLifecycle(config as never, redis);
     const signIns = new SessionSignIn(redis, config as never);
     passport.serializeUser((user, done) => done(null, user));
@@ -132,14 +137,7 @@ describe('The idle timeout of a session, on the real Redis', () => {
 
   beforeAll(() => {
     redis = new Redis(redisUrl);
-    const config = new ConfigService({
-      PUBLIC_URL: 'http://localhost:3000',
-      REDIS_PREFIX: ns.redisPrefix,
-      DATABASE_URL: ns.databaseUrl,
-      SESSION_SECRET: 'a-test-secret-of-at-least-32-characters',
-      SESSION_IDLE_TIMEOUT_MS: IDLE_TIMEOUT_MS,
-      SESSION_ABSOLUTE_TIMEOUT_MS: 3_600_000,
-    });
+    const config = sessionConfig(ns, IDLE_TIMEOUT_MS);
     app = express();
     app.use(...new SessionLifecycle(config as never, redis).middleware());
     app.get('/start', (req, res) => {

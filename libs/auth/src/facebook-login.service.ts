@@ -29,6 +29,9 @@ interface FailureDecision {
 /** What one run of the exchange did: ended the operation, or found nothing to do. */
 export type ExchangeOutcome = 'ok' | 'error' | 'already-ended';
 
+/** The user an ok run signs in: the row id for the session, the view for the SPA. */
+type SignedInUser = { id: number; view: UserView };
+
 /** What a run needs to know of its operation. */
 type PendingOperation = OperationRef & Pick<AsyncOperation, 'deadlineAt'>;
 
@@ -137,7 +140,8 @@ export class FacebookLoginService {
       const won = await this.retryWhileUnavailable(operation.deadlineAt, async () => {
         const userProfileId = await this.users.upsertFromFacebook(profile);
         const publicId = await this.users.publicIdOf(userProfileId);
-        const user = publicId === null ? null : { id: userProfileId, view: userViewOf(publicId, profile) };
+        const user: SignedInUser | null =
+          publicId === null ? null : { id: userProfileId, view: userViewOf(publicId, profile) };
         return this.operations.succeed(operation, userProfileId, () => this.signInSession(job.data, operation, user));
       });
       if (!won) {
@@ -191,7 +195,7 @@ export class FacebookLoginService {
   private async signInSession(
     data: ExchangeJobData,
     operation: PendingOperation,
-    user: { id: number; view: UserView } | null,
+    user: SignedInUser | null,
   ): Promise<Partial<OperationView>> {
     if (!user) return {};
     if (data.earlierFailures) await this.history.claimFailuresOfSession(operation.sessionIdHash, user.id);
