@@ -81,6 +81,16 @@ export const baseEnvSchema = loggingEnvSchema.extend({
   FACEBOOK_GRAPH_URL: baseUrl.default(DEFAULT_GRAPH_URL),
   /** Timeout of one HTTP call to Facebook. */
   FACEBOOK_TIMEOUT_MS: positiveMs.default(5000),
+  /**
+   * Google (OpenID Connect), the second provider: on when GOOGLE_CLIENT_ID is
+   * set, and then the secret is required too. The issuer's
+   * /.well-known/openid-configuration names every other endpoint.
+   */
+  GOOGLE_ISSUER: baseUrl.default('https://accounts.google.com'),
+  GOOGLE_CLIENT_ID: z.string().min(1).max(256).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(8, 'must be the client secret').optional(),
+  /** Timeout of one HTTP call to Google (discovery, token, JWKS). */
+  GOOGLE_TIMEOUT_MS: positiveMs.default(5000),
   /** How long a login attempt may stay pending before it ends as error/timeout. */
   LOGIN_DEADLINE_MS: positiveMs.default(60000),
   /**
