@@ -860,8 +860,8 @@ async function streamCapacity(stack: Stack, profiles: ProfileSummary[]): Promise
     ...(HEAP_SNAPSHOT ? [{ count: Math.min(1000, STREAM_COUNTS[0]), heapSnapshots: true }] : []),
   ];
   const agent = keepAliveAgent();
-  // The project's login queue, to pause and resume it (the name is FACEBOOK_LOGIN_QUEUE and the
-  // prefix loginQueuePrefix() in libs/auth: the Redis prefix, then the database).
+  // The project's login queue, to pause and resume it (the name is EXCHANGE_QUEUE and the
+  // prefix exchangeQueuePrefix() in libs/auth: the Redis prefix, then the database).
   loginQueue = new Bull('facebook-login', REDIS_URL, { prefix: `${REDIS_PREFIX}:bull:${databaseIdentity(DATABASE_URL)}` });
   for (const round of rounds) {
     try {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
-import { ExchangeLease, LEASE_TTL_MS } from '../libs/auth/src/exchange-lease';
+import { ExchangeLease, LEASE_TTL_MS } from '../libs/auth/src/core/worker/exchange-lease';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 

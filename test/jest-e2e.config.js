@@ -7,7 +7,7 @@ module.exports = {
   testRegex: '.*\\.e2e-spec\\.ts$',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
   moduleNameMapper: {
-    '^@app/(config|database|redis|users|async-operations|auth|facebook-emulator)(|/.*)$':
+    '^@app/(config|database|redis|users|async-operations|auth|observability|facebook-emulator)(|/.*)$':
       '<rootDir>/libs/$1/src$2',
   },
   testEnvironment: 'node',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bull';
 import { getQueueToken } from '@nestjs/bull';
-import { FACEBOOK_LOGIN_QUEUE } from '@app/auth';
+import { EXCHANGE_QUEUE } from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import {
   answerDialog,
@@ -31,7 +31,7 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
 
   const rows = async (table: string, where = '1=1', params: unknown[] = []) =>
     stack.db.query<Record<string, unknown>[]>(`SELECT * FROM \`${table}\` WHERE ${where}`, params);
-  const queue = () => stack.api.get<Queue>(getQueueToken(FACEBOOK_LOGIN_QUEUE));
+  const queue = () => stack.api.get<Queue>(getQueueToken(EXCHANGE_QUEUE));
 
   it('signs a person in: dialog → callback → live status, whose ok means signed in', async () => {
     const browser = stack.browser();

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Queue from 'bull';
 import Redis from 'ioredis';
-import { BULL_LOCK_RENEW_MS } from '../libs/auth/src/login-queue.module';
-import { useLeanQueueScripts } from '../libs/auth/src/queue-cost/lean-bull-scripts';
+import { BULL_LOCK_RENEW_MS } from '../libs/auth/src/core/queue/exchange-queue.module';
+import { useLeanQueueScripts } from '../libs/auth/src/core/queue/lean-bull-scripts';
 import { waitFor } from './support/built-process';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';

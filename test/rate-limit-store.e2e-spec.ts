@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
-import { RedisThrottlerStorage } from '../libs/auth/src/redis-throttler.storage';
+import { RedisThrottlerStorage } from '../libs/auth/src/core/api/redis-throttler.storage';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 

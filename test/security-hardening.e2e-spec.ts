@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { networkInterfaces } from 'node:os';
 import Redis from 'ioredis';
-import { SIGNED_REQUEST_MAX_AGE_S, signRequest } from '@app/auth';
+import { SIGNED_REQUEST_MAX_AGE_S, signRequest } from '@app/auth/api';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { signIn } from './support/login-flow';
 import { BuiltProcess } from './support/built-process';

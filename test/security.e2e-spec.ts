@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import Redis from 'ioredis';
-import { signRequest } from '@app/auth';
+import { signRequest } from '@app/auth/api';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from './support/browser';
 import {
@@ -451,13 +451,13 @@ describe('Security (negative tests against the real stack)', () => {
       ['a malformed token answer', { endpoint: 'token', kind: 'malformed' }],
       ['a profile without id', { endpoint: 'me', kind: 'missing-id' }],
       ['a profile with a 100,000-character name', { endpoint: 'me', kind: 'huge' }],
-    ])('ends the operation as facebook_bad_response on %s', async (_label, fault) => {
+    ])('ends the operation as provider_bad_response on %s', async (_label, fault) => {
       await stack.emulatorKnob('POST', '/faults', { ...fault, times: 1 });
       const before = await count('user_profile');
       const browser = stack.browser();
       await startLogin(stack, browser, '10000000000000003');
       const { final } = await watchUntilFinal(browser);
-      expect(final).toMatchObject({ status: 'error', error: { code: 'facebook_bad_response' } });
+      expect(final).toMatchObject({ status: 'error', error: { code: 'provider_bad_response' } });
       expect(await count('user_profile')).toBe(before);
     });
   });

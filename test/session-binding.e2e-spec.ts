@@ -51,8 +51,8 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
       expect(victim.cookie('afl.sid')).not.toBe(planted);
       // The id the browser had before no longer exists, and the state lives in the new session only.
       expect(await redis.exists(plantedKey)).toBe(0);
-      const stored = JSON.parse((await redis.get(sessionKey(victim)))!) as { facebookAuthorization?: { state: string } };
-      expect(stored.facebookAuthorization?.state).toBe(dialog.searchParams.get('state'));
+      const stored = JSON.parse((await redis.get(sessionKey(victim)))!) as { authorization?: { state: string } };
+      expect(stored.authorization?.state).toBe(dialog.searchParams.get('state'));
 
       const callback = await answerDialog(stack, dialog, { userId: alice.id });
       // The planted id cannot use the victim's callback…

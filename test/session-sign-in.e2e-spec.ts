@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import passport from 'passport';
 import request from 'supertest';
-import { SessionLifecycle } from '@app/auth/session-lifecycle';
-import { SessionSignIn } from '@app/auth/session-sign-in';
+import { SessionLifecycle } from '@app/auth/api';
+import { SessionSignIn } from '@app/auth/api';
 import { testNamespace, type TestNamespace } from './support/test-env';
 
 /**

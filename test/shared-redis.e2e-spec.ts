@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signRequest } from '@app/auth';
+import { signRequest } from '@app/auth/api';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { signIn, startLogin, watchUntilFinal } from './support/login-flow';
 import { LogCapture, TEST_APP_SECRET, TestStack } from './support/test-stack';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AsyncOperationsService } from '@app/async-operations';
 import { OperationHistoryService } from '@app/async-operations/history';
-import { signRequest } from '@app/auth';
+import { signRequest } from '@app/auth/api';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { UsersService } from '@app/users';
 import { signIn } from './support/login-flow';

@@ -119,7 +119,7 @@ class FacebookLoginGuard extends AuthGuard('facebook') {
 class LoginErrorFilter implements ExceptionFilter {
   catch(_error: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    if (!res.headersSent) res.redirect(302, '/login/error?reason=facebook_error');
+    if (!res.headersSent) res.redirect(302, '/login/error?reason=provider_error');
   }
 }
 

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Queue from 'bull';
 import Redis from 'ioredis';
-import { FACEBOOK_LOGIN_QUEUE, loginQueuePrefix } from '@app/auth';
+import { EXCHANGE_QUEUE } from '@app/auth';
+import { exchangeQueuePrefix } from '@app/auth/worker';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from '../support/browser';
 import {
@@ -269,9 +270,9 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
       expect(final.status).toBe('ok');
     }, 60000);
 
-    it('ends a malformed answer as facebook_bad_response, without retrying', async () => {
+    it('ends a malformed answer as provider_bad_response, without retrying', async () => {
       const { final, row } = await loginWith([{ endpoint: 'token', kind: 'malformed', times: 1 }]);
-      expect(final).toMatchObject({ status: 'error', error: { code: 'facebook_bad_response' } });
+      expect(final).toMatchObject({ status: 'error', error: { code: 'provider_bad_response' } });
       expect(row.attempts).toBe(1);
     }, 60000);
 
@@ -279,13 +280,13 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
       // The first token call waits almost to the deadline (a late answer is worth
       // having); the retry gets what is left; then there is no time for another.
       const { final, row } = await loginWith([{ endpoint: 'token', kind: 'hang', times: 20 }]);
-      expect(final).toMatchObject({ status: 'error', error: { code: 'facebook_timeout' } });
+      expect(final).toMatchObject({ status: 'error', error: { code: 'provider_timeout' } });
       expect(row.attempts).toBeLessThanOrEqual(5);
     }, 60000);
 
-    it('ends a code spent by a dropped token call as facebook_timeout, never code_rejected', async () => {
+    it('ends a code spent by a dropped token call as provider_timeout, never code_rejected', async () => {
       const { final, row, callback } = await loginWith([{ endpoint: 'token', kind: 'spend-then-drop', times: 1 }]);
-      expect(final).toMatchObject({ status: 'error', error: { code: 'facebook_timeout', message: 'Facebook took too long to answer; please try again.' } });
+      expect(final).toMatchObject({ status: 'error', error: { code: 'provider_timeout', message: 'Facebook took too long to answer; please try again.' } });
       expect(row.attempts).toBe(2);
       expect((await stats()).exchangesByCode[codeKey(callback)]).toBe(2);
     }, 60000);
@@ -363,8 +364,8 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
       const browser = stack.browser(0);
       await startLogin(stack, browser, bob.id);
       const id = await idOf(browser);
-      const queue = new Queue(FACEBOOK_LOGIN_QUEUE, stack.redis.url, {
-        prefix: loginQueuePrefix(stack.env.REDIS_PREFIX, stack.env.DATABASE_URL),
+      const queue = new Queue(EXCHANGE_QUEUE, stack.redis.url, {
+        prefix: exchangeQueuePrefix(stack.env.REDIS_PREFIX, stack.env.DATABASE_URL),
       });
       try {
         const job = await queue.getJob(id);

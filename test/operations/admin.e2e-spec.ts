@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import { EXCHANGE_JOB, FACEBOOK_LOGIN_QUEUE, type ExchangeJobData } from '@app/auth';
+import { EXCHANGE_JOB, EXCHANGE_QUEUE, type ExchangeJobData } from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { failedLogin, signIn } from '../support/login-flow';
 import { TestStack } from '../support/test-stack';
@@ -66,7 +66,7 @@ describe('Admin routes with ADMIN_USER / ADMIN_PASSWORD set', () => {
     });
     expect(queues.status).toBe(200);
     const body = (await queues.json()) as { queues: { name: string }[] };
-    expect(body.queues.map((q) => q.name)).toContain(FACEBOOK_LOGIN_QUEUE);
+    expect(body.queues.map((q) => q.name)).toContain(EXCHANGE_QUEUE);
   });
 
   it('lists attempts for support, filterable by status and reason', async () => {
@@ -87,14 +87,14 @@ describe('Admin routes with ADMIN_USER / ADMIN_PASSWORD set', () => {
     const errors = (await (
       await fetch(
         stack.apiUrl +
-          '/admin/operations?status=error&reason=facebook_bad_response&limit=5',
+          '/admin/operations?status=error&reason=provider_bad_response&limit=5',
         { headers: admin },
       )
     ).json()) as { operations: OperationRecordJson[] };
     expect(errors.operations).toEqual([
       expect.objectContaining({
         status: 'error',
-        reason: 'facebook_bad_response',
+        reason: 'provider_bad_response',
         userId: null,
       }),
     ]);
@@ -127,14 +127,14 @@ describe('Admin routes with ADMIN_USER / ADMIN_PASSWORD set', () => {
 describe('The queue dashboard is read-only and shows no secret', () => {
   let stack: TestStack;
   const admin = { authorization: basicAuth(ADMIN_USER, ADMIN_PASSWORD) };
-  const queueName = encodeURIComponent(FACEBOOK_LOGIN_QUEUE);
+  const queueName = encodeURIComponent(EXCHANGE_QUEUE);
   const board = (method: string, path: string, body?: unknown) =>
     fetch(`${stack.apiUrl}/admin/queues/api${path}`, {
       method,
       headers: { ...admin, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  const queue = () => stack.api.get<Queue<ExchangeJobData>>(getQueueToken(FACEBOOK_LOGIN_QUEUE));
+  const queue = () => stack.api.get<Queue<ExchangeJobData>>(getQueueToken(EXCHANGE_QUEUE));
   // What the callback and the worker put in a job: each must stay out of the dashboard.
   const secrets = {
     code: 'AQB-secret-authorization-code-0123456789',
@@ -152,8 +152,8 @@ describe('The queue dashboard is read-only and shows no secret', () => {
   beforeEach(async () => {
     await queue().resume();
     for (const id of [waitingId, delayedId]) await (await queue().getJob(id))?.remove();
-    await queue().add(EXCHANGE_JOB, { operationId: waitingId, ...secrets }, { jobId: waitingId });
-    await queue().add(EXCHANGE_JOB, { operationId: delayedId, code: secrets.code }, { jobId: delayedId, delay: 3_600_000 });
+    await queue().add(EXCHANGE_JOB, { operationId: waitingId, provider: 'facebook', ...secrets }, { jobId: waitingId });
+    await queue().add(EXCHANGE_JOB, { operationId: delayedId, provider: 'facebook', code: secrets.code }, { jobId: delayedId, delay: 3_600_000 });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -192,7 +192,7 @@ describe('The queue dashboard is read-only and shows no secret', () => {
     ['DELETE', `/queues/${queueName}`, undefined],
   ] as [string, string, unknown][])('refuses %s %s with 403 JSON and leaves the queue as it was', async (method, path, body) => {
     const before = await snapshot();
-    expect(before.waiting).toEqual({ operationId: waitingId, ...secrets });
+    expect(before.waiting).toEqual({ operationId: waitingId, provider: 'facebook', ...secrets });
     expect(before.delayed).toBe('delayed');
 
     const response = await board(method, path, body);
@@ -222,7 +222,7 @@ describe('The queue dashboard is read-only and shows no secret', () => {
     const list = (await read(`/queues?activeQueue=${queueName}&status=latest&page=1&jobsPerPage=50`)) as {
       queues: { name: string; readOnlyMode: boolean; jobs: { id: string; data: unknown }[] }[];
     };
-    const login = list.queues.find((q) => q.name === FACEBOOK_LOGIN_QUEUE)!;
+    const login = list.queues.find((q) => q.name === EXCHANGE_QUEUE)!;
     expect(login.readOnlyMode).toBe(true);
     expect(login.jobs.map((job) => job.id).sort()).toEqual([delayedId, waitingId].sort());
     expect(login.jobs.find((job) => job.id === waitingId)!.data).toEqual({

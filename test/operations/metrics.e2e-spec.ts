@@ -108,7 +108,7 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
 
   it('counts a failed login by its reason', async () => {
     const before = await scrape(workerUrl);
-    const labels = { status: 'error', reason: 'facebook_bad_response' };
+    const labels = { status: 'error', reason: 'provider_bad_response' };
     // An answer that is not a token: final at once, no retry.
     expect((await failedLogin(stack, stack.browser(), bob.id)).final?.status).toBe('error');
 

@@ -3,7 +3,7 @@ import {
   OperationHistoryService,
   OperationRetentionPruner,
 } from '@app/async-operations/history';
-import { signRequest } from '@app/auth';
+import { signRequest } from '@app/auth/api';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from '../support/browser';
 import {
@@ -49,7 +49,7 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
     return response.json<{ signIns: SignInJson[] }>().signIns;
   };
 
-  /** One attempt that Facebook answers with garbage: it ends as error/facebook_bad_response. */
+  /** One attempt that Facebook answers with garbage: it ends as error/provider_bad_response. */
   const failedAttempt = async (browser: TestBrowser, userId: string) => {
     const { final } = await failedLogin(stack, browser, userId);
     expect(final?.status).toBe('error');
@@ -83,7 +83,7 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
     expect(alices[1]).toMatchObject({
       id: failure.id,
       status: 'error',
-      reason: 'facebook_bad_response',
+      reason: 'provider_bad_response',
       reasonMessage: expect.any(String),
       userAgent: 'node',
       clientIp: expect.stringMatching(/127\.0\.0\.1$/),
@@ -118,7 +118,7 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
     await stack.emulatorKnob('POST', '/faults', { endpoint: 'token', kind: 'malformed', times: 1 });
     await followCallback(browser, await answerDialog(stack, secondTab, { userId: zoe.id }));
     const later = (await watchUntilFinal(browser)).final!;
-    expect(later).toMatchObject({ status: 'error', error: { code: 'facebook_bad_response' } });
+    expect(later).toMatchObject({ status: 'error', error: { code: 'provider_bad_response' } });
     await startLogin(stack, browser, zoe.id);
     const { final } = await watchUntilFinal(browser);
     expect(final).toMatchObject({ status: 'ok', user: { firstName: zoe.first_name } });

@@ -76,7 +76,7 @@ export async function startLogin(stack: FacebookSide, browser: TestBrowser, user
 
 /**
  * One attempt that the emulator's token call answers with garbage, so it ends
- * at once as error/facebook_bad_response; returns the login's URLs and its final status.
+ * at once as error/provider_bad_response; returns the login's URLs and its final status.
  */
 export async function failedLogin(
   stack: FacebookSide & { emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> },

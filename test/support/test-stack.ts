@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { CALLBACK_PATH } from '@app/auth';
+import { FACEBOOK_CALLBACK_PATH } from '@app/auth/api';
 import { createFacebookEmulatorApp } from '@app/facebook-emulator';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApiApp } from '../../apps/api/src/configure-api-app';
@@ -183,7 +183,7 @@ export class TestStack {
     this.db = await createTestDatabase(this.ns.databaseUrl);
 
     this.emulator = await createFacebookEmulatorApp(
-      { apps: [{ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, redirectUris: [this.apiUrl + CALLBACK_PATH] }] },
+      { apps: [{ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, redirectUris: [this.apiUrl + FACEBOOK_CALLBACK_PATH] }] },
       { logger: options.logs ?? ['error'] },
     );
     await this.emulator.listen(emulatorPort, '127.0.0.1');

@@ -1,8 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { AuthModule, CALLBACK_PATH } from '@app/auth';
-import { operationLogProps } from '@app/auth/operability';
-import { SignInHistoryModule } from '@app/auth/sign-ins';
+import { APP_FILTER } from '@nestjs/core';
+import { providerCallbackPath } from '@app/auth';
+import {
+  DependencyUnavailableFilter,
+  FacebookAuthModule,
+  FACEBOOK,
+  SignInHistoryModule,
+  operationLogProps,
+} from '@app/auth/api';
 import { AppConfigModule, apiEnvSchema, validateEnv } from '@app/config';
 import { AppLoggerModule } from '@app/config/logging';
 import { DatabaseModule } from '@app/database';
@@ -21,20 +27,26 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         AppConfigModule.forRoot(apiEnvSchema),
-        // The callback's query is a code and a state: its URL is logged without it.
-        AppLoggerModule.forRoot({ service: 'api', queryFreePaths: [CALLBACK_PATH], customProps: operationLogProps }),
+        // A callback's query is a code and a state: its URL is logged without it.
+        AppLoggerModule.forRoot({
+          service: 'api',
+          queryFreePaths: [FACEBOOK].map(providerCallbackPath),
+          customProps: operationLogProps,
+        }),
         // The stream watcher keeps one listener per watched operation, so the default limit holds.
         EventEmitterModule.forRoot(),
         DatabaseModule,
         RedisModule,
-        AuthModule,
-        // After AuthModule: its log-context middleware reads the session.
+        // Each provider's module brings the core's AuthModule (sessions, the operation's routes).
+        FacebookAuthModule.forRoot(),
         ApiOpsModule,
         SignInHistoryModule,
         AdminModule.forRoot(env),
         ApiDocsModule,
         ClientStaticModule.forRoot(env.SERVE_CLIENT),
       ],
+      // MySQL or Redis away: a 503 with a JSON error, never a 500 (the browser routes redirect instead).
+      providers: [{ provide: APP_FILTER, useClass: DependencyUnavailableFilter }],
     };
   }
 }

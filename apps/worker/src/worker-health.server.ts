@@ -18,7 +18,7 @@ import {
   METRICS_TOKEN_REQUIRED_MESSAGE,
   MetricsRegistry,
   metricsAccess,
-} from '@app/auth/operability';
+} from '@app/observability';
 import type { WorkerEnv } from '@app/config';
 
 /**

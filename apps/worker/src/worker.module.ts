@@ -2,8 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { OperationHistoryModule, OperationRetentionModule } from '@app/async-operations/history';
-import { FacebookLoginWorkerModule } from '@app/auth';
-import { ExchangeMetrics, OperabilityModule } from '@app/auth/operability';
+import { ExchangeMetrics, FacebookExchangeModule, SignInMetricsModule } from '@app/auth/worker';
+import { ObservabilityModule } from '@app/observability';
 import { AppConfigModule, workerEnvSchema } from '@app/config';
 import { AppLoggerModule } from '@app/config/logging';
 import { DatabaseModule } from '@app/database';
@@ -23,8 +23,10 @@ export class WorkerModule {
         ScheduleModule.forRoot(),
         DatabaseModule,
         RedisModule,
-        FacebookLoginWorkerModule,
-        OperabilityModule,
+        // Each provider's module brings the core's ExchangeWorkerModule (the processor, the deadline sweeper).
+        FacebookExchangeModule.forRoot(),
+        ObservabilityModule,
+        SignInMetricsModule,
         OperationHistoryModule,
         OperationRetentionModule,
       ],

@@ -58,8 +58,8 @@ export type BeforeAnnouncing = () => Promise<Partial<OperationView>>;
  */
 const INSERT_OPERATION = `
   INSERT INTO async_operation
-    (public_id, created_at, async_operation_status_id, session_id_hash, deadline_at, user_agent, client_ip, attempts)
-  VALUES (?, ?, ?, ?, ?, ?, ?, 0)`;
+    (public_id, provider, created_at, async_operation_status_id, session_id_hash, deadline_at, user_agent, client_ip, attempts)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`;
 const START_ATTEMPT = `
   UPDATE async_operation SET attempts = attempts + 1
   WHERE public_id = ? AND async_operation_status_id = ?`;
@@ -106,6 +106,8 @@ export class AsyncOperationsService {
   ) {}
 
   async create(input: {
+    /** The provider the person signs in with ('facebook', 'google', …). */
+    provider: string;
     sessionIdHash: string;
     deadlineAt: Date;
     userAgent?: string | null;
@@ -122,6 +124,7 @@ export class AsyncOperationsService {
     // One INSERT: save() would wrap it in a transaction and read the defaults back.
     await this.operations.query(INSERT_OPERATION, [
       operation.publicId,
+      input.provider,
       operation.createdAt,
       OperationStatusId.Pending,
       operation.sessionIdHash,

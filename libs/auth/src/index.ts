@@ -1,14 +1,14 @@
-export * from './auth.constants';
-export * from './login-errors';
-export * from './facebook-api.error';
-export * from './facebook-graph.client';
-export * from './exchange-job';
-export * from './facebook-login.service';
-export * from './facebook-callback.service';
-export * from './session-lifecycle';
-export * from './session.types';
-export * from './login-queue.module';
-export * from './auth.module';
-export * from './facebook-login-worker.module';
-export * from './signed-request';
-export * from './return-to';
+/**
+ * What both processes and a host app share: the reason codes, the job
+ * contract, the sign-in event, the guard and @CurrentUser(). The API imports
+ * its modules from `@app/auth/api`, the worker from `@app/auth/worker`.
+ */
+export * from './core/sign-in.constants';
+export * from './core/reason-codes';
+export * from './core/sign-in.events';
+export * from './core/queue/exchange-job';
+export * from './core/session/session.types';
+export * from './core/api/authenticated.guard';
+export * from './core/api/current-user.decorator';
+export * from './core/api/return-to';
+export * from './core/worker/provider-exchange';

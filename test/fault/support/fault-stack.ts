@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { CALLBACK_PATH } from '@app/auth';
+import { FACEBOOK_CALLBACK_PATH } from '@app/auth/api';
 import { BuiltProcess } from '../../support/built-process';
 import { emulatorKnob } from '../../support/emulator-knob';
 import { TestBrowser } from '../../support/browser';
@@ -106,7 +106,7 @@ export class FaultStack implements FacebookSide {
       FACEBOOK_APP_SECRET: TEST_APP_SECRET,
       EMULATOR_PORT: String(emulatorPort),
       EMULATOR_HOST: '127.0.0.1',
-      EMULATOR_REDIRECT_URIS: publicUrl + CALLBACK_PATH,
+      EMULATOR_REDIRECT_URIS: publicUrl + FACEBOOK_CALLBACK_PATH,
       NODE_ENV: 'production',
     });
     await this.emulator.start(async () => (await fetch(`${this.emulatorUrl}/__emulator/health`)).ok);

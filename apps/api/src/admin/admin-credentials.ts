@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { secretsMatch } from '@app/auth/operability';
+import { secretsMatch } from '@app/observability';
 
 export interface AdminCredentials {
   user: string;

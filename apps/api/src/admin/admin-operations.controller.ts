@@ -17,8 +17,8 @@ import {
 } from '@nestjs/swagger';
 import { z } from 'zod';
 import { OperationHistoryService } from '@app/async-operations/history';
-import { HttpErrorDto, REASON_CODES } from '@app/auth/auth-api.dto';
-import { OperationRecordsDto } from '@app/auth/sign-ins';
+import { HttpErrorDto, REASON_CODES } from '@app/auth/api';
+import { OperationRecordsDto } from '@app/auth/api';
 import { AdminAuthGuard } from './admin-auth.guard';
 
 export const ADMIN_OPERATIONS_MAX = 200;

@@ -10,7 +10,7 @@ import {
   RequestMethod,
 } from '@nestjs/common';
 import { OperationHistoryModule } from '@app/async-operations/history';
-import { FACEBOOK_LOGIN_QUEUE } from '@app/auth';
+import { EXCHANGE_QUEUE } from '@app/auth';
 import { allowInlineStyles } from '../ops/inline-styles-csp.middleware';
 import { AdminOperationsController } from './admin-operations.controller';
 import { adminCredentials, basicAuthMiddleware } from './admin-credentials';
@@ -62,7 +62,7 @@ export class AdminModule {
           boardOptions: { uiConfig: { boardTitle: 'async-facebook-login' } },
         }),
         BullBoardModule.forFeature({
-          name: FACEBOOK_LOGIN_QUEUE,
+          name: EXCHANGE_QUEUE,
           adapter: ReadOnlyLoginQueueAdapter,
         }),
       ],

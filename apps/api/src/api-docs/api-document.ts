@@ -4,7 +4,7 @@ import {
   SwaggerModule,
   type OpenAPIObject,
 } from '@nestjs/swagger';
-import { AUTH_API_MODELS } from '@app/auth/auth-api.dto';
+import { AUTH_API_MODELS, FACEBOOK_PLATFORM_MODELS } from '@app/auth/api';
 import { AUTH_ROUTE_DOCS } from './auth-routes.docs';
 
 const METHODS = [
@@ -56,7 +56,7 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
     )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
-    extraModels: AUTH_API_MODELS,
+    extraModels: [...AUTH_API_MODELS, ...FACEBOOK_PLATFORM_MODELS],
   });
   for (const [route, docs] of Object.entries(AUTH_ROUTE_DOCS)) {
     const [method, path] = route.split(' ') as [

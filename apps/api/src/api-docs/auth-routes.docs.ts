@@ -4,14 +4,15 @@ import type {
   ResponseObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import {
-  DataDeletionAnswerDto,
-  DeauthorizeAnswerDto,
   HttpErrorDto,
   OperationStatusEventDto,
   OperationViewDto,
+  MeViewDto,
+  SignInProvidersDto,
+  DataDeletionAnswerDto,
+  DeauthorizeAnswerDto,
   SignedRequestFormDto,
-  UserViewDto,
-} from '@app/auth/auth-api.dto';
+} from '@app/auth/api';
 
 type Model = Parameters<typeof getSchemaPath>[0];
 
@@ -85,7 +86,7 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
     })),
     responses: {
       302: redirect(
-        'To `/login/pending` in milliseconds, or to `/login/error?reason=` access_denied, facebook_error, invalid_state, invalid_request, unavailable or rate_limited.',
+        'To `/login/pending` in milliseconds, or to `/login/error?reason=` access_denied, provider_error, invalid_state, invalid_request, unavailable or rate_limited.',
       ),
     },
   },
@@ -145,10 +146,17 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
   },
   'GET /api/me': {
     tags: ['account'],
-    summary: "The signed-in user's stored profile",
+    summary: "The signed-in user's stored profile, and the providers linked to them",
     responses: {
-      200: json('The profile.', UserViewDto),
+      200: json('The profile and `providers` (e.g. `["facebook", "google"]`).', MeViewDto),
       401: error('Not signed in.'),
+    },
+  },
+  'GET /api/auth/providers': {
+    tags: ['sign-in'],
+    summary: 'The providers this server offers, for the sign-in buttons',
+    responses: {
+      200: json('The configured providers, in the order to show them.', SignInProvidersDto),
     },
   },
   'POST /auth/facebook/data-deletion': {

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
-import { HealthChecks } from '@app/auth/operability';
+import { HealthChecks } from '@app/observability';
 
 /** Probes: no session, no rate limit, nothing logged per request. */
 @ApiTags('operations')

@@ -19,12 +19,12 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { HttpErrorDto } from '@app/auth/auth-api.dto';
+import { HttpErrorDto } from '@app/auth/api';
 import {
   METRICS_TOKEN_REQUIRED_MESSAGE,
   MetricsRegistry,
   metricsAccess,
-} from '@app/auth/operability';
+} from '@app/observability';
 import type { ApiEnv } from '@app/config';
 
 @ApiTags('operations')

@@ -1,0 +1,50 @@
+import { Controller, Get, Injectable, Optional, Redirect, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { AuthGuard, AuthModuleOptions } from '@nestjs/passport';
+import type { Request, Response } from 'express';
+import { BrowserRouteFilter } from '../../core/api/browser-route.filter';
+import { SignInCallbackService } from '../../core/api/sign-in-callback.service';
+import { SignInStart } from '../../core/api/sign-in-start';
+import { FACEBOOK_PROVIDER } from '../facebook.constants';
+
+/** The core's start, then passport-facebook builds the dialog URL (state + PKCE, stored by FacebookAuthorizationStore). */
+@Injectable()
+class StartFacebookSignInGuard extends AuthGuard('facebook') {
+  constructor(
+    private readonly start: SignInStart,
+    @Optional() options?: AuthModuleOptions,
+  ) {
+    super(options);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    if ((await this.start.prepare(req)) === 'home') return true;
+    return (await super.canActivate(context)) as boolean;
+  }
+}
+
+/** Facebook's browser routes of the OAuth dance. */
+@Controller('auth/facebook')
+@UseGuards(ThrottlerGuard)
+@UseFilters(BrowserRouteFilter)
+export class FacebookAuthController {
+  constructor(private readonly callbacks: SignInCallbackService) {}
+
+  /**
+   * 302 to Facebook's dialog (state + PKCE), or home when already signed in.
+   * `?returnTo=/path` (same-origin paths only) is where the SPA goes after
+   * sign-in; `?link=1` while signed in links Facebook to this person.
+   */
+  @Get()
+  @UseGuards(StartFacebookSignInGuard)
+  @Redirect('/', 302)
+  start(): void {}
+
+  /** 302 to /login/pending in milliseconds, or to /login/error?reason=… */
+  @Get('callback')
+  async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    res.redirect(302, await this.callbacks.handle(req, FACEBOOK_PROVIDER));
+  }
+}

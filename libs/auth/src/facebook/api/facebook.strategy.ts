@@ -1,0 +1,52 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { Strategy } from 'passport-facebook';
+import type { ApiEnv } from '@app/config';
+import { FACEBOOK_CALLBACK_PATH } from '../facebook.constants';
+import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
+import { FacebookAuthorizationStore } from './facebook-authorization.store';
+
+/**
+ * passport-facebook, used for what belongs in the API: building the dialog
+ * URL with a one-time state and PKCE (S256). It never exchanges a code; the
+ * worker does that, so the callback answers in milliseconds.
+ */
+@Injectable()
+export class FacebookStrategy extends PassportStrategy(Strategy, 'facebook') {
+  constructor(
+    config: ConfigService<ApiEnv, true>,
+    store: FacebookAuthorizationStore,
+    @Optional() @Inject(FACEBOOK_OPTIONS) options: FacebookOptions = {},
+  ) {
+    const graphUrl = config.get('FACEBOOK_GRAPH_URL', { infer: true });
+    super({
+      clientID: config.get('FACEBOOK_APP_ID', { infer: true }),
+      clientSecret: config.get('FACEBOOK_APP_SECRET', { infer: true }),
+      callbackURL: config.get('PUBLIC_URL', { infer: true }) + FACEBOOK_CALLBACK_PATH,
+      authorizationURL: config.get('FACEBOOK_DIALOG_URL', { infer: true }),
+      tokenURL: `${graphUrl}/oauth/access_token`,
+      profileURL: `${graphUrl}/me`,
+      profileFields: ['id', 'emails', 'first_name', 'last_name'],
+      enableProof: true,
+      scope: [...new Set(['email', ...(options.extraScope ?? [])])],
+      pkce: 'S256',
+      state: true,
+      store,
+    } as unknown as ConstructorParameters<typeof Strategy>[0]);
+  }
+
+  /**
+   * Always start the dialog, whatever the query says: passport would exchange
+   * a `code` found on this request, and that must never happen in the API.
+   */
+  override authenticate(req: Request, options?: object): void {
+    const startOnly = Object.create(req, { query: { value: {}, enumerable: true } }) as Request;
+    super.authenticate(startOnly, options);
+  }
+
+  validate(): never {
+    throw new Error('The code exchange runs in the worker, never in the API');
+  }
+}

@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ExchangeWorkerModule } from '../../core/worker/exchange-worker.module';
+import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
+import { FacebookExchange } from './facebook.exchange';
+import { FacebookGraphClient } from './facebook-graph.client';
+
+/** The worker's Facebook: registers FacebookExchange with the core's exchange. */
+@Module({})
+export class FacebookExchangeModule {
+  static forRoot(options: Pick<FacebookOptions, 'extraFields'> = {}): DynamicModule {
+    return {
+      module: FacebookExchangeModule,
+      imports: [ExchangeWorkerModule],
+      providers: [{ provide: FACEBOOK_OPTIONS, useValue: options }, FacebookGraphClient, FacebookExchange],
+      exports: [FacebookGraphClient],
+    };
+  }
+}

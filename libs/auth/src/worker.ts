@@ -1,0 +1,11 @@
+/** The worker process's entry point: the core's exchange and each provider's exchange module. */
+export * from './core/worker/exchange-worker.module';
+export * from './core/worker/exchange.service';
+export * from './core/worker/exchange.processor';
+export * from './core/metrics/exchange-metrics';
+export * from './core/metrics/sign-in-metrics.module';
+export * from './core/queue/exchange-queue.module';
+export * from './facebook/worker/facebook-exchange.module';
+export * from './facebook/worker/facebook-api.error';
+export * from './facebook/worker/facebook-graph.client';
+export * from './facebook/facebook.constants';
