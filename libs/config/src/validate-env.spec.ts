@@ -1,4 +1,4 @@
-import { apiEnvSchema, workerEnvSchema } from './env.schema';
+import { apiEnvSchema, loggingEnvSchema, workerEnvSchema } from './env.schema';
 import { InvalidEnvironmentError, validateEnv } from './validate-env';
 
 const minimal = {
@@ -78,5 +78,106 @@ describe(validateEnv.name, () => {
   it('does not ask the worker for API-only settings', () => {
     const { SESSION_SECRET: _unused, ...workerEnv } = minimal;
     expect(() => validateEnv(workerEnvSchema, workerEnv)).not.toThrow();
+  });
+
+  describe('Google client id and secret, which go together', () => {
+    const google = {
+      GOOGLE_CLIENT_ID: 'client-123.apps.googleusercontent.com',
+      GOOGLE_CLIENT_SECRET: 'GOCSPX-a-secret',
+    };
+    const { SESSION_SECRET: _unused, ...workerMinimal } = minimal;
+
+    it.each([
+      ['API', apiEnvSchema, minimal],
+      ['worker', workerEnvSchema, workerMinimal],
+    ] as const)(
+      'turn Google on for the %s when both are set, and leave it off when neither is',
+      (_process, schema, base) => {
+        expect(validateEnv(schema, { ...base, ...google })).toMatchObject(
+          google,
+        );
+        const off = validateEnv(schema, {
+          ...base,
+          GOOGLE_CLIENT_ID: '',
+          GOOGLE_CLIENT_SECRET: '',
+        });
+        expect(off.GOOGLE_CLIENT_ID).toBeUndefined();
+        expect(off.GOOGLE_CLIENT_SECRET).toBeUndefined();
+      },
+    );
+
+    it.each([
+      [
+        'API',
+        apiEnvSchema,
+        minimal,
+        'GOOGLE_CLIENT_SECRET',
+        { GOOGLE_CLIENT_ID: google.GOOGLE_CLIENT_ID },
+      ],
+      [
+        'API',
+        apiEnvSchema,
+        minimal,
+        'GOOGLE_CLIENT_ID',
+        { GOOGLE_CLIENT_SECRET: google.GOOGLE_CLIENT_SECRET },
+      ],
+      [
+        'worker',
+        workerEnvSchema,
+        workerMinimal,
+        'GOOGLE_CLIENT_SECRET',
+        { GOOGLE_CLIENT_ID: google.GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET: '' },
+      ],
+      [
+        'worker',
+        workerEnvSchema,
+        workerMinimal,
+        'GOOGLE_CLIENT_ID',
+        { GOOGLE_CLIENT_SECRET: google.GOOGLE_CLIENT_SECRET },
+      ],
+    ] as const)(
+      'stop the %s at boot when only one is set, naming %s',
+      (_process, schema, base, missing, half) => {
+        let error: unknown;
+        try {
+          validateEnv(schema, { ...base, ...half });
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(InvalidEnvironmentError);
+        expect((error as InvalidEnvironmentError).problems).toEqual([
+          `${missing}: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET together, or neither`,
+        ]);
+      },
+    );
+
+    it("are reported with the schema's other problems, all at once", () => {
+      expect(() =>
+        validateEnv(apiEnvSchema, {
+          ...minimal,
+          PORT: '70000',
+          GOOGLE_CLIENT_ID: google.GOOGLE_CLIENT_ID,
+        }),
+      ).toThrow(
+        /PORT: [^\n]+\n {2}- GOOGLE_CLIENT_SECRET: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET together/,
+      );
+    });
+
+    it('still hold when the schema is transformed after parsing', () => {
+      expect(() =>
+        validateEnv(
+          workerEnvSchema.transform((env) => env),
+          { ...workerMinimal, GOOGLE_CLIENT_ID: google.GOOGLE_CLIENT_ID },
+        ),
+      ).toThrow(/GOOGLE_CLIENT_SECRET: set GOOGLE_CLIENT_ID/);
+    });
+
+    it('mean nothing to a process whose schema has neither (the emulator)', () => {
+      expect(() =>
+        validateEnv(loggingEnvSchema, {
+          GOOGLE_CLIENT_ID: google.GOOGLE_CLIENT_ID,
+        }),
+      ).not.toThrow();
+    });
   });
 });
