@@ -6,6 +6,12 @@ export interface User {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
+  /**
+   * The providers linked to this user (`facebook`, `google`), as `GET /api/me`
+   * answers them. A user that arrives without them (an older session's, or an
+   * operation's `ok` that leaves them out) is checked with `/api/me`.
+   */
+  providers?: string[];
 }
 
 export type OperationStatus = 'pending' | 'ok' | 'error';
@@ -16,20 +22,20 @@ export interface OperationError {
 }
 
 /**
- * This browser's latest login attempt. Once it is `ok` the server has
+ * This browser's latest sign-in attempt. Once it is `ok` the server has
  * already signed this browser in: `user` says as whom, `returnTo` where to go.
  */
 export interface Operation {
   id: string;
   status: OperationStatus;
+  /** The provider of this attempt (`facebook`, `google`), when the server says. */
+  provider?: string;
   error?: OperationError;
   user?: User;
   returnTo?: string;
 }
 
-/** Full-page navigation target that starts the Facebook login. */
-export const LOGIN_URL = '/auth/facebook';
-/** Server-Sent Events stream of the current login attempt. */
+/** Server-Sent Events stream of the current sign-in attempt. */
 export const EVENTS_URL = '/api/auth/operation/events';
 
 export function isTerminal(status: OperationStatus): boolean {
@@ -55,7 +61,7 @@ export async function getMe(): Promise<User | null> {
   }
 }
 
-/** The latest login attempt, or `null` when there is none (404). */
+/** The latest sign-in attempt, or `null` when there is none (404). */
 export async function getOperation(): Promise<Operation | null> {
   try {
     return await request<Operation>('/api/auth/operation');

@@ -1,42 +1,79 @@
-/** Reason codes of `/login/error?reason=` and of an operation's `error.code`. */
+import { FACEBOOK } from './providers';
+
+/**
+ * Reason codes of `/login/error?reason=` and of an operation's `error.code`:
+ * the server's (the core's reason codes), then the SPA's own.
+ */
 export const KNOWN_REASONS = [
   'access_denied',
-  'facebook_error',
+  'provider_error',
   'invalid_state',
-  'code_rejected',
-  'facebook_timeout',
-  'facebook_unavailable',
-  'facebook_bad_response',
-  'timeout',
-  'unavailable',
-  'rate_limited',
-  // Also sent by the server (libs/auth/src/login-errors.ts):
   'invalid_request',
+  'code_rejected',
+  'provider_timeout',
+  'provider_unavailable',
+  'provider_bad_response',
+  'rate_limited',
+  'unavailable',
   'internal',
+  'identity_not_linked',
+  'identity_in_use',
+  // The SPA's own: the pending view stopped waiting.
+  'timeout',
 ] as const;
 
 export type KnownReason = (typeof KNOWN_REASONS)[number];
 
-export const REASON_SENTENCES: Readonly<Record<KnownReason, string>> = {
-  access_denied:
-    'You cancelled the sign-in on Facebook, so you are not signed in.',
-  facebook_error: 'Facebook reported a problem with the sign-in.',
-  invalid_state:
+/**
+ * The sentence for a reason, naming the operation's provider (its display
+ * name), or worded without one (`null`: a provider the SPA does not know).
+ */
+export type ReasonSentence = (provider: string | null) => string;
+
+/** How a sentence names a provider the SPA does not know. */
+const SERVICE = 'The service you chose';
+const SERVICE_MID_SENTENCE = 'the service you chose';
+
+export const REASON_SENTENCES: Readonly<Record<KnownReason, ReasonSentence>> = {
+  access_denied: (provider) =>
+    provider
+      ? `You cancelled the sign-in on ${provider}, so you are not signed in.`
+      : 'You cancelled the sign-in, so you are not signed in.',
+  provider_error: (provider) =>
+    `${provider ?? SERVICE} reported a problem with the sign-in.`,
+  invalid_state: () =>
     'This sign-in link has expired or was already used. That happens when the page is reloaded or opened in another browser.',
-  code_rejected:
-    'Facebook said the sign-in link has expired or was already used.',
-  facebook_timeout: 'Facebook took too long to answer; please try again.',
-  facebook_unavailable:
-    'Facebook is not answering right now. Please try again in a few minutes.',
-  facebook_bad_response: 'Facebook sent an answer we could not read.',
-  timeout: 'Signing in took too long.',
-  unavailable:
-    'Our service is briefly unavailable. Please try again in a moment.',
-  rate_limited:
+  invalid_request: (provider) =>
+    `The answer from ${provider ?? SERVICE_MID_SENTENCE} was incomplete, so we could not sign you in.`,
+  code_rejected: (provider) =>
+    `${provider ?? SERVICE} said the sign-in link has expired or was already used.`,
+  provider_timeout: (provider) =>
+    `${provider ?? SERVICE} took too long to answer; please try again.`,
+  provider_unavailable: (provider) =>
+    `${provider ?? SERVICE} is not answering right now. Please try again in a few minutes.`,
+  provider_bad_response: (provider) =>
+    `${provider ?? SERVICE} sent an answer we could not read.`,
+  rate_limited: () =>
     'There have been too many sign-in attempts. Please wait a moment, then try again.',
-  invalid_request:
-    'The answer from Facebook was incomplete, so we could not sign you in.',
-  internal: 'Something went wrong on our side while signing you in.',
+  unavailable: () =>
+    'Our service is briefly unavailable. Please try again in a moment.',
+  internal: () => 'Something went wrong on our side while signing you in.',
+  identity_not_linked: (provider) =>
+    `An account with this e-mail already exists. Sign in the way you did before, then link ${provider ?? 'this account'} from your page.`,
+  identity_in_use: (provider) =>
+    `This ${provider ? `${provider} ` : ''}account is already linked to another person.`,
+  timeout: () => 'Signing in took too long.',
+};
+
+/**
+ * Codes from before providers shared them, still in the sign-in history and
+ * in old links: each is its provider_* code, with Facebook.
+ */
+export const FACEBOOK_REASONS: Readonly<Record<string, KnownReason>> = {
+  facebook_error: 'provider_error',
+  facebook_timeout: 'provider_timeout',
+  facebook_unavailable: 'provider_unavailable',
+  facebook_bad_response: 'provider_bad_response',
 };
 
 export const GENERIC_SENTENCE = 'Something went wrong while signing you in.';
@@ -52,8 +89,11 @@ export interface ReasonDescription {
 // Only echo things that look like a code: the query string is attacker-controlled.
 const CODE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 
+const own = (record: object, key: string) =>
+  Object.prototype.hasOwnProperty.call(record, key);
+
 export function isKnownReason(code: string): code is KnownReason {
-  return Object.prototype.hasOwnProperty.call(REASON_SENTENCES, code);
+  return own(REASON_SENTENCES, code);
 }
 
 /** Normalises a `?reason=` query value (string, array or missing). */
@@ -62,9 +102,20 @@ export function reasonFromQuery(value: unknown): string | null {
   return typeof first === 'string' && first.trim() ? first.trim() : null;
 }
 
-export function describeReason(code?: string | null): ReasonDescription {
+/**
+ * The sentence for a reason code, naming `provider` (a display name such as
+ * "Google"; `null` words it without a provider).
+ */
+export function describeReason(
+  code: string | null | undefined,
+  provider: string | null,
+): ReasonDescription {
   if (code && isKnownReason(code)) {
-    return { sentence: REASON_SENTENCES[code], code, known: true };
+    return { sentence: REASON_SENTENCES[code](provider), code, known: true };
+  }
+  if (code && own(FACEBOOK_REASONS, code)) {
+    const sentence = REASON_SENTENCES[FACEBOOK_REASONS[code]!](FACEBOOK.name);
+    return { sentence, code, known: true };
   }
   if (code && CODE_PATTERN.test(code)) {
     return {

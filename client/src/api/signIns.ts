@@ -7,6 +7,8 @@ export interface SignIn {
   /** ISO 8601: when the attempt began. */
   at: string;
   status: OperationStatus;
+  /** The attempt's provider (`facebook`, `google`), when the server says; none means Facebook. */
+  provider?: string;
   /** For failures: the reason code (explained with `describeReason`). */
   reason?: string;
   reasonMessage?: string;

@@ -48,6 +48,9 @@ const TEXT_PAIRS = [
   ['on-facebook', 'facebook'],
   ['on-facebook', 'facebook-hover'],
   ['on-facebook', 'facebook-active'],
+  ['on-google', 'google'],
+  ['on-google', 'google-hover'],
+  ['on-google', 'google-active'],
   ['on-secondary', 'secondary-bg'],
   ['on-secondary', 'secondary-hover'],
 ] as const;
@@ -57,6 +60,8 @@ const UI_PAIRS = [
   ['focus', 'bg'],
   ['focus', 'surface'],
   ['accent', 'surface'],
+  // The Google button's outline against the card.
+  ['google-border', 'surface'],
 ] as const;
 
 describe.each([

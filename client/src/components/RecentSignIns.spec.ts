@@ -26,9 +26,19 @@ const signIns: SignIn[] = [
     id: 'err1',
     at: '2026-03-04T05:05:00.000Z',
     status: 'error',
-    reason: 'facebook_unavailable',
+    reason: 'provider_unavailable',
     reasonMessage: 'Facebook is not answering right now.',
     userAgent: IPHONE,
+    clientIp: '203.0.113.7',
+  },
+  {
+    id: 'err2',
+    at: '2026-03-04T05:04:00.000Z',
+    status: 'error',
+    provider: 'google',
+    reason: 'identity_not_linked',
+    reasonMessage: 'An account with this e-mail already exists.',
+    userAgent: FIREFOX,
     clientIp: '203.0.113.7',
   },
 ];
@@ -42,13 +52,38 @@ describe('RecentSignIns', () => {
 
     expect(wrapper.get('h2').text()).toBe('Your recent sign-ins');
     const items = wrapper.findAll('li');
-    expect(items).toHaveLength(2);
+    expect(items).toHaveLength(3);
     expect(items[0]!.text()).toContain('Firefox on Linux');
     expect(items[0]!.get('[data-test="outcome"]').text()).toBe('Signed in');
     expect(items[0]!.get('time').attributes('datetime')).toBe(signIns[0]!.at);
     expect(items[1]!.text()).toContain('Safari on iPhone');
     expect(items[1]!.get('[data-test="outcome"]').text()).toBe(
-      `Failed: ${REASON_SENTENCES.facebook_unavailable}`,
+      `Failed: ${REASON_SENTENCES.provider_unavailable('Facebook')}`,
+    );
+    expect(items[2]!.get('[data-test="outcome"]').text()).toBe(
+      `Failed: ${REASON_SENTENCES.identity_not_linked('Google')}`,
+    );
+  });
+
+  it('words a failure of a provider it does not know without naming one', async () => {
+    vi.mocked(getSignIns).mockResolvedValue([
+      { ...signIns[1]!, provider: 'github', reason: 'provider_timeout' },
+    ]);
+    const wrapper = mount(RecentSignIns);
+    await flushPromises();
+    expect(wrapper.get('[data-test="outcome"]').text()).toBe(
+      'Failed: The service you chose took too long to answer; please try again.',
+    );
+  });
+
+  it('still explains the codes stored before providers shared them', async () => {
+    vi.mocked(getSignIns).mockResolvedValue([
+      { ...signIns[1]!, reason: 'facebook_timeout' },
+    ]);
+    const wrapper = mount(RecentSignIns);
+    await flushPromises();
+    expect(wrapper.get('[data-test="outcome"]').text()).toBe(
+      'Failed: Facebook took too long to answer; please try again.',
     );
   });
 

@@ -15,6 +15,7 @@ const ada: User = {
   firstName: 'Ada',
   lastName: 'Lovelace',
   email: 'ada@example.com',
+  providers: ['facebook'],
 };
 
 function setup(me: User | null) {
@@ -25,13 +26,17 @@ function setup(me: User | null) {
 }
 
 describe('router guards', () => {
-  it.each(['/login/pending', '/login/error?reason=timeout'])(
-    'sends a signed-in user from %s home',
-    async (path) => {
-      const { router } = setup(ada);
+  it.each([
+    ['/login/pending?provider=google', 'login-pending'],
+    ['/login/error?reason=identity_in_use&provider=google', 'login-error'],
+  ])(
+    'lets a signed-in user linking a provider open %s, knowing who it is',
+    async (path, name) => {
+      const { router, session, fetchMe } = setup(ada);
       await router.push(path);
-      expect(router.currentRoute.value.name).toBe('home');
-      expect(router.currentRoute.value.fullPath).toBe('/');
+      expect(router.currentRoute.value.name).toBe(name);
+      expect(fetchMe).toHaveBeenCalledOnce();
+      expect(session.isSignedIn.value).toBe(true);
     },
   );
 
@@ -52,15 +57,16 @@ describe('router guards', () => {
     expect(fetchMe).toHaveBeenCalledOnce();
   });
 
-  it('follows login and logout without asking again', async () => {
+  it('follows sign-in and logout without asking again', async () => {
     const { router, session, fetchMe } = setup(null);
     await router.push('/login/pending');
     session.setUser(ada);
-    await router.push('/login/error');
-    expect(router.currentRoute.value.name).toBe('home');
+    await router.push('/');
+    expect(session.isSignedIn.value).toBe(true);
     session.setUser(null);
     await router.push('/login/error');
     expect(router.currentRoute.value.name).toBe('login-error');
+    expect(session.isSignedIn.value).toBe(false);
     expect(fetchMe).toHaveBeenCalledOnce();
   });
 

@@ -89,8 +89,9 @@ export function createAppRouter(
       return { path: to.path, query: to.query, hash: '', replace: true };
     }
     if (isLoginPath(to.path)) {
-      // Signed-in users have nothing to do on /login/*.
-      if (await session.ensureLoaded()) return { name: 'home', replace: true };
+      // Signed in or not, the views need to know: a signed-in person links
+      // a provider through /login/pending and /login/error too.
+      await session.ensureLoaded();
     } else if (to.name === 'home') {
       // Home shows a quiet placeholder while this loads.
       void session.ensureLoaded();

@@ -3,7 +3,10 @@ import { defineComponent, h } from 'vue';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createMemoryHistory, RouterView, type Router } from 'vue-router';
 import { getMe, getOperation, type Operation, type User } from '@/api/auth';
+import { FACEBOOK, getProviders, GOOGLE } from '@/api/providers';
+import { getSignIns } from '@/api/signIns';
 import { createAppRouter } from '@/router';
+import { resetProviders } from '@/stores/providers';
 import { resetSession, useSession } from '@/stores/session';
 import { FakeEventSource } from '@/test/FakeEventSource';
 
@@ -13,11 +16,31 @@ vi.mock('@/api/auth', async (importOriginal) => ({
   getOperation: vi.fn(),
   logout: vi.fn(),
 }));
+// Home, where an ok goes, lists the configured providers.
+vi.mock('@/api/providers', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/api/providers')>()),
+  getProviders: vi.fn(),
+}));
+vi.mock('@/api/signIns', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/api/signIns')>()),
+  getSignIns: vi.fn(),
+}));
 
-const ada: User = { id: 'u1', firstName: 'Ada', lastName: null, email: null };
+const ada: User = {
+  id: 'u1',
+  firstName: 'Ada',
+  lastName: null,
+  email: null,
+  providers: ['facebook'],
+};
 const pending: Operation = { id: 'op-1', status: 'pending' };
 /** The final event: the server has signed this browser in already. */
-const ok = (returnTo = '/'): Operation => ({ ...pending, status: 'ok', user: ada, returnTo });
+const ok = (returnTo = '/'): Operation => ({
+  ...pending,
+  status: 'ok',
+  user: ada,
+  returnTo,
+});
 
 const Root = defineComponent({ render: () => h(RouterView) });
 
@@ -31,9 +54,9 @@ describe('LoginPendingView', () => {
   let router: Router;
   let wrapper: VueWrapper | undefined;
 
-  async function openPending(): Promise<void> {
+  async function openPending(path = '/login/pending'): Promise<void> {
     router = createAppRouter(createMemoryHistory(), useSession());
-    await router.push('/login/pending');
+    await router.push(path);
     await router.isReady();
     wrapper = mount(Root, { global: { plugins: [router] } });
     await flushPromises();
@@ -41,8 +64,11 @@ describe('LoginPendingView', () => {
 
   beforeEach(() => {
     resetSession();
+    resetProviders();
     FakeEventSource.install();
     vi.mocked(getMe).mockResolvedValue(null);
+    vi.mocked(getProviders).mockResolvedValue([FACEBOOK, GOOGLE]);
+    vi.mocked(getSignIns).mockResolvedValue([]);
   });
 
   afterEach(() => {
@@ -96,7 +122,11 @@ describe('LoginPendingView', () => {
   it('asks /api/me when an ok carries no user, and goes on signed in', async () => {
     vi.mocked(getMe).mockResolvedValueOnce(null).mockResolvedValueOnce(ada);
     await openPending();
-    FakeEventSource.last.emit('status', { ...pending, status: 'ok', returnTo: '/?from=ok' });
+    FakeEventSource.last.emit('status', {
+      ...pending,
+      status: 'ok',
+      returnTo: '/?from=ok',
+    });
     await routeSettles(() =>
       expect(router.currentRoute.value.fullPath).toBe('/?from=ok'),
     );
@@ -166,11 +196,103 @@ describe('LoginPendingView', () => {
     expect(FakeEventSource.last.close).toHaveBeenCalled();
   });
 
-  it('sends a signed-in user home instead', async () => {
+  it("names the operation's provider, and takes it to the error view", async () => {
+    await openPending();
+    FakeEventSource.last.emit('status', { ...pending, provider: 'google' });
+    await flushPromises();
+    expect(wrapper!.get('[role="status"]').text()).toBe('Talking to Google…');
+
+    FakeEventSource.last.emit('status', {
+      ...pending,
+      provider: 'google',
+      status: 'error',
+      error: { code: 'identity_not_linked', message: 'Sign in as before.' },
+    });
+    await routeSettles(() =>
+      expect(router.currentRoute.value.name).toBe('login-error'),
+    );
+    expect(router.currentRoute.value.query).toEqual({
+      reason: 'identity_not_linked',
+      provider: 'google',
+    });
+    expect(wrapper!.text()).toContain(
+      'An account with this e-mail already exists. Sign in the way you did before, then link Google from your page.',
+    );
+  });
+
+  it('names the provider of the address before the first event (?provider=)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    await openPending('/login/pending?provider=google');
+    expect(wrapper!.get('[role="status"]').text()).toBe('Talking to Google…');
+
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(wrapper!.get('[role="status"]').text()).toBe(
+      'Still waiting for Google… This is taking longer than usual.',
+    );
+    const retry = wrapper!.get('a.btn-google');
+    expect(retry.text()).toBe('Try again');
+    expect(retry.attributes('href')).toBe('/auth/google');
+
+    await vi.advanceTimersByTimeAsync(45_000);
+    await routeSettles(() =>
+      expect(router.currentRoute.value.name).toBe('login-error'),
+    );
+    expect(router.currentRoute.value.query).toEqual({
+      reason: 'timeout',
+      provider: 'google',
+    });
+  });
+
+  it('names no provider it does not know, and offers only home', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    await openPending('/login/pending?provider=github');
+    expect(wrapper!.get('[role="status"]').text()).toBe(
+      'Talking to the service you chose…',
+    );
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(wrapper!.findAll('a').map((a) => a.text())).toEqual(['Back home']);
+  });
+
+  it("follows a signed-in person's linking, and stays signed in as them", async () => {
     vi.mocked(getMe).mockResolvedValue(ada);
-    router = createAppRouter(createMemoryHistory(), useSession());
-    await router.push('/login/pending');
-    expect(router.currentRoute.value.name).toBe('home');
-    expect(FakeEventSource.instances).toHaveLength(0);
+    await openPending('/login/pending?provider=google');
+    expect(router.currentRoute.value.name).toBe('login-pending');
+    expect(wrapper!.get('[role="status"]').text()).toBe('Talking to Google…');
+
+    const linked = { ...ada, providers: ['facebook', 'google'] };
+    FakeEventSource.last.emit('status', { ...ok('/?tab=1'), user: linked });
+    await routeSettles(() =>
+      expect(router.currentRoute.value.fullPath).toBe('/?tab=1'),
+    );
+    expect(useSession().user.value).toEqual(linked);
+    expect(wrapper!.text()).toContain('Hi, Ada!');
+  });
+
+  it('offers to link again when linking is slow', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.mocked(getMe).mockResolvedValue(ada);
+    await openPending('/login/pending?provider=google');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(wrapper!.get('a.btn-google').attributes('href')).toBe(
+      '/auth/google?link=1',
+    );
+  });
+
+  it('shows why linking failed to a signed-in person', async () => {
+    vi.mocked(getMe).mockResolvedValue(ada);
+    await openPending();
+    FakeEventSource.last.emit('status', {
+      ...pending,
+      provider: 'google',
+      status: 'error',
+      error: { code: 'identity_in_use', message: 'Linked to someone else.' },
+    });
+    await routeSettles(() =>
+      expect(router.currentRoute.value.name).toBe('login-error'),
+    );
+    expect(wrapper!.text()).toContain(
+      'This Google account is already linked to another person.',
+    );
+    expect(useSession().user.value).toEqual(ada);
   });
 });
