@@ -862,7 +862,7 @@ async function streamCapacity(stack: Stack, profiles: ProfileSummary[]): Promise
   const agent = keepAliveAgent();
   // The project's login queue, to pause and resume it (the name is EXCHANGE_QUEUE and the
   // prefix exchangeQueuePrefix() in libs/auth: the Redis prefix, then the database).
-  loginQueue = new Bull('facebook-login', REDIS_URL, { prefix: `${REDIS_PREFIX}:bull:${databaseIdentity(DATABASE_URL)}` });
+  exchangeQueue = new Bull('exchange', REDIS_URL, { prefix: `${REDIS_PREFIX}:bull:${databaseIdentity(DATABASE_URL)}` });
   for (const round of rounds) {
     try {
       const r = await streamRound(stack, agent, round, profileDir, profiles);
@@ -878,17 +878,17 @@ async function streamCapacity(stack: Stack, profiles: ProfileSummary[]): Promise
       log(`  stream round ${round.count} failed: ${message.split('\n')[0]}`);
       errors.push(`stream capacity ${round.count}: ${message}`);
       if (!round.heapSnapshots) results.push({ ...EMPTY_STREAM_RESULT, streams: round.count, error: message.split('\n')[0] });
-      await loginQueue.resume().catch(() => undefined);
+      await exchangeQueue.resume().catch(() => undefined);
     }
     // Let the API forget the closed sockets before the next round.
     await sleep(3000);
   }
   agent.destroy();
-  await loginQueue.close();
+  await exchangeQueue.close();
   return results;
 }
 
-let loginQueue: Bull.Queue;
+let exchangeQueue: Bull.Queue;
 
 const EMPTY_STREAM_RESULT: StreamCapacityResult = {
   streams: 0,
@@ -923,7 +923,7 @@ async function streamRound(
   await emulatorKnob(stack, 'PUT', '/config', { latency: null, failureRate: 0 });
   // One pending operation: the login queue is paused (Bull's global pause, in Redis) while the
   // callback queues its job and the streams open; the worker stays up and warm.
-  await loginQueue.pause();
+  await exchangeQueue.pause();
   const browser = new BenchBrowser(new URL(stack.apiUrl), agent, new URL(stack.apiUrl).origin);
   const start = await browser.get('/auth/facebook');
   const dialog = new URL(start.location!);
@@ -982,7 +982,7 @@ async function streamRound(
     await sleep(3000);
   }
   await probe(stack.sockets.api, '/eld/reset');
-  await loginQueue.resume();
+  await exchangeQueue.resume();
   await load.exited;
   const eld = await probe<EventLoopDelay>(stack.sockets.api, '/eld');
   if (round.profile) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Queue from 'bull';
 import Redis from 'ioredis';
+import { EXCHANGE_QUEUE } from '@app/auth';
 import { BULL_LOCK_RENEW_MS } from '../libs/auth/src/core/queue/exchange-queue.module';
 import { useLeanQueueScripts } from '../libs/auth/src/core/queue/lean-bull-scripts';
 import { waitFor } from './support/built-process';
@@ -21,7 +22,7 @@ describe("The login queue's lean Bull scripts, on the real Redis", () => {
   const published: string[] = [];
 
   beforeAll(async () => {
-    queue = new Queue('facebook-login', REDIS_URL, {
+    queue = new Queue(EXCHANGE_QUEUE, REDIS_URL, {
       prefix,
       settings: { lockDuration: 8000, lockRenewTime: BULL_LOCK_RENEW_MS, stalledInterval: 4000, maxStalledCount: 2 },
       defaultJobOptions: { removeOnComplete: true, removeOnFail: true },

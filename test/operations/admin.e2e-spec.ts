@@ -45,7 +45,7 @@ describe('Admin routes with ADMIN_USER / ADMIN_PASSWORD set', () => {
         expect(response.headers.get('www-authenticate')).toMatch(
           /^Basic realm="[^"]+"/,
         );
-        expect(await response.text()).not.toContain('facebook-login');
+        expect(await response.text()).not.toContain(EXCHANGE_QUEUE);
       }
     },
   );

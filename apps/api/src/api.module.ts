@@ -6,6 +6,8 @@ import {
   DependencyUnavailableFilter,
   FacebookAuthModule,
   FACEBOOK,
+  GOOGLE,
+  GoogleAuthModule,
   SignInHistoryModule,
   operationLogProps,
 } from '@app/auth/api';
@@ -23,6 +25,7 @@ export class ApiModule {
   /** Built at call time, so the environment is read when the app starts, not when this file loads. */
   static forRoot(): DynamicModule {
     const env = validateEnv(apiEnvSchema, process.env);
+    const google = Boolean(env.GOOGLE_CLIENT_ID);
     return {
       module: ApiModule,
       imports: [
@@ -30,7 +33,7 @@ export class ApiModule {
         // A callback's query is a code and a state: its URL is logged without it.
         AppLoggerModule.forRoot({
           service: 'api',
-          queryFreePaths: [FACEBOOK].map(providerCallbackPath),
+          queryFreePaths: [FACEBOOK, ...(google ? [GOOGLE] : [])].map(providerCallbackPath),
           customProps: operationLogProps,
         }),
         // The stream watcher keeps one listener per watched operation, so the default limit holds.
@@ -39,6 +42,7 @@ export class ApiModule {
         RedisModule,
         // Each provider's module brings the core's AuthModule (sessions, the operation's routes).
         FacebookAuthModule.forRoot(),
+        ...(google ? [GoogleAuthModule.forRoot()] : []),
         ApiOpsModule,
         SignInHistoryModule,
         AdminModule.forRoot(env),

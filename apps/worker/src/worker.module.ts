@@ -2,9 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { OperationHistoryModule, OperationRetentionModule } from '@app/async-operations/history';
-import { ExchangeMetrics, FacebookExchangeModule, SignInMetricsModule } from '@app/auth/worker';
+import { ExchangeMetrics, FacebookExchangeModule, GoogleExchangeModule, SignInMetricsModule } from '@app/auth/worker';
 import { ObservabilityModule } from '@app/observability';
-import { AppConfigModule, workerEnvSchema } from '@app/config';
+import { AppConfigModule, validateEnv, workerEnvSchema } from '@app/config';
 import { AppLoggerModule } from '@app/config/logging';
 import { DatabaseModule } from '@app/database';
 import { RedisModule } from '@app/redis';
@@ -13,6 +13,7 @@ import { WorkerHealthServer } from './worker-health.server';
 @Module({})
 export class WorkerModule {
   static forRoot(): DynamicModule {
+    const env = validateEnv(workerEnvSchema, process.env);
     return {
       module: WorkerModule,
       imports: [
@@ -25,6 +26,7 @@ export class WorkerModule {
         RedisModule,
         // Each provider's module brings the core's ExchangeWorkerModule (the processor, the deadline sweeper).
         FacebookExchangeModule.forRoot(),
+        ...(env.GOOGLE_CLIENT_ID ? [GoogleExchangeModule.forRoot()] : []),
         ObservabilityModule,
         SignInMetricsModule,
         OperationHistoryModule,

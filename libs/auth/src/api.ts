@@ -18,3 +18,5 @@ export * from './facebook/api/facebook-auth.module';
 export * from './facebook/api/facebook-platform.dto';
 export * from './facebook/api/signed-request';
 export * from './facebook/facebook.constants';
+export * from './google/api/google-auth.module';
+export * from './google/google.constants';

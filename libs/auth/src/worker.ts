@@ -9,3 +9,6 @@ export * from './facebook/worker/facebook-exchange.module';
 export * from './facebook/worker/facebook-api.error';
 export * from './facebook/worker/facebook-graph.client';
 export * from './facebook/facebook.constants';
+export * from './google/worker/google-exchange.module';
+export * from './google/google-api.error';
+export * from './google/google.constants';

@@ -5,7 +5,7 @@ import {
   type OpenAPIObject,
 } from '@nestjs/swagger';
 import { AUTH_API_MODELS, FACEBOOK_PLATFORM_MODELS } from '@app/auth/api';
-import { AUTH_ROUTE_DOCS } from './auth-routes.docs';
+import { AUTH_ROUTE_DOCS, GOOGLE_ROUTE_DOCS } from './auth-routes.docs';
 
 const METHODS = [
   'get',
@@ -58,7 +58,9 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [...AUTH_API_MODELS, ...FACEBOOK_PLATFORM_MODELS],
   });
-  for (const [route, docs] of Object.entries(AUTH_ROUTE_DOCS)) {
+  const googleMounted = Boolean(document.paths['/auth/google']);
+  const routeDocs = { ...AUTH_ROUTE_DOCS, ...(googleMounted && GOOGLE_ROUTE_DOCS) };
+  for (const [route, docs] of Object.entries(routeDocs)) {
     const [method, path] = route.split(' ') as [
       (typeof METHODS)[number],
       string,

@@ -200,3 +200,43 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
     },
   },
 };
+
+/** Google's routes: documented when Google is configured (GOOGLE_CLIENT_ID), and then they must be mounted. */
+export const GOOGLE_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
+  'GET /auth/google': {
+    tags: ['sign-in'],
+    summary: "Start a sign-in with Google: 302 to its authorization endpoint (OpenID Connect)",
+    description:
+      'Reads the issuer\'s `/.well-known/openid-configuration` (GOOGLE_ISSUER), stores a one-time 256-bit `state`, a `nonce` and a PKCE verifier in the session and redirects with `response_type=code`, `scope=openid email profile`, `state`, `nonce`, `code_challenge` and `code_challenge_method=S256`. The same `returnTo` and `link=1` as `GET /auth/facebook`.',
+    parameters: [
+      { name: 'returnTo', in: 'query', required: false, schema: { type: 'string', example: '/settings' } },
+      {
+        name: 'link',
+        in: 'query',
+        required: false,
+        description: '`1` while signed in: link Google to this person instead of going home.',
+        schema: { type: 'string', enum: ['1'] },
+      },
+    ],
+    responses: {
+      302: redirect(
+        "To Google's authorization endpoint; to `/` when already signed in; to `/login/error?reason=provider_unavailable&provider=google` when the issuer cannot be read.",
+      ),
+    },
+  },
+  'GET /auth/google/callback': {
+    tags: ['sign-in'],
+    summary: "Google's redirect back: record the attempt, queue its exchange",
+    description:
+      'The same contract as `GET /auth/facebook/callback`: the worker redeems the code and verifies the id_token (signature against the JWKS, `iss`, `aud`, `exp`, `nonce`). Its query is never logged.',
+    parameters: ['code', 'state', 'error', 'scope', 'authuser', 'prompt'].map((name) => ({
+      name,
+      in: 'query' as const,
+      required: false,
+      schema: { type: 'string' as const },
+    })),
+    responses: {
+      302: redirect('To `/login/pending`, or to `/login/error?reason=…&provider=google`.'),
+    },
+  },
+};

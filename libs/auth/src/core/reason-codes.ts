@@ -40,6 +40,9 @@ export enum ReasonCode {
   Internal = 'internal',
 }
 
+/** A reason code as its wire value: what a provider's client may write as a literal. */
+export type ReasonCodeValue = `${ReasonCode}`;
+
 /** The provider's name as people read it, for the messages. */
 export type ProviderName = string;
 
@@ -61,6 +64,6 @@ const MESSAGES: Record<ReasonCode, (provider: ProviderName) => string> = {
 };
 
 /** The failure an operation ends with: the code, and a message that names the provider. */
-export function failureFor(code: ReasonCode, providerName: ProviderName): OperationFailure {
-  return { code, message: MESSAGES[code](providerName) };
+export function failureFor(code: ReasonCodeValue, providerName: ProviderName): OperationFailure {
+  return { code, message: MESSAGES[code as ReasonCode](providerName) };
 }

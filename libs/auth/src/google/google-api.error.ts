@@ -1,25 +1,9 @@
-/**
- * The contract's reason codes (wire values the SPA explains). A local stand-in
- * until the core's enum is wired in; the strings are the contract's.
- */
-export type ReasonCode =
-  | 'access_denied'
-  | 'provider_error'
-  | 'invalid_state'
-  | 'invalid_request'
-  | 'code_rejected'
-  | 'provider_timeout'
-  | 'provider_unavailable'
-  | 'provider_bad_response'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'internal'
-  | 'identity_not_linked'
-  | 'identity_in_use';
+import type { ReasonCodeValue } from '../core/reason-codes';
+import { ProviderCallError, type CodeFate } from '../core/worker/provider-exchange';
 
 /** The reasons a call to Google can end with. */
 export type GoogleFailureReason = Extract<
-  ReasonCode,
+  ReasonCodeValue,
   'code_rejected' | 'provider_error' | 'provider_unavailable' | 'provider_timeout' | 'provider_bad_response'
 >;
 
@@ -34,7 +18,6 @@ export type GoogleCall = 'discovery' | 'token' | 'id_token';
  * token request may have reached Google (a timeout or a dropped connection
  * after it was sent, a bare 5xx) and the code may be spent.
  */
-export type CodeFate = 'untouched' | 'unknown';
 
 export interface GoogleErrorDetails {
   status?: number;
@@ -48,18 +31,22 @@ export interface GoogleErrorDetails {
  * retry and what to tell the person. Never carries the code, a token or the
  * client secret.
  */
-export class GoogleApiError extends Error {
+export class GoogleApiError extends ProviderCallError<GoogleErrorDetails> {
+  override name = 'GoogleApiError';
+  declare readonly reason: GoogleFailureReason;
   readonly codeFate: CodeFate;
 
-  constructor(
-    readonly reason: GoogleFailureReason,
-    readonly retryable: boolean,
-    message: string,
-    readonly details: GoogleErrorDetails = {},
-  ) {
-    super(message);
-    this.name = 'GoogleApiError';
+  constructor(reason: GoogleFailureReason, retryable: boolean, message: string, details: GoogleErrorDetails = {}) {
+    super(retryable ? 'transient' : 'rejected', reason, message, details);
     this.codeFate = details.codeFate ?? 'untouched';
+  }
+
+  /**
+   * Google refused the code (invalid_grant): after our own earlier call may
+   * have spent it, that is the earlier call's doing, not the person's.
+   */
+  override get codeAlreadyUsed(): boolean {
+    return this.details.googleError === 'invalid_grant';
   }
 
   /**

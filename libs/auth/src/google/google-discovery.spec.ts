@@ -1,10 +1,11 @@
 import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
+import { PendingAuthorizations } from '../core/api/pending-authorizations';
 import { GoogleApiError } from './google-api.error';
-import { GoogleAuthorization } from './google-authorization';
+import { GoogleAuthorization } from './api/google-authorization';
 import { DISCOVERY_REFRESH_MS, DISCOVERY_RETRY_MS, GoogleDiscovery, parseDiscovery } from './google-discovery';
 import { type FixtureIssuer, fixtureConfig, fixtureIssuer, json, rejection } from './google-issuer.fixture';
-import { GoogleTokenClient } from './google-token.client';
+import { GoogleTokenClient } from './worker/google-token.client';
 
 describe(GoogleDiscovery.name, () => {
   let google: FixtureIssuer;
@@ -130,6 +131,7 @@ describe(GoogleDiscovery.name, () => {
         GoogleDiscovery,
         GoogleAuthorization,
         GoogleTokenClient,
+        { provide: PendingAuthorizations, useValue: new PendingAuthorizations() },
         { provide: ConfigService, useValue: fixtureConfig(google.issuer) },
       ],
     }).compile();

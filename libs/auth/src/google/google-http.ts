@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { GoogleApiError, classifyGoogleErrorResponse, type CodeFate, type GoogleCall } from './google-api.error';
+import type { CodeFate } from '../core/worker/provider-exchange';
+import { GoogleApiError, classifyGoogleErrorResponse, type GoogleCall } from './google-api.error';
 
 /** Network errors raised before a request could reach Google: nothing was sent. */
 const NOT_SENT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);

@@ -146,7 +146,7 @@ describe(ExchangeProcessor.name, () => {
     await processor.onFailed(job(2), new Error('timeout'));
     expect(logins.giveUp).not.toHaveBeenCalled();
     await processor.onFailed(job(3), new Error('timeout'));
-    expect(logins.giveUp).toHaveBeenCalledWith('op-1', expect.any(Error));
+    expect(logins.giveUp).toHaveBeenCalledWith(expect.objectContaining({ operationId: 'op-1' }), expect.any(Error));
     expect(seen.giveUpIn).toBe('op-1');
   });
 

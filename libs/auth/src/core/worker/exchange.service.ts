@@ -21,7 +21,7 @@ import {
   type UserView,
 } from '@app/users';
 import { ExchangeAbortedError, type ExchangeJobData, type ExchangeJobHandle } from '../queue/exchange-job';
-import { ReasonCode, failureFor } from '../reason-codes';
+import { ReasonCode, failureFor, type ReasonCodeValue } from '../reason-codes';
 import { SIGN_IN_FINISHED_EVENT, type SignInFinishedEvent } from '../sign-in.events';
 import { SessionSignIn } from '../session/session-sign-in';
 import { ExchangeLease } from './exchange-lease';
@@ -30,7 +30,7 @@ import { TokenCipher } from './token-cipher';
 
 interface FailureDecision {
   retry: boolean;
-  code: ReasonCode;
+  code: ReasonCodeValue;
 }
 
 /** What one run of the exchange did: ended the operation, or found nothing to do. */

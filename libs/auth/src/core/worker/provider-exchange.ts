@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ProviderIdentity } from '@app/users';
 import type { ExchangeJobData } from '../queue/exchange-job';
-import type { ReasonCode } from '../reason-codes';
+import type { ReasonCodeValue } from '../reason-codes';
 
 /**
  * What a failed call to a provider may have done to the one-time code:
@@ -27,7 +27,7 @@ export interface ProviderCallDetails {
 export class ProviderCallError<Details extends ProviderCallDetails = ProviderCallDetails> extends Error {
   constructor(
     readonly kind: ProviderFailureKind,
-    readonly reason: ReasonCode,
+    readonly reason: ReasonCodeValue,
     message: string,
     readonly details: Details = {} as Details,
   ) {

@@ -5,7 +5,6 @@ import { ProviderCallError, type CodeFate, type ProviderFailureKind } from '../.
 const TRANSIENT_FACEBOOK_CODES = new Set([1, 2, 4, 17, 32, 341, 613]);
 
 export type FacebookFailureKind = ProviderFailureKind;
-export type { CodeFate };
 
 /** Facebook's error_subcode for "This authorization code has been used." */
 export const CODE_ALREADY_USED_SUBCODE = 36009;

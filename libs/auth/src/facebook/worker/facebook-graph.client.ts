@@ -8,7 +8,8 @@ import type { BaseEnv } from '@app/config';
 import { USER_PROFILE_LIMITS, type FacebookProfile } from '@app/users';
 import { FACEBOOK_CALLBACK_PATH, FACEBOOK_PROFILE_FIELDS } from '../facebook.constants';
 import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
-import { FacebookApiError, classifyFacebookErrorResponse, type CodeFate } from './facebook-api.error';
+import type { CodeFate } from '../../core/worker/provider-exchange';
+import { FacebookApiError, classifyFacebookErrorResponse } from './facebook-api.error';
 import { ReasonCode } from '../../core/reason-codes';
 
 /** Network errors raised before a request could reach Facebook: nothing was sent. */

@@ -3,10 +3,10 @@ import { ConfigService } from '@nestjs/config';
 import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { BaseEnv } from '@app/config';
-import { GoogleApiError } from './google-api.error';
-import { GOOGLE_CALLBACK_PATH, sameText } from './google-authorization';
-import { GoogleDiscovery } from './google-discovery';
-import { GoogleAgents, callGoogle, malformedAnswer } from './google-http';
+import { GoogleApiError } from '../google-api.error';
+import { GOOGLE_CALLBACK_PATH, sameText } from '../google.constants';
+import { GoogleDiscovery } from '../google-discovery';
+import { GoogleAgents, callGoogle, malformedAnswer } from '../google-http';
 
 /** Leeway for clocks that disagree with Google's on `exp`, `iat` and `nbf`. */
 export const ID_TOKEN_CLOCK_TOLERANCE_S = 30;
@@ -45,6 +45,8 @@ export interface GoogleIdentity {
   email: string | null;
   firstName: string | null;
   lastName: string | null;
+  /** Every claim of the verified id_token (for the claims a host asks for). */
+  claims: Readonly<Record<string, unknown>>;
 }
 
 const tokenResponse = z.object({
@@ -190,6 +192,7 @@ export class GoogleTokenClient implements OnModuleDestroy {
       email: verified ? claims.data.email : null,
       firstName: claims.data.given_name,
       lastName: claims.data.family_name,
+      claims: payload,
     };
   }
 

@@ -1,6 +1,6 @@
 import net from 'node:net';
-import { GoogleApiError } from './google-api.error';
-import { GoogleDiscovery } from './google-discovery';
+import { GoogleApiError } from '../google-api.error';
+import { GoogleDiscovery } from '../google-discovery';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -10,7 +10,7 @@ import {
   fixtureIssuer,
   json,
   rejection,
-} from './google-issuer.fixture';
+} from '../google-issuer.fixture';
 import { GoogleTokenClient } from './google-token.client';
 
 describe(GoogleTokenClient.name, () => {
@@ -170,7 +170,7 @@ describe(GoogleTokenClient.name, () => {
     it('returns the identity of a token signed by the issuer, for us, with our nonce', async () => {
       const client = clientFor(google.issuer);
       const { idToken } = await client.redeemCode('c', 'v');
-      await expect(client.verifyIdToken(idToken, 'the-nonce')).resolves.toEqual({
+      await expect(client.verifyIdToken(idToken, 'the-nonce')).resolves.toMatchObject({
         subject: SUBJECT,
         email: 'alice@example.com',
         firstName: 'Alice',

@@ -1,0 +1,47 @@
+import { Controller, Get, Inject, Optional, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { BrowserRouteFilter } from '../../core/api/browser-route.filter';
+import { SignInCallbackService, errorPage } from '../../core/api/sign-in-callback.service';
+import { SignInStart } from '../../core/api/sign-in-start';
+import { ReasonCode } from '../../core/reason-codes';
+import { GoogleApiError } from '../google-api.error';
+import { GOOGLE, GOOGLE_PROVIDER } from '../google.constants';
+import { GOOGLE_OPTIONS, type GoogleOptions } from '../google.options';
+import { GoogleAuthorization } from './google-authorization';
+
+/** Google's browser routes of the OpenID Connect code flow: the same contract as Facebook's. */
+@Controller('auth/google')
+@UseGuards(ThrottlerGuard)
+@UseFilters(BrowserRouteFilter)
+export class GoogleAuthController {
+  constructor(
+    private readonly start: SignInStart,
+    private readonly authorization: GoogleAuthorization,
+    private readonly callbacks: SignInCallbackService,
+    @Optional() @Inject(GOOGLE_OPTIONS) private readonly options: GoogleOptions = {},
+  ) {}
+
+  /**
+   * 302 to Google's authorization endpoint (state, nonce, PKCE S256), or home
+   * when already signed in; `?returnTo=` and `?link=1` as for Facebook. When
+   * the issuer's discovery cannot be read: /login/error?reason=provider_unavailable.
+   */
+  @Get()
+  async begin(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if ((await this.start.prepare(req)) === 'home') return res.redirect(302, '/');
+    try {
+      res.redirect(302, await this.authorization.dialogUrl(req, { extraScope: this.options.extraScope }));
+    } catch (error) {
+      if (!(error instanceof GoogleApiError)) throw error;
+      const reason = error.retryable ? ReasonCode.ProviderUnavailable : ReasonCode.ProviderError;
+      res.redirect(302, errorPage(reason, GOOGLE));
+    }
+  }
+
+  /** 302 to /login/pending in milliseconds, or to /login/error?reason=…&provider=google */
+  @Get('callback')
+  async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    res.redirect(302, await this.callbacks.handle(req, GOOGLE_PROVIDER));
+  }
+}
