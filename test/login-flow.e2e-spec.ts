@@ -56,7 +56,7 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     const preLoginCookie = browser.cookie('afl.sid');
     const answer = await followCallback(browser, callback);
     expect(answer.status).toBe(302);
-    expect(answer.location).toBe('/login/pending');
+    expect(answer.location).toBe('/login/pending?provider=facebook');
     // The callback renews the session id: the pre-login one dies there.
     expect(browser.cookie('afl.sid')).not.toBe(preLoginCookie);
 
@@ -79,7 +79,7 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     // Signed in on the server before the ok was announced: no further request was needed.
     const me = await browser.get('/api/me');
     expect(me.status).toBe(200);
-    expect(me.json()).toEqual(final!.user);
+    expect(me.json()).toEqual({ ...final!.user, providers: ['facebook'] });
 
     // The pre-login session id is dead.
     const stale = stack.browser();
@@ -110,7 +110,7 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     const before = (await stack.emulatorKnob('GET', '/stats')) as { tokenCalls: number };
 
     const answer = await followCallback(browser, callback);
-    expect(answer.location).toBe('/login/pending');
+    expect(answer.location).toBe('/login/pending?provider=facebook');
     const after = (await stack.emulatorKnob('GET', '/stats')) as { tokenCalls: number };
     expect(after.tokenCalls).toBe(before.tokenCalls);
 
@@ -135,7 +135,7 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
 
     const answer = await followCallback(browser, callback);
     expect(answer.status).toBe(302);
-    expect(answer.location).toBe('/login/error?reason=access_denied');
+    expect(answer.location).toBe('/login/error?reason=access_denied&provider=facebook');
     expect(await rows('async_operation')).toHaveLength(before);
     expect(await queue().getJobCounts()).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
     expect((await browser.get('/api/auth/operation')).status).toBe(404);
@@ -149,22 +149,22 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
 
     const noState = new URL(callback);
     noState.searchParams.delete('state');
-    expect((await followCallback(browser, noState)).location).toBe('/login/error?reason=invalid_state');
+    expect((await followCallback(browser, noState)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
 
     const wrongState = new URL(callback);
     wrongState.searchParams.set('state', 'A'.repeat(43));
-    expect((await followCallback(browser, wrongState)).location).toBe('/login/error?reason=invalid_state');
+    expect((await followCallback(browser, wrongState)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
 
     // Another browser cannot use this one's state.
     const stranger = stack.browser();
     await openDialog(stranger);
-    expect((await followCallback(stranger, callback)).location).toBe('/login/error?reason=invalid_state');
+    expect((await followCallback(stranger, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
 
     expect(await rows('async_operation')).toHaveLength(before);
 
     // The real callback still works, once.
-    expect((await followCallback(browser, callback)).location).toBe('/login/pending');
-    expect((await followCallback(browser, callback)).location).toBe('/login/error?reason=invalid_state');
+    expect((await followCallback(browser, callback)).location).toBe('/login/pending?provider=facebook');
+    expect((await followCallback(browser, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
     expect((await watchUntilFinal(browser)).final?.status).toBe('ok');
   });
 
@@ -243,7 +243,7 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     const before = (await stack.emulatorKnob('GET', '/stats')) as { exchangesByCode: Record<string, number> };
     const codeKey = createHash('sha256').update(code).digest('hex');
 
-    expect((await followCallback(browser, callback)).location).toBe('/login/pending');
+    expect((await followCallback(browser, callback)).location).toBe('/login/pending?provider=facebook');
     const { final } = await watchUntilFinal(browser);
     expect(final).toEqual({
       id: expect.any(String),

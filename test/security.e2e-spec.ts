@@ -68,21 +68,21 @@ describe('Security (negative tests against the real stack)', () => {
       wrong.searchParams.set('state', dialog.searchParams.get('state')!.slice(0, -2) + 'xx');
       for (const attempt of [missing, wrong]) {
         const answer = await followCallback(browser, attempt);
-        expect(answer.location).toBe('/login/error?reason=invalid_state');
+        expect(answer.location).toBe('/login/error?reason=invalid_state&provider=facebook');
         // Same session id (the rolling idle timeout may re-send the cookie).
         expect(browser.cookie('afl.sid')).toBe(cookieBefore);
       }
       const stranger = stack.browser();
       await openDialog(stranger);
-      expect((await followCallback(stranger, callback)).location).toBe('/login/error?reason=invalid_state');
+      expect((await followCallback(stranger, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
 
       expect(await snapshot()).toEqual(before);
       expect((await stats()).tokenCalls).toBe(tokenCallsBefore);
       // The session still holds the same pending state: a forged callback cancelled nothing.
       expect(await redis.get(sessionKey(browser))).toBe(storedBefore);
 
-      expect((await followCallback(browser, callback)).location).toBe('/login/pending');
-      expect((await followCallback(browser, callback)).location).toBe('/login/error?reason=invalid_state');
+      expect((await followCallback(browser, callback)).location).toBe('/login/pending?provider=facebook');
+      expect((await followCallback(browser, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
       expect((await watchUntilFinal(browser)).final?.status).toBe('ok');
     });
 
@@ -105,9 +105,9 @@ describe('Security (negative tests against the real stack)', () => {
     expect((await watchUntilFinal(browser)).final?.status).toBe('ok');
     const before = await snapshot();
 
-    expect((await followCallback(browser, callback)).location).toBe('/login/error?reason=invalid_state');
+    expect((await followCallback(browser, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
     const thief = stack.browser();
-    expect((await followCallback(thief, callback)).location).toBe('/login/error?reason=invalid_state');
+    expect((await followCallback(thief, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
 
     expect(await snapshot()).toEqual(before);
     expect((await stats()).exchangesByCode[codeKey(callback.searchParams.get('code')!)]).toBe(1);
@@ -119,7 +119,7 @@ describe('Security (negative tests against the real stack)', () => {
     const callback = await answerDialog(stack, dialog, { userId: alice.id });
     const before = await snapshot();
     const answers = await Promise.all([followCallback(browser, callback), followCallback(browser, callback)]);
-    expect(answers.map((a) => a.location).sort()).toEqual(['/login/error?reason=invalid_state', '/login/pending']);
+    expect(answers.map((a) => a.location).sort()).toEqual(['/login/error?reason=invalid_state&provider=facebook', '/login/pending?provider=facebook']);
     expect((await snapshot()).operations).toBe(before.operations + 1);
     await waitForTokenCall(callback);
     expect((await stats()).exchangesByCode[codeKey(callback.searchParams.get('code')!)]).toBe(1);
@@ -139,7 +139,7 @@ describe('Security (negative tests against the real stack)', () => {
       // A copy of the session GET /auth/facebook issued, taken before the callback.
       const preLogin = browser.clone();
       const preLoginKey = sessionKey(browser);
-      expect((await followCallback(browser, callback)).location).toBe('/login/pending');
+      expect((await followCallback(browser, callback)).location).toBe('/login/pending?provider=facebook');
       expect(browser.cookie('afl.sid')).not.toBe(preLogin.cookie('afl.sid'));
       expect(await redis.exists(preLoginKey)).toBe(0);
 
@@ -385,11 +385,11 @@ describe('Security (negative tests against the real stack)', () => {
       for (const query of attempts) {
         const answer = await browser.get(`/auth/facebook/callback?${query}`);
         expect(answer.status).toBe(302);
-        expect(answer.location).toMatch(/^\/login\/error\?reason=(invalid_request|invalid_state)$/);
+        expect(answer.location).toMatch(/^\/login\/error\?reason=(invalid_request|invalid_state)&provider=facebook$/);
       }
       expect(await snapshot()).toEqual(before);
       // Nothing above consumed the real state.
-      expect((await followCallback(browser, callback)).location).toBe('/login/pending');
+      expect((await followCallback(browser, callback)).location).toBe('/login/pending?provider=facebook');
       await watchUntilFinal(browser);
     });
 
@@ -559,6 +559,6 @@ describe('Rate limits on /auth/* and /api/auth/* (stored in Redis)', () => {
     let last: Response | undefined;
     for (let i = 0; i < 4; i++) last = await fetch(stack.apiUrl + '/auth/facebook', { redirect: 'manual' });
     expect(last!.status).toBe(302);
-    expect(last!.headers.get('location')).toBe('/login/error?reason=rate_limited');
+    expect(last!.headers.get('location')).toBe('/login/error?reason=rate_limited&provider=facebook');
   });
 });

@@ -56,12 +56,12 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
 
       const callback = await answerDialog(stack, dialog, { userId: alice.id });
       // The planted id cannot use the victim's callback…
-      expect((await followCallback(attacker, callback)).location).toBe('/login/error?reason=invalid_state');
-      expect((await followCallback(victim, callback)).location).toBe('/login/pending');
+      expect((await followCallback(attacker, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
+      expect((await followCallback(victim, callback)).location).toBe('/login/pending?provider=facebook');
       const { final } = await watchUntilFinal(victim);
       // The ok means the victim's own session is signed in…
       expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Alice' } });
-      expect((await victim.get('/api/me')).json()).toEqual(final!.user);
+      expect((await victim.get('/api/me')).json()).toEqual({ ...final!.user, providers: ['facebook'] });
       // …and the planted id can neither see the sign-in nor ride it.
       expect((await attacker.get('/api/auth/operation')).status).toBe(404);
       expect((await attacker.events('/api/auth/operation/events')).status).toBe(404);
@@ -129,7 +129,7 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
       const preLoginKey = sessionKey(browser);
       const preLogin = await storedSession(preLoginKey);
 
-      expect((await followCallback(browser, callback)).location).toBe('/login/pending');
+      expect((await followCallback(browser, callback)).location).toBe('/login/pending?provider=facebook');
       // The pre-login id died at the callback; bring it back, naming the operation, as if it had survived.
       expect(await redis.exists(preLoginKey)).toBe(0);
       const operationId = await operationIdOf(browser);
@@ -275,7 +275,7 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
       }
       expect(await signedInSessions(bob.id)).toBe(before + 1);
       expect(await recordedAsSignedIn(bob.id, sessionIdOf(browser))).toBe(true);
-      expect((await browser.get('/api/me')).json()).toEqual(final!.user);
+      expect((await browser.get('/api/me')).json()).toEqual({ ...final!.user, providers: ['facebook'] });
     });
 
     it('answers a signed-in session that reads its ok again (a replay, a second tab) with the same sign-in, changing nothing', async () => {
@@ -295,7 +295,7 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
       expect(browser.cookie('afl.sid')).toBe(cookie);
       expect(secondTab.cookie('afl.sid')).toBe(cookie);
       expect(await signedInSessions(alice.id)).toBe(sessions);
-      expect((await browser.get('/api/me')).json()).toEqual(user);
+      expect((await browser.get('/api/me')).json()).toEqual({ ...user, providers: ['facebook'] });
     });
   });
 });

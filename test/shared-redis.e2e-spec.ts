@@ -42,7 +42,7 @@ describe('Two deployments sharing one Redis and one REDIS_PREFIX, with different
   it("leaves the other deployment's job alone: it waits for its own worker, then ends ok", async () => {
     const browser = b.browser();
     const { response } = await startLogin(b, browser, alice.id);
-    expect(response.location).toBe('/login/pending');
+    expect(response.location).toBe('/login/pending?provider=facebook');
     const { id } = (await browser.get('/api/auth/operation')).json<{ id: string }>();
 
     // A's worker is idle and listening; a job it could see would be gone in milliseconds.
@@ -59,7 +59,7 @@ describe('Two deployments sharing one Redis and one REDIS_PREFIX, with different
       user: { id: expect.any(String), firstName: alice.first_name, lastName: alice.last_name, email: alice.email },
       returnTo: '/',
     });
-    expect((await browser.get('/api/me')).json()).toEqual(final!.user);
+    expect((await browser.get('/api/me')).json()).toEqual({ ...final!.user, providers: ['facebook'] });
   });
 
   it('signs people in on both at once, each login by its own deployment', async () => {

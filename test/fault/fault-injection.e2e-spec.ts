@@ -100,8 +100,8 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
     // The ok heard on B means signed in (the worker signed the session in before it announced):
     // the session, in the one shared Redis, is signed in on both instances.
     expect(final).toMatchObject({ status: 'ok', user: { firstName: alice.first_name }, returnTo: '/' });
-    expect((await viaB.get('/api/me')).json()).toEqual(final!.user);
-    expect((await viaA.get('/api/me')).json()).toEqual(final!.user);
+    expect((await viaB.get('/api/me')).json()).toEqual({ ...final!.user, providers: ['facebook'] });
+    expect((await viaA.get('/api/me')).json()).toEqual({ ...final!.user, providers: ['facebook'] });
   });
 
   it('holds one status subscription per API process, however many streams are open', () =>
@@ -196,7 +196,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         signal: AbortSignal.timeout(5000),
       });
       expect(newcomer.status).toBe(302);
-      expect(newcomer.headers.get('location')).toBe('/login/error?reason=unavailable');
+      expect(newcomer.headers.get('location')).toBe('/login/error?reason=unavailable&provider=facebook');
       const status = await inFlight.request('/api/auth/operation', { signal: AbortSignal.timeout(5000) });
       expect(status.status).toBe(503);
       expect(status.json()).toMatchObject({ statusCode: 503, message: expect.any(String) });
@@ -228,7 +228,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
       const dialog = await openDialog(newcomer);
       const callback = await answerDialog(stack, dialog, { userId: alice.id });
       const answer = await followCallback(newcomer, callback);
-      expect(answer.location).toBe('/login/error?reason=unavailable');
+      expect(answer.location).toBe('/login/error?reason=unavailable&provider=facebook');
       const status = await inFlight.get('/api/auth/operation');
       expect(status.status).toBe(503);
       expect(status.json()).toMatchObject({ statusCode: 503 });
@@ -426,7 +426,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
           `(${(200 / seconds).toFixed(1)} logins/s); callback → ok p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)} ms`,
       );
 
-      expect(results.map((r) => r.location)).toEqual(Array(200).fill('/login/pending'));
+      expect(results.map((r) => r.location)).toEqual(Array(200).fill('/login/pending?provider=facebook'));
       // Every one ended ok and signed in; any that did not says how (the final status, /api/me's answer).
       expect(
         results.filter((r) => !(r.final?.status === 'ok' && r.signedIn)).map((r) => ({ final: r.final, me: r.me })),

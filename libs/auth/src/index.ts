@@ -12,3 +12,4 @@ export * from './core/api/authenticated.guard';
 export * from './core/api/current-user.decorator';
 export * from './core/api/return-to';
 export * from './core/worker/provider-exchange';
+export * from './core/spa-pages';

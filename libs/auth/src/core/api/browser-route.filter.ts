@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { isDependencyUnavailable } from '@app/database';
-import { errorPage } from './sign-in-callback.service';
+import { errorPage, providerOfPath } from '../spa-pages';
 import { ReasonCode } from '../reason-codes';
 
 /**
@@ -15,6 +15,7 @@ export class BrowserRouteFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
     if (res.headersSent) return;
     const status: number = exception instanceof HttpException ? exception.getStatus() : 500;
     let reason = ReasonCode.Internal;
@@ -22,6 +23,6 @@ export class BrowserRouteFilter implements ExceptionFilter {
     else if (status < 500) reason = ReasonCode.InvalidRequest;
     else if (status === 503 || isDependencyUnavailable(exception)) reason = ReasonCode.Unavailable;
     else this.logger.error(`Browser route failed: ${(exception as Error)?.message ?? exception}`);
-    res.redirect(302, errorPage(reason));
+    res.redirect(302, errorPage(reason, providerOfPath(req.path)));
   }
 }

@@ -17,15 +17,11 @@ import { AUTHORIZATION_TTL_MS } from '../sign-in.constants';
 import { ExchangeProducer } from '../queue/exchange.producer';
 import type { ExchangeJobData } from '../queue/exchange-job';
 import { ReasonCode, failureFor } from '../reason-codes';
+import { errorPage, pendingPage } from '../spa-pages';
 import { SessionLifecycle } from '../session/session-lifecycle';
 import { sessionIdHash } from '../session/session.types';
 import { PendingAuthorizations } from './pending-authorizations';
 import type { SignInProvider } from './sign-in-providers';
-
-export const PENDING_PAGE = '/login/pending';
-/** The SPA's error page for a reason (and the provider the messages name, when one is known). */
-export const errorPage = (reason: ReasonCode, provider?: string) =>
-  `/login/error?reason=${encodeURIComponent(reason)}` + (provider ? `&provider=${encodeURIComponent(provider)}` : '');
 
 /** One plain string each; repeated or nested parameters are refused, not guessed at. */
 const single = z.string().max(2048);
@@ -144,7 +140,7 @@ export class SignInCallbackService {
       return errorPageOf(ReasonCode.Unavailable);
     }
     this.logger.log(`Operation ${operationId} queued`);
-    return PENDING_PAGE;
+    return pendingPage(provider);
   }
 
   /**

@@ -17,6 +17,8 @@ import type Redis from 'ioredis';
 import passport from 'passport';
 import type { ApiEnv } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
+import { ReasonCode } from '../reason-codes';
+import { errorPage, providerOfPath } from '../spa-pages';
 import { SessionKeys } from './session-keys';
 import { SessionStore } from './session-store';
 import { sessionIdHash } from './session.types';
@@ -177,8 +179,9 @@ export class SessionLifecycle {
     this.logger.warn(
       `Session store unavailable: ${(error as Error)?.message ?? String(error)}`,
     );
-    if (req.method === 'GET' && req.path.startsWith('/auth/')) {
-      res.redirect(302, '/login/error?reason=unavailable');
+    const provider = req.method === 'GET' ? providerOfPath(req.path) : undefined;
+    if (provider) {
+      res.redirect(302, errorPage(ReasonCode.Unavailable, provider));
       return;
     }
     next(

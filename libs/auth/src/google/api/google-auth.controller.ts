@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Optional, Req, Res, UseFilters, UseGuards } fr
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { BrowserRouteFilter } from '../../core/api/browser-route.filter';
-import { SignInCallbackService, errorPage } from '../../core/api/sign-in-callback.service';
+import { SignInCallbackService } from '../../core/api/sign-in-callback.service';
+import { errorPage } from '../../core/spa-pages';
 import { SignInStart } from '../../core/api/sign-in-start';
 import { ReasonCode } from '../../core/reason-codes';
 import { GoogleApiError } from '../google-api.error';
