@@ -3,10 +3,10 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { AsyncOperation, AsyncOperationStatus } from '@app/async-operations';
 import { mysqlOptions } from '@app/database';
-import { DataDeletionRequest, UserProfile } from '@app/users';
+import { DataDeletionRequest, UserIdentity, UserProfile } from '@app/users';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [UserProfile, AsyncOperationStatus, AsyncOperation, DataDeletionRequest];
+export const ENTITIES = [UserProfile, UserIdentity, AsyncOperationStatus, AsyncOperation, DataDeletionRequest];
 
 export function createDataSource(
   url = process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306/facebook_login',

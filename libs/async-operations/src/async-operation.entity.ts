@@ -71,6 +71,10 @@ export class AsyncOperation {
   })
   userProfile?: UserProfile | null;
 
+  /** Who vouches for the person in this attempt: 'facebook', 'google', … (rows from before providers are Facebook's). */
+  @Column({ type: 'varchar', length: 32, default: 'facebook' })
+  provider: string;
+
   /** SHA-256 of the id of the browser session that started the attempt. */
   @Column({ name: 'session_id_hash', type: 'char', length: 64 })
   sessionIdHash: string;

@@ -9,8 +9,14 @@ export const USER_PROFILE_LIMITS = {
   email: 320,
 } as const;
 
-/** A person who signed in with Facebook (the article's `user_profile`). */
+/**
+ * A person who signed in (the article's `user_profile`). `facebook_id` is the
+ * person's Facebook identity, NULL for someone who signed in only with
+ * another provider; other providers' identities are `UserIdentity` rows.
+ */
 @Entity({ name: 'user_profile' })
+// The first-sign-in e-mail check reads this index only (UsersService).
+@Index('IDX_user_profile_email', ['email', 'facebookId'])
 export class UserProfile {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id: number;
@@ -24,8 +30,9 @@ export class UserProfile {
     name: 'facebook_id',
     type: 'varchar',
     length: USER_PROFILE_LIMITS.facebookId,
+    nullable: true,
   })
-  facebookId: string;
+  facebookId: string | null;
 
   @Column({
     name: 'first_name',
@@ -57,7 +64,7 @@ export class UserProfile {
   updatedAt: Date;
 }
 
-/** What the API shows of a user: never the internal or the Facebook id. */
+/** What the API shows of a user: never the internal id or a provider's id of the person. */
 export interface UserView {
   id: string;
   firstName: string | null;

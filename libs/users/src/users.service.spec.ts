@@ -1,38 +1,128 @@
 import { QueryFailedError, type DataSource, type Repository } from 'typeorm';
+import { IdentityNotLinkedError } from './identity-errors';
 import type { UserProfile } from './user-profile.entity';
 import { UsersService } from './users.service';
 
 const PROFILE = Object.freeze({ facebookId: '42', firstName: 'Zoë 😀', lastName: 'Ñúñez', email: null });
+const FACEBOOK = Object.freeze({
+  provider: 'facebook',
+  subject: '42',
+  firstName: 'Zoë 😀',
+  lastName: 'Ñúñez',
+  email: 'zoe@example.com',
+});
+const EXISTING_ROW = 2 ** 32;
 
 function mocks() {
   const repository = { query: jest.fn().mockResolvedValue({ insertId: 1, affectedRows: 2 }) };
-  return { repository, service: new UsersService(repository as unknown as Repository<UserProfile>, {} as DataSource) };
+  const dataSource = { transaction: jest.fn() };
+  return {
+    repository,
+    dataSource,
+    service: new UsersService(repository as unknown as Repository<UserProfile>, dataSource as unknown as DataSource),
+  };
 }
 
+const deadlock = () => new QueryFailedError('INSERT', [], Object.assign(new Error('deadlock'), { errno: 1213 }));
+
 describe(UsersService.name, () => {
-  it('upserts on facebook_id in one statement, keeping the first public id, and returns the id', async () => {
-    const { repository, service } = mocks();
-    await expect(service.upsertFromFacebook(PROFILE)).resolves.toBe(1);
-    expect(repository.query).toHaveBeenCalledTimes(1);
-    const [sql, params] = repository.query.mock.calls[0] as [string, unknown[]];
-    expect(sql).toMatch(/ON DUPLICATE KEY UPDATE/);
-    expect(sql).toMatch(/id = LAST_INSERT_ID\(id\)/);
-    // public_id is written on insert only.
-    expect(sql.split('UPDATE')[1]).not.toMatch(/public_id/);
-    expect(params).toEqual([expect.stringMatching(/^[\w-]{22}$/), '42', 'Zoë 😀', 'Ñúñez', null]);
+  describe('upsertFromFacebook', () => {
+    it('upserts on facebook_id in one statement, keeping the first public id, and returns the id', async () => {
+      const { repository, service } = mocks();
+      await expect(service.upsertFromFacebook(PROFILE)).resolves.toBe(1);
+      expect(repository.query).toHaveBeenCalledTimes(1);
+      const [sql, params] = repository.query.mock.calls[0] as [string, unknown[]];
+      expect(sql).toMatch(/ON DUPLICATE KEY UPDATE/);
+      expect(sql).toMatch(/id = LAST_INSERT_ID\(id\)/);
+      // public_id is written on insert only.
+      expect(sql.split('UPDATE')[1]).not.toMatch(/public_id/);
+      expect(params).toEqual([expect.stringMatching(/^[\w-]{22}$/), '42', 'Zoë 😀', 'Ñúñez', null]);
+    });
+
+    it('repeats the statement once when InnoDB picks it as a deadlock victim', async () => {
+      const { repository, service } = mocks();
+      repository.query.mockRejectedValueOnce(deadlock()).mockResolvedValueOnce({ insertId: 3 });
+      await expect(service.upsertFromFacebook(PROFILE)).resolves.toBe(3);
+      expect(repository.query).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not hide other database errors', async () => {
+      const { repository, service } = mocks();
+      repository.query.mockRejectedValue(new QueryFailedError('INSERT', [], new Error('boom')));
+      await expect(service.upsertFromFacebook(PROFILE)).rejects.toBeInstanceOf(QueryFailedError);
+    });
   });
 
-  it('repeats the statement once when InnoDB picks it as a deadlock victim', async () => {
-    const { repository, service } = mocks();
-    const deadlock = new QueryFailedError('INSERT', [], Object.assign(new Error('deadlock'), { errno: 1213 }));
-    repository.query.mockRejectedValueOnce(deadlock).mockResolvedValueOnce({ insertId: 3 });
-    await expect(service.upsertFromFacebook(PROFILE)).resolves.toBe(3);
-    expect(repository.query).toHaveBeenCalledTimes(2);
+  describe('signInWithIdentity, Facebook', () => {
+    it('signs a returning person in with one statement: the upsert reports the existing id + 2^32', async () => {
+      const { repository, dataSource, service } = mocks();
+      repository.query.mockResolvedValueOnce({ insertId: EXISTING_ROW + 5, affectedRows: 1 });
+      await expect(service.signInWithIdentity(FACEBOOK)).resolves.toBe(5);
+      expect(repository.query).toHaveBeenCalledTimes(1);
+      expect(dataSource.transaction).not.toHaveBeenCalled();
+      const [sql, params] = repository.query.mock.calls[0] as [string, unknown[]];
+      expect(sql).toMatch(/VALUES \(\?, \?, \?, \?, \?\)\s+ON DUPLICATE KEY UPDATE/);
+      expect(sql).toMatch(/id = LAST_INSERT_ID\(id \+ 4294967296\) - 4294967296/);
+      expect(sql.split('UPDATE')[1]).not.toMatch(/public_id|facebook_id/);
+      expect(params).toEqual([expect.stringMatching(/^[\w-]{22}$/), '42', 'Zoë 😀', 'Ñúñez', 'zoe@example.com']);
+    });
+
+    it('checks the e-mail of a profile it has just created, by the id and the public id it chose', async () => {
+      const { repository, service } = mocks();
+      repository.query
+        .mockResolvedValueOnce({ insertId: 9, affectedRows: 1 })
+        .mockResolvedValueOnce({ insertId: 0, affectedRows: 0 });
+      await expect(service.signInWithIdentity(FACEBOOK)).resolves.toBe(9);
+      expect(repository.query).toHaveBeenCalledTimes(2);
+      const [[, [publicId]], [sql, params]] = repository.query.mock.calls as [string, unknown[]][];
+      expect(sql).toMatch(/^\s*DELETE created FROM user_profile created\s+JOIN user_profile other/);
+      expect(params).toEqual([9, publicId]);
+    });
+
+    it('refuses a first sign-in whose e-mail another profile has (the check removed the new row)', async () => {
+      const { repository, service } = mocks();
+      repository.query
+        .mockResolvedValueOnce({ insertId: 9, affectedRows: 1 })
+        .mockResolvedValueOnce({ insertId: 0, affectedRows: 1 });
+      await expect(service.signInWithIdentity(FACEBOOK)).rejects.toBeInstanceOf(IdentityNotLinkedError);
+    });
+
+    it('creates a profile without an e-mail in one statement (nothing to match)', async () => {
+      const { repository, service } = mocks();
+      repository.query.mockResolvedValueOnce({ insertId: 9, affectedRows: 1 });
+      await expect(service.signInWithIdentity({ ...FACEBOOK, email: null })).resolves.toBe(9);
+      expect(repository.query).toHaveBeenCalledTimes(1);
+    });
+
+    it('repeats a deadlocked statement', async () => {
+      const { repository, service } = mocks();
+      repository.query.mockRejectedValueOnce(deadlock()).mockResolvedValueOnce({ insertId: EXISTING_ROW + 5 });
+      await expect(service.signInWithIdentity(FACEBOOK)).resolves.toBe(5);
+      expect(repository.query).toHaveBeenCalledTimes(2);
+    });
+
+    it('gives up after a bounded number of deadlocks', async () => {
+      const { repository, service } = mocks();
+      repository.query.mockRejectedValue(deadlock());
+      await expect(service.signInWithIdentity(FACEBOOK)).rejects.toBeInstanceOf(QueryFailedError);
+      expect(repository.query).toHaveBeenCalledTimes(6);
+    });
+
+    it('refuses an identity that does not fit its columns before any statement', async () => {
+      const { repository, service } = mocks();
+      await expect(service.signInWithIdentity({ ...FACEBOOK, subject: '' })).rejects.toThrow(
+        /Invalid facebook subject/,
+      );
+      expect(repository.query).not.toHaveBeenCalled();
+    });
   });
 
-  it('does not hide other database errors', async () => {
-    const { repository, service } = mocks();
-    repository.query.mockRejectedValue(new QueryFailedError('INSERT', [], new Error('boom')));
-    await expect(service.upsertFromFacebook(PROFILE)).rejects.toBeInstanceOf(QueryFailedError);
+  describe('providersOf', () => {
+    it("lists 'facebook' first, then the identities' providers by id", async () => {
+      const { repository, service } = mocks();
+      repository.query.mockResolvedValueOnce([{ provider: 'google' }, { provider: 'apple' }, { provider: 'facebook' }]);
+      await expect(service.providersOf(7)).resolves.toEqual(['facebook', 'apple', 'google']);
+      expect(repository.query.mock.calls[0][1]).toEqual([7, 7]);
+    });
   });
 });
