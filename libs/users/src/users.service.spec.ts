@@ -108,6 +108,13 @@ describe(UsersService.name, () => {
       expect(repository.query).toHaveBeenCalledTimes(6);
     });
 
+    it('takes linkTo: null (job data that went through JSON) for a sign-in, not a link', async () => {
+      const { repository, dataSource, service } = mocks();
+      repository.query.mockResolvedValueOnce({ insertId: EXISTING_ROW + 5, affectedRows: 1 });
+      await expect(service.signInWithIdentity(FACEBOOK, { linkTo: null })).resolves.toBe(5);
+      expect(dataSource.transaction).not.toHaveBeenCalled();
+    });
+
     it('refuses an identity that does not fit its columns before any statement', async () => {
       const { repository, service } = mocks();
       await expect(service.signInWithIdentity({ ...FACEBOOK, subject: '' })).rejects.toThrow(

@@ -178,7 +178,7 @@ export class UsersService {
    * - Otherwise a profile is created with the identity, race-safe on the
    *   unique keys: concurrent first sign-ins of one identity leave one profile.
    *
-   * With `linkTo` (the signed-in user's id) the identity is attached to that
+   * With `linkTo` (the signed-in user's id; absent or null: a sign-in) the identity is attached to that
    * profile instead, whatever its e-mail; names and e-mail are left alone.
    * Linking it again is a no-op; an identity of another profile, or a second
    * identity at one provider, is refused with IdentityInUseError.
@@ -186,10 +186,11 @@ export class UsersService {
    * Facebook's identity is the article's `user_profile.facebook_id`; other
    * providers' are `user_identity` rows.
    */
-  async signInWithIdentity(identity: ProviderIdentity, options: { linkTo?: number } = {}): Promise<number> {
+  async signInWithIdentity(identity: ProviderIdentity, options: { linkTo?: number | null } = {}): Promise<number> {
     assertValidIdentity(identity);
     const facebook = identity.provider === FACEBOOK_PROVIDER;
-    if (options.linkTo !== undefined) {
+    // null as well as absent: a job's data that went through JSON may carry `linkTo: null`.
+    if (options.linkTo !== undefined && options.linkTo !== null) {
       const linkTo = options.linkTo;
       return this.withRetries(() =>
         facebook ? this.linkFacebook(identity.subject, linkTo) : this.linkIdentity(identity, linkTo),
