@@ -1,4 +1,4 @@
-import type { INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
+import type { DynamicModule, INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
@@ -55,6 +55,10 @@ export interface StackOptions {
   logs?: LogCapture;
   /** The MySQL server for the stack's throwaway database, as a URL without a database (default: testNamespace's). */
   mysqlServerUrl?: string;
+  /** The in-process API's root module, as a host app composes it (default: ApiModule.forRoot()). */
+  apiModule?: () => DynamicModule;
+  /** The in-process worker's root module (default: WorkerModule.forRoot()). */
+  workerModule?: () => DynamicModule;
 }
 
 /** A Nest logger that keeps every line, so a test can search a whole run's logs. */
@@ -194,14 +198,15 @@ export class TestStack {
       // NestFactory, as main.ts does: a testing module compiles before the HTTP adapter
       // exists, and ServeStaticModule then silently serves nothing.
       this.api = configureApiApp(
-        await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(), { logger: options.logs ?? ['error'] }),
+        await NestFactory.create<NestExpressApplication>((options.apiModule ?? (() => ApiModule.forRoot()))(), { logger: options.logs ?? ['error'] }),
       );
       await this.api.listen(apiPort, '127.0.0.1');
     }
 
     const worker = options.worker ?? 'in-process';
     if (worker === 'in-process') {
-      const workerModule = await Test.createTestingModule({ imports: [WorkerModule.forRoot()] }).compile();
+      const root = (options.workerModule ?? (() => WorkerModule.forRoot()))();
+      const workerModule = await Test.createTestingModule({ imports: [root] }).compile();
       this.worker = workerModule.createNestApplication({ logger: options.logs ?? ['error'] });
       await this.worker.init();
     } else if (worker === 'child-process') {

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { APP_FILTER } from '@nestjs/core';
 import { providerCallbackPath } from '@app/auth';
@@ -20,10 +20,17 @@ import { ApiDocsModule } from './api-docs/api-docs.module';
 import { ClientStaticModule } from './client-static.module';
 import { ApiOpsModule } from './ops/api-ops.module';
 
+/** What a host app adds to the API: its own modules, and what it asks each provider for (docs/EXTENDING.md). */
+export interface ApiModuleOptions {
+  imports?: ModuleMetadata['imports'];
+  facebook?: Parameters<typeof FacebookAuthModule.forRoot>[0];
+  google?: Parameters<typeof GoogleAuthModule.forRoot>[0];
+}
+
 @Module({})
 export class ApiModule {
   /** Built at call time, so the environment is read when the app starts, not when this file loads. */
-  static forRoot(): DynamicModule {
+  static forRoot(options: ApiModuleOptions = {}): DynamicModule {
     const env = validateEnv(apiEnvSchema, process.env);
     const google = Boolean(env.GOOGLE_CLIENT_ID);
     return {
@@ -41,12 +48,13 @@ export class ApiModule {
         DatabaseModule,
         RedisModule,
         // Each provider's module brings the core's AuthModule (sessions, the operation's routes).
-        FacebookAuthModule.forRoot(),
-        ...(google ? [GoogleAuthModule.forRoot()] : []),
+        FacebookAuthModule.forRoot(options.facebook),
+        ...(google ? [GoogleAuthModule.forRoot(options.google)] : []),
         ApiOpsModule,
         SignInHistoryModule,
         AdminModule.forRoot(env),
         ApiDocsModule,
+        ...(options.imports ?? []),
         ClientStaticModule.forRoot(env.SERVE_CLIENT),
       ],
       // MySQL or Redis away: a 503 with a JSON error, never a 500 (the browser routes redirect instead).

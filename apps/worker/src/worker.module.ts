@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { OperationHistoryModule, OperationRetentionModule } from '@app/async-operations/history';
@@ -10,9 +10,16 @@ import { DatabaseModule } from '@app/database';
 import { RedisModule } from '@app/redis';
 import { WorkerHealthServer } from './worker-health.server';
 
+/** What a host app adds to the worker: its own modules (listeners of SIGN_IN_FINISHED_EVENT), and the fields it asks providers for. */
+export interface WorkerModuleOptions {
+  imports?: ModuleMetadata['imports'];
+  facebook?: Parameters<typeof FacebookExchangeModule.forRoot>[0];
+  google?: Parameters<typeof GoogleExchangeModule.forRoot>[0];
+}
+
 @Module({})
 export class WorkerModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: WorkerModuleOptions = {}): DynamicModule {
     const env = validateEnv(workerEnvSchema, process.env);
     return {
       module: WorkerModule,
@@ -25,12 +32,13 @@ export class WorkerModule {
         DatabaseModule,
         RedisModule,
         // Each provider's module brings the core's ExchangeWorkerModule (the processor, the deadline sweeper).
-        FacebookExchangeModule.forRoot(),
-        ...(env.GOOGLE_CLIENT_ID ? [GoogleExchangeModule.forRoot()] : []),
+        FacebookExchangeModule.forRoot(options.facebook),
+        ...(env.GOOGLE_CLIENT_ID ? [GoogleExchangeModule.forRoot(options.google)] : []),
         ObservabilityModule,
         SignInMetricsModule,
         OperationHistoryModule,
         OperationRetentionModule,
+        ...(options.imports ?? []),
       ],
       providers: [ExchangeMetrics, WorkerHealthServer],
     };
