@@ -22,13 +22,44 @@ export interface OperationJson {
   returnTo?: string;
 }
 
-/** GET /auth/facebook and return the dialog URL it redirects to. */
-export async function openDialog(browser: TestBrowser): Promise<URL> {
-  const start = await browser.get('/auth/facebook');
+/** GET /auth/<provider> (Facebook unless told) and return the dialog URL it redirects to. */
+export async function openDialog(browser: TestBrowser, provider = 'facebook', query = ''): Promise<URL> {
+  const start = await browser.get(`/auth/${provider}${query}`);
   if (start.status !== 302 || !start.location) {
-    throw new Error(`/auth/facebook answered ${start.status}`);
+    throw new Error(`/auth/${provider} answered ${start.status}`);
   }
   return new URL(start.location);
+}
+
+/** Presses a button on the emulator's Google account chooser; returns where Google sends the browser. */
+export async function answerGoogleChooser(dialog: URL, action: { sub: string } | 'cancel'): Promise<URL> {
+  const form = new URLSearchParams(dialog.searchParams);
+  if (action !== 'cancel') form.set('sub', action.sub);
+  const response = await fetch(`${dialog.origin}${dialog.pathname}/${action === 'cancel' ? 'cancel' : 'choose'}`, {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
+  const location = response.headers.get('location');
+  if (response.status !== 302 || !location) {
+    throw new Error(`The emulator's Google chooser answered ${response.status}: ${await response.text()}`);
+  }
+  return new URL(location);
+}
+
+/** The Google dance up to the pending page (`query`: e.g. `?link=1`); returns the callback's answer. */
+export async function startGoogleLogin(browser: TestBrowser, sub: string, query = '') {
+  const dialog = await openDialog(browser, 'google', query);
+  const callback = await answerGoogleChooser(dialog, { sub });
+  return { dialog, callback, response: await followCallback(browser, callback) };
+}
+
+/** Signs a browser in with Google end to end; returns the user. */
+export async function signInWithGoogle(browser: TestBrowser, sub: string) {
+  await startGoogleLogin(browser, sub);
+  const { final } = await watchUntilFinal(browser);
+  if (final?.status !== 'ok' || !final.user) throw new Error(`Google sign-in ended ${JSON.stringify(final)}`);
+  return final.user;
 }
 
 /** Presses a button on the emulator's dialog, as the person would; returns where Facebook sends the browser. */

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { FACEBOOK_CALLBACK_PATH } from '@app/auth/api';
+import { FACEBOOK_CALLBACK_PATH, GOOGLE_CALLBACK_PATH } from '@app/auth/api';
 import { createFacebookEmulatorApp } from '@app/facebook-emulator';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApiApp } from '../../apps/api/src/configure-api-app';
@@ -17,6 +17,11 @@ import { ROOT, freePort, testNamespace, type TestNamespace } from './test-env';
 
 export const TEST_APP_ID = '1234567890123456';
 export const TEST_APP_SECRET = 'e2e-app-secret-0123456789';
+export const TEST_GOOGLE_CLIENT_ID = 'e2e-client.apps.googleusercontent.test';
+export const TEST_GOOGLE_CLIENT_SECRET = 'e2e-google-client-secret';
+/** The emulator's default Google test users (libs/facebook-emulator/src/google/default-google-test-users.ts). */
+export const GOOGLE_ALICE = '108000000000000000001';
+export const GOOGLE_GRACE = '108000000000000000002';
 export { ROOT };
 
 /** The environment before any stack touched it: each stack starts from it, so settings never leak between suites. */
@@ -59,6 +64,8 @@ export interface StackOptions {
   apiModule?: () => DynamicModule;
   /** The in-process worker's root module (default: WorkerModule.forRoot()). */
   workerModule?: () => DynamicModule;
+  /** Google (on the emulator's Google side) besides Facebook; default true. */
+  google?: boolean;
 }
 
 /** A Nest logger that keeps every line, so a test can search a whole run's logs. */
@@ -174,6 +181,12 @@ export class TestStack {
       FACEBOOK_DIALOG_URL: `${this.emulatorUrl}/v25.0/dialog/oauth`,
       FACEBOOK_GRAPH_URL: `${this.emulatorUrl}/v25.0`,
       FACEBOOK_TIMEOUT_MS: '2000',
+      ...(options.google !== false && {
+        GOOGLE_ISSUER: `${this.emulatorUrl}/google`,
+        GOOGLE_CLIENT_ID: TEST_GOOGLE_CLIENT_ID,
+        GOOGLE_CLIENT_SECRET: TEST_GOOGLE_CLIENT_SECRET,
+        GOOGLE_TIMEOUT_MS: '2000',
+      }),
       EXCHANGE_BACKOFF_MS: '50',
       RATE_LIMIT_MAX: '100000',
       // Tests read logs through LogCapture; pino's own lines would only flood the output.
@@ -187,7 +200,18 @@ export class TestStack {
     this.db = await createTestDatabase(this.ns.databaseUrl);
 
     this.emulator = await createFacebookEmulatorApp(
-      { apps: [{ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, redirectUris: [this.apiUrl + FACEBOOK_CALLBACK_PATH] }] },
+      {
+        apps: [{ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, redirectUris: [this.apiUrl + FACEBOOK_CALLBACK_PATH] }],
+        google: {
+          clients: [
+            {
+              clientId: TEST_GOOGLE_CLIENT_ID,
+              clientSecret: TEST_GOOGLE_CLIENT_SECRET,
+              redirectUris: [this.apiUrl + GOOGLE_CALLBACK_PATH],
+            },
+          ],
+        },
+      },
       { logger: options.logs ?? ['error'] },
     );
     await this.emulator.listen(emulatorPort, '127.0.0.1');
