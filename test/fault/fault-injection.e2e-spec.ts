@@ -14,11 +14,12 @@ import {
   followCallback,
   openDialog,
   signIn,
+  startGoogleLogin,
   startLogin,
   watchUntilFinal,
   type OperationJson,
 } from '../support/login-flow';
-import { ROOT } from '../support/test-stack';
+import { GOOGLE_GRACE, ROOT } from '../support/test-stack';
 import { FaultStack } from './support/fault-stack';
 import { waitFor } from '../support/built-process';
 
@@ -290,6 +291,54 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
       expect(row.attempts).toBe(2);
       expect((await stats()).exchangesByCode[codeKey(callback)]).toBe(2);
     }, 60000);
+  });
+
+  describe('Google slow, failing or odd (the same guarantees through the second provider)', () => {
+    const googleStats = async () =>
+      (await stack.googleKnob('GET', '/stats')) as { tokenCalls: number; successfulExchanges: number; exchangesByCode: Record<string, number> };
+    afterEach(async () => {
+      await stack.googleKnob('POST', '/reset');
+    });
+
+    it('ends a code spent by a dropped token call as provider_timeout naming Google, never code_rejected', async () => {
+      await stack.googleKnob('POST', '/faults', { endpoint: 'token', kind: 'spend-then-drop', times: 1 });
+      const browser = stack.browser(0);
+      const { callback } = await startGoogleLogin(browser, GOOGLE_GRACE);
+      const { final } = await watchUntilFinal(browser, 30000);
+      expect(final).toMatchObject({
+        status: 'error',
+        error: { code: 'provider_timeout', message: 'Google took too long to answer; please try again.' },
+      });
+      expect((await googleStats()).exchangesByCode[codeKey(callback)]).toBe(2);
+    }, 60000);
+
+    it('waits for a token answer that arrives after GOOGLE_TIMEOUT_MS instead of presenting the spent code again', async () => {
+      await stack.googleKnob('POST', '/faults', { endpoint: 'token', kind: 'spend-then-late', delayMs: 3000, times: 1 });
+      const browser = stack.browser(0);
+      const { callback } = await startGoogleLogin(browser, GOOGLE_GRACE);
+      const { final } = await watchUntilFinal(browser, 30000);
+      expect(final?.status).toBe('ok');
+      expect((await googleStats()).exchangesByCode[codeKey(callback)]).toBe(1);
+    }, 60000);
+
+    it('resumes on another worker when one is SIGKILLed after the token call, verifying the sealed id_token without spending the code again', () =>
+      withLogs(async () => {
+        // The token answer comes at once; fetching the signing keys (JWKS) then takes 2 s: the kill lands in between.
+        await stack.googleKnob('POST', '/faults', { endpoint: 'jwks', kind: 'hang', times: 1 });
+        const [doomed, ...others] = stack.workers.filter((w) => w.running);
+        for (const other of others) await other.signal('SIGTERM');
+        const before = await googleStats();
+        const browser = stack.browser(0);
+        const { callback } = await startGoogleLogin(browser, GOOGLE_GRACE);
+        await waitFor('the token exchange', async () => (await googleStats()).successfulExchanges > before.successfulExchanges);
+        await doomed.signal('SIGKILL');
+        await stack.startWorker();
+
+        const { final } = await watchUntilFinal(browser, 25000);
+        expect(final?.status).toBe('ok');
+        expect((await googleStats()).exchangesByCode[codeKey(callback)]).toBe(1);
+        expect((await operation(final!.id)).attempts).toBeGreaterThanOrEqual(2);
+      }), 60000);
   });
 
   it('signs in 100 people when a share of token answers arrive after FACEBOOK_TIMEOUT_MS, each code spent once', () =>

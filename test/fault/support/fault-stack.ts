@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { FACEBOOK_CALLBACK_PATH } from '@app/auth/api';
+import { FACEBOOK_CALLBACK_PATH, GOOGLE_CALLBACK_PATH } from '@app/auth/api';
 import { BuiltProcess } from '../../support/built-process';
 import { emulatorKnob } from '../../support/emulator-knob';
 import { TestBrowser } from '../../support/browser';
 import type { FacebookSide } from '../../support/login-flow';
 import { createTestDatabase } from '../../support/test-database';
 import { freePort } from '../../support/test-env';
-import { TEST_APP_ID, TEST_APP_SECRET } from '../../support/test-stack';
+import { TEST_APP_ID, TEST_APP_SECRET, TEST_GOOGLE_CLIENT_ID, TEST_GOOGLE_CLIENT_SECRET } from '../../support/test-stack';
 import { PrivateMariaDb, PrivateRedis } from '../../support/private-services';
 
 export interface FaultStackOptions {
@@ -55,6 +55,11 @@ export class FaultStack implements FacebookSide {
 
   emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> {
     return emulatorKnob(this.emulatorUrl, method, path, body);
+  }
+
+  /** The emulator's Google side's knobs (`/google/__emulator/*`). */
+  googleKnob(method: string, path: string, body?: unknown): Promise<unknown> {
+    return emulatorKnob(`${this.emulatorUrl}/google`, method, path, body);
   }
 
   /** Starts (or restarts) API instance i on its port. */
@@ -107,6 +112,9 @@ export class FaultStack implements FacebookSide {
       EMULATOR_PORT: String(emulatorPort),
       EMULATOR_HOST: '127.0.0.1',
       EMULATOR_REDIRECT_URIS: publicUrl + FACEBOOK_CALLBACK_PATH,
+      GOOGLE_CLIENT_ID: TEST_GOOGLE_CLIENT_ID,
+      GOOGLE_CLIENT_SECRET: TEST_GOOGLE_CLIENT_SECRET,
+      EMULATOR_GOOGLE_REDIRECT_URIS: publicUrl + GOOGLE_CALLBACK_PATH,
       NODE_ENV: 'production',
     });
     await this.emulator.start(async () => (await fetch(`${this.emulatorUrl}/__emulator/health`)).ok);
@@ -123,6 +131,10 @@ export class FaultStack implements FacebookSide {
       FACEBOOK_DIALOG_URL: `${this.facebookBase}/dialog/oauth`,
       FACEBOOK_GRAPH_URL: this.facebookBase,
       FACEBOOK_TIMEOUT_MS: '1500',
+      GOOGLE_ISSUER: `${this.emulatorUrl}/google`,
+      GOOGLE_CLIENT_ID: TEST_GOOGLE_CLIENT_ID,
+      GOOGLE_CLIENT_SECRET: TEST_GOOGLE_CLIENT_SECRET,
+      GOOGLE_TIMEOUT_MS: '1500',
       EXCHANGE_BACKOFF_MS: '100',
       EXCHANGE_ATTEMPTS: '5',
       LOGIN_DEADLINE_MS: '25000',
