@@ -3,7 +3,7 @@ import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { launchChromium, screenshot } from '../support/chromium';
 import { TestStack } from '../support/test-stack';
 
-const [alice, bob] = DEFAULT_TEST_USERS;
+const [alice, bob, zoe] = DEFAULT_TEST_USERS;
 
 const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
@@ -122,6 +122,37 @@ describe('Signing in through the SPA in Chromium', () => {
       await page.getByRole('heading', { name: `Hi, ${bob.first_name}!` }).waitFor({ timeout: 20000 });
       await page.getByText("Facebook didn't share an e-mail address.").waitFor();
       await screenshot(page, 'phone-reload-pending-4-signed-in-without-email');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('signs in with Google, and links Facebook to that person from the signed-in page', async () => {
+    const { context, page, foreign } = await newPage('desktop');
+    try {
+      await page.goto(stack.apiUrl + '/');
+      await page.getByRole('link', { name: 'Continue with Google' }).click();
+      await page.waitForURL((url) => url.origin === new URL(stack.emulatorUrl).origin);
+      const choose = page.getByRole('button', { name: 'Continue as Grace' });
+      await choose.waitFor();
+      await screenshot(page, 'desktop-google-1-account-chooser');
+      await choose.click();
+      const greeting = page.getByRole('heading', { name: 'Hi, Grace!' });
+      await greeting.waitFor({ timeout: 20000 });
+      await page.getByText('grace.hopper@example.net').waitFor();
+      await screenshot(page, 'desktop-google-2-signed-in');
+
+      // Linking Facebook: through Facebook's dialog and back, signed in as the same person.
+      await page.getByRole('link', { name: 'Link Facebook' }).click();
+      const facebookChoice = page.getByRole('button', { name: `Continue as ${zoe.first_name}` });
+      await facebookChoice.waitFor();
+      await facebookChoice.click();
+      await greeting.waitFor({ timeout: 20000 });
+      await page.getByRole('link', { name: 'Link Facebook' }).waitFor({ state: 'detached' });
+      await screenshot(page, 'desktop-google-3-facebook-linked');
+      const me = await page.request.get(stack.apiUrl + '/api/me');
+      expect(await me.json()).toMatchObject({ firstName: 'Grace', providers: ['facebook', 'google'] });
+      expect(foreign).toEqual([]);
     } finally {
       await context.close();
     }

@@ -99,9 +99,9 @@ describe('signInUrl', () => {
 describe('labels', () => {
   it('keeps Facebook’s button text and names the others', () => {
     expect(signInLabel(FACEBOOK)).toBe('Continue with Facebook');
-    expect(signInLabel(GOOGLE)).toBe('Log in with Google');
+    expect(signInLabel(GOOGLE)).toBe('Continue with Google');
     expect(signInLabel({ id: 'github', name: 'GitHub' })).toBe(
-      'Log in with GitHub',
+      'Continue with GitHub',
     );
   });
 

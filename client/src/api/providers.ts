@@ -79,7 +79,7 @@ export function listNames(
 export function signInLabel(provider: Provider): string {
   return provider.id === FACEBOOK.id
     ? 'Continue with Facebook'
-    : `Log in with ${provider.name}`;
+    : `Continue with ${provider.name}`;
 }
 
 export interface SignInUrlOptions {

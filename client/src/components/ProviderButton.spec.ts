@@ -18,7 +18,7 @@ describe('ProviderButton', () => {
     });
     expect(link.attributes('href')).toBe('/auth/google?returnTo=%2F');
     expect(link.classes()).toContain('btn-google');
-    expect(link.text()).toBe('Log in with Google');
+    expect(link.text()).toBe('Continue with Google');
     const mark = link.get('svg');
     expect(mark.attributes('aria-hidden')).toBe('true');
     expect(mark.findAll('path').map((path) => path.attributes('fill'))).toEqual(
@@ -39,7 +39,7 @@ describe('ProviderButton', () => {
     });
     expect(other.classes()).toContain('btn-secondary');
     expect(other.find('svg').exists()).toBe(false);
-    expect(other.text()).toBe('Log in with GitHub');
+    expect(other.text()).toBe('Continue with GitHub');
     expect(other.attributes('href')).toBe('/auth/github');
   });
 });

@@ -66,7 +66,7 @@ describe('HomeView', () => {
     const links = wrapper.findAll('a');
     expect(links.map((link) => link.text())).toEqual([
       'Continue with Facebook',
-      'Log in with Google',
+      'Continue with Google',
     ]);
     expect(links.map((link) => link.attributes('href'))).toEqual([
       '/auth/facebook?returnTo=%2F',
@@ -93,7 +93,7 @@ describe('HomeView', () => {
       'Use your Google account to sign in.',
     );
     expect(wrapper.findAll('a').map((link) => link.text())).toEqual([
-      'Log in with Google',
+      'Continue with Google',
     ]);
   });
 
