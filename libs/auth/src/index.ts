@@ -5,7 +5,7 @@
  */
 export * from './core/sign-in.constants';
 export * from './core/reason-codes';
-export * from './core/sign-in.events';
+export * from './core/worker/sign-in.events';
 export * from './core/queue/exchange-job';
 export * from './core/session/session.types';
 export * from './core/api/authenticated.guard';

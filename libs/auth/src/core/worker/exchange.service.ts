@@ -22,7 +22,7 @@ import {
 } from '@app/users';
 import { ExchangeAbortedError, type ExchangeJobData, type ExchangeJobHandle } from '../queue/exchange-job';
 import { ReasonCode, failureFor, type ReasonCodeValue } from '../reason-codes';
-import { SIGN_IN_FINISHED_EVENT, type SignInFinishedEvent } from '../sign-in.events';
+import { SIGN_IN_FINISHED_EVENT, type SignInFinishedEvent } from './sign-in.events';
 import { SessionSignIn } from '../session/session-sign-in';
 import { ExchangeLease } from './exchange-lease';
 import { ProviderCallError, ProviderExchanges, type ExchangedIdentity, type ProviderExchange } from './provider-exchange';

@@ -1,5 +1,5 @@
 import type { UserView } from '@app/users';
-import type { ExchangedIdentity } from './worker/provider-exchange';
+import type { ExchangedIdentity } from './provider-exchange';
 
 /**
  * Emitted (local EventEmitter2, in the worker process) once per operation
