@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: build if needed, create and migrate the database, then run the
-// API and the worker (and the Facebook emulator when no real app is set up).
+// API and the worker (and the emulator when Facebook or Google has no real
+// credentials: it stands in for whichever is missing).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -17,16 +18,46 @@ env.PORT ||= '3000';
 env.PUBLIC_URL ||= `http://localhost:${env.PORT}`;
 const publicUrl = new URL(env.PUBLIC_URL);
 
-const useEmulator = !env.FACEBOOK_APP_ID;
+const emulateFacebook = !env.FACEBOOK_APP_ID;
+const emulateGoogle = !env.GOOGLE_CLIENT_ID;
+const useEmulator = emulateFacebook || emulateGoogle;
 if (useEmulator) {
   env.EMULATOR_PORT ||= '3001';
+  // The browser reaches the emulator by the app's host name; servers by 127.0.0.1.
   const emulatorUrl = `${publicUrl.protocol}//${publicUrl.hostname}:${env.EMULATOR_PORT}`;
-  env.FACEBOOK_APP_ID = '1234567890123456';
-  env.FACEBOOK_APP_SECRET ||= 'emulator-app-secret-change-me';
-  env.FACEBOOK_DIALOG_URL = `${emulatorUrl}/v25.0/dialog/oauth`;
-  env.FACEBOOK_GRAPH_URL = `http://127.0.0.1:${env.EMULATOR_PORT}/v25.0`;
-  env.EMULATOR_REDIRECT_URIS ||= `${env.PUBLIC_URL.replace(/\/+$/, '')}/auth/facebook/callback`;
-  log(`FACEBOOK_APP_ID is not set: using the bundled Facebook emulator at ${emulatorUrl} (not real Facebook).`);
+  const emulatorServerUrl = `http://127.0.0.1:${env.EMULATOR_PORT}`;
+  const appUrl = env.PUBLIC_URL.replace(/\/+$/, '');
+  if (emulateFacebook) {
+    env.FACEBOOK_APP_ID = '1234567890123456';
+    env.FACEBOOK_APP_SECRET ||= 'emulator-app-secret-change-me';
+    env.FACEBOOK_DIALOG_URL = `${emulatorUrl}/v25.0/dialog/oauth`;
+    env.FACEBOOK_GRAPH_URL = `${emulatorServerUrl}/v25.0`;
+    env.EMULATOR_REDIRECT_URIS ||= `${appUrl}/auth/facebook/callback`;
+    log(`FACEBOOK_APP_ID is not set: using the bundled Facebook emulator at ${emulatorUrl} (not real Facebook).`);
+  }
+  if (emulateGoogle) {
+    // One issuer string for both: the API's discovery URL and every id_token's `iss`. It is
+    // the server-facing origin (the API and the worker fetch discovery, tokens and keys);
+    // only authorization_endpoint, which the browser opens, uses the browser-facing one.
+    env.GOOGLE_ISSUER = `${emulatorServerUrl}/google`;
+    env.EMULATOR_GOOGLE_ISSUER = env.GOOGLE_ISSUER;
+    env.EMULATOR_PUBLIC_URL ||= emulatorUrl;
+    env.GOOGLE_CLIENT_ID = '123456789012-emulator.apps.googleusercontent.com';
+    env.GOOGLE_CLIENT_SECRET ||= '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e-me';
+    env.EMULATOR_GOOGLE_REDIRECT_URIS ||= `${appUrl}/auth/google/callback`;
+    log(
+      `GOOGLE_CLIENT_ID is not set: using the bundled Google emulator at ${emulatorUrl}/google ` +
+        `(issuer ${env.GOOGLE_ISSUER}; not real Google).`,
+    );
+  }
+}
+
+/** The emulator's environment: a real provider's credentials are not handed to it. */
+function emulatorEnv() {
+  const childEnv = { ...env };
+  if (!emulateFacebook) for (const key of ['FACEBOOK_APP_ID', 'FACEBOOK_APP_SECRET']) delete childEnv[key];
+  if (!emulateGoogle) for (const key of ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET']) delete childEnv[key];
+  return childEnv;
 }
 if (!env.SESSION_SECRET) {
   env.SESSION_SECRET = randomBytes(32).toString('base64url');
@@ -90,10 +121,10 @@ if (!built || process.argv.includes('--build')) {
 
 const children = [];
 let stopping = false;
-function launch(name) {
+function launch(name, childEnv = env) {
   const child = spawn(process.execPath, [join(root, 'dist', 'apps', name, 'main.js')], {
     cwd: root,
-    env,
+    env: childEnv,
     stdio: 'inherit',
   });
   child.on('exit', (code, signal) => {
@@ -115,7 +146,7 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-if (useEmulator) launch('facebook-emulator');
+if (useEmulator) launch('facebook-emulator', emulatorEnv());
 launch('api');
 launch('worker');
-log(`Open ${env.PUBLIC_URL} and click "Continue with Facebook". Ctrl+C stops everything.`);
+log(`Open ${env.PUBLIC_URL} and sign in with Facebook or Google. Ctrl+C stops everything.`);

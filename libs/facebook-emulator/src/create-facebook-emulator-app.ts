@@ -1,8 +1,8 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { EmulatorExceptionFilter } from './emulator-exception.filter';
 import { FacebookEmulatorModule } from './facebook-emulator.module';
-import { FacebookExceptionFilter } from './facebook-exception.filter';
 import type { FacebookEmulatorOptions } from './facebook-emulator.options';
 import { emulatorHostGuard } from './host-guard';
 
@@ -34,6 +34,6 @@ export function configureFacebookEmulatorApp<T extends NestExpressApplication>(
   app.use(emulatorHostGuard(listenHost));
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.useGlobalFilters(new FacebookExceptionFilter());
+  app.useGlobalFilters(new EmulatorExceptionFilter());
   return app;
 }

@@ -1,7 +1,7 @@
-import type { PkceMethod } from './emulator-crypto';
+import { PKCE_CHALLENGE_PATTERN, type PkceMethod } from './emulator-crypto';
 import type { EmulatorStateService } from './emulator-state.service';
 import type { ResolvedEmulatorApp } from './facebook-emulator.options';
-import type { Params } from './request-params';
+import { appendQuery, type Params } from './request-params';
 
 /** Permissions the dialog knows, with the wording it shows for each. */
 export const KNOWN_PERMISSIONS: Readonly<Record<string, string>> = {
@@ -44,9 +44,6 @@ export interface DialogRejection {
 export type DialogParseResult =
   | { ok: true; request: DialogRequest }
   | { ok: false; rejection: DialogRejection };
-
-// RFC 7636: 43–128 characters from the unreserved set.
-const PKCE_CHALLENGE_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 /**
  * Validates dialog parameters from scratch on every step (show, confirm,
@@ -140,12 +137,8 @@ export function parseDialogRequest(
 
 /** `redirect_uri?extra&...#_=_`, keeping the registered URI's own query as is. */
 export function buildRedirect(redirectUri: string, extra: Params): string {
-  const hashIndex = redirectUri.indexOf('#');
-  const base = hashIndex === -1 ? redirectUri : redirectUri.slice(0, hashIndex);
-  const query = new URLSearchParams(extra).toString();
-  const separator = base.includes('?') ? (/[?&]$/.test(base) ? '' : '&') : '?';
   // Facebook appends this fragment to every dialog redirect.
-  return `${base}${separator}${query}#_=_`;
+  return `${appendQuery(redirectUri, extra)}#_=_`;
 }
 
 function reject(

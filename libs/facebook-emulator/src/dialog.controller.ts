@@ -1,10 +1,6 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import {
-  DIALOG_CONTENT_SECURITY_POLICY,
-  renderConsentPage,
-  renderErrorPage,
-} from './dialog-page';
+import { renderConsentPage, renderErrorPage } from './dialog-page';
 import {
   buildRedirect,
   parseDialogRequest,
@@ -12,6 +8,7 @@ import {
   type DialogRequest,
 } from './dialog-request';
 import { EmulatorStateService } from './emulator-state.service';
+import { redirectBrowser, sendHtml } from './html-page';
 import { collectParams, versionPrefix, type Params } from './request-params';
 
 /** www.facebook.com/<version>/dialog/oauth and the two buttons it posts to. */
@@ -109,25 +106,7 @@ function sendRedirect(
 ): void {
   const query: Params = { ...extra };
   if (request.state !== undefined) query.state = request.state;
-  res
-    .status(302)
-    .set('Cache-Control', 'no-store')
-    .location(buildRedirect(request.redirectUri, query))
-    .end();
-}
-
-function sendHtml(res: Response, status: number, html: string): void {
-  res
-    .status(status)
-    .set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': DIALOG_CONTENT_SECURITY_POLICY,
-      'X-Frame-Options': 'DENY',
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-    })
-    .send(html);
+  redirectBrowser(res, buildRedirect(request.redirectUri, query));
 }
 
 function sendRejection(res: Response, rejection: DialogRejection): void {

@@ -37,6 +37,9 @@ export function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+// RFC 7636: 43–128 characters from the unreserved set (challenges and verifiers alike).
+export const PKCE_CHALLENGE_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
+
 export function verifyPkce(
   method: PkceMethod,
   challenge: string,

@@ -15,27 +15,48 @@ import {
   configPatchSchema,
   describeZodError,
   faultInputSchema,
-  type GraphEndpoint,
+  type EmulatorConfigPatch,
+  type EmulatorFaultInput,
 } from './emulator-knobs.schemas';
-import {
-  EmulatorStateService,
-  type EmulatorConfig,
-  type EmulatorFault,
-  type EmulatorStats,
-} from './emulator-state.service';
+import { EmulatorStateService } from './emulator-state.service';
 import {
   emulatorUserFieldsSchema,
   emulatorUserIdSchema,
-  type EmulatorUserView,
+  type EmulatorUserFields,
 } from './emulator-user';
 
+/** What one provider side's state offers its knob routes. */
+export interface KnobTarget<Patch, Fault, UserFields> {
+  getConfig(): object;
+  configure(patch: Patch): object;
+  listFaults(): object;
+  addFault(input: Fault): object;
+  listUsers(): object[];
+  putUser(id: string, fields: UserFields): object;
+  deleteUser(id: string): boolean;
+  getStats(): object;
+  reset(): void;
+}
+
+/** How one provider side validates its knob bodies. */
+export interface KnobSchemas<Patch, Fault, UserFields> {
+  configPatch: z.ZodType<Patch>;
+  fault: z.ZodType<Fault>;
+  userId: z.ZodType<string>;
+  userFields: z.ZodType<UserFields>;
+}
+
 /**
- * Test/dev control API. It has no authentication: it is meant for local use
- * only and must never be exposed beyond the machine or CI network.
+ * Test/dev control API, the same routes for every provider side (each
+ * subclass mounts them under its own prefix). It has no authentication: it
+ * is meant for local use only and must never be exposed beyond the machine
+ * or CI network.
  */
-@Controller('__emulator')
-export class EmulatorKnobsController {
-  constructor(private readonly state: EmulatorStateService) {}
+export abstract class KnobsControllerBase<Patch, Fault, UserFields> {
+  protected constructor(
+    private readonly target: KnobTarget<Patch, Fault, UserFields>,
+    private readonly schemas: KnobSchemas<Patch, Fault, UserFields>,
+  ) {}
 
   @Get('health')
   health(): { ok: true } {
@@ -43,44 +64,43 @@ export class EmulatorKnobsController {
   }
 
   @Get('config')
-  getConfig(): EmulatorConfig {
-    return this.state.getConfig();
+  getConfig(): object {
+    return this.target.getConfig();
   }
 
   @Put('config')
-  putConfig(@Body() body: unknown): EmulatorConfig {
-    return this.state.configure(parseBody(configPatchSchema, body));
+  putConfig(@Body() body: unknown): object {
+    return this.target.configure(parseBody(this.schemas.configPatch, body));
   }
 
   @Get('faults')
-  listFaults(): Record<GraphEndpoint, EmulatorFault[]> {
-    return this.state.listFaults();
+  listFaults(): object {
+    return this.target.listFaults();
   }
 
   @Post('faults')
   @HttpCode(200)
-  addFault(@Body() body: unknown): Record<GraphEndpoint, EmulatorFault[]> {
-    return this.state.addFault(parseBody(faultInputSchema, body));
+  addFault(@Body() body: unknown): object {
+    return this.target.addFault(parseBody(this.schemas.fault, body));
   }
 
   @Get('users')
-  listUsers(): EmulatorUserView[] {
-    return this.state.listUsers();
+  listUsers(): object[] {
+    return this.target.listUsers();
   }
 
   @Put('users/:id')
-  putUser(@Param('id') id: string, @Body() body: unknown): EmulatorUserView {
-    const userId = parseBody(emulatorUserIdSchema, id, 'id');
-    return this.state.upsertUser({
-      id: userId,
-      ...parseBody(emulatorUserFieldsSchema, body),
-    });
+  putUser(@Param('id') id: string, @Body() body: unknown): object {
+    return this.target.putUser(
+      parseBody(this.schemas.userId, id, 'id'),
+      parseBody(this.schemas.userFields, body),
+    );
   }
 
   @Delete('users/:id')
   @HttpCode(204)
   deleteUser(@Param('id') id: string): void {
-    if (!this.state.deleteUser(id)) {
+    if (!this.target.deleteUser(id)) {
       throw new NotFoundException({
         error: { message: `No user with id ${id}` },
       });
@@ -88,15 +108,32 @@ export class EmulatorKnobsController {
   }
 
   @Get('stats')
-  stats(): EmulatorStats {
-    return this.state.getStats();
+  stats(): object {
+    return this.target.getStats();
   }
 
   @Post('reset')
   @HttpCode(200)
   reset(): { ok: true } {
-    this.state.reset();
+    this.target.reset();
     return { ok: true };
+  }
+}
+
+/** The Facebook side's knobs, under /__emulator. */
+@Controller('__emulator')
+export class EmulatorKnobsController extends KnobsControllerBase<
+  EmulatorConfigPatch,
+  EmulatorFaultInput,
+  EmulatorUserFields
+> {
+  constructor(state: EmulatorStateService) {
+    super(state, {
+      configPatch: configPatchSchema,
+      fault: faultInputSchema,
+      userId: emulatorUserIdSchema,
+      userFields: emulatorUserFieldsSchema,
+    });
   }
 }
 

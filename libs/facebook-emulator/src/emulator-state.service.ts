@@ -10,16 +10,15 @@ import {
   newAuthorizationCode,
   type PkceMethod,
   safeEqual,
-  sha256Hex,
   verifyPkce,
 } from './emulator-crypto';
 import {
   configPatchSchema,
-  describeZodError,
   faultInputSchema,
+  graphEndpointSchema,
+  parseOrThrow,
   type EmulatorConfigPatch,
   type EmulatorFaultInput,
-  type FaultKind,
   type GraphEndpoint,
 } from './emulator-knobs.schemas';
 import {
@@ -28,9 +27,12 @@ import {
   toUserView,
   userDisplayName,
   type EmulatorUser,
+  type EmulatorUserFields,
   type EmulatorUserView,
 } from './emulator-user';
+import { EndpointStats } from './endpoint-stats';
 import { FacebookErrors, type FacebookErrorResponse } from './facebook-errors';
+import { systemClock } from './emulator.constants';
 import {
   ACCESS_TOKEN_EXPIRES_IN_SECONDS,
   EMULATOR_CLOCK,
@@ -41,20 +43,22 @@ import {
   type ResolvedEmulatorApp,
   type ResolvedEmulatorOptions,
 } from './facebook-emulator.options';
-import { sampleLatencyMs, type LatencyProfile } from './latency';
+import {
+  FaultInjector,
+  type EmulatorFault,
+  type InFlightHandle,
+  type InFlightKind,
+} from './fault-injector';
+import { GrantStore } from './grant-store';
+import type { LatencyProfile } from './latency';
+import { UserDirectory } from './user-directory';
+
+export type { EmulatorFault, InFlightHandle, InFlightKind };
 
 export interface EmulatorConfig {
   latency: LatencyProfile | null;
   failureRate: number;
   requireAppSecretProof: boolean;
-}
-
-export interface EmulatorFault {
-  kind: FaultKind;
-  /** Only for kind 'status'. */
-  status?: number;
-  /** Only for kind 'spend-then-late'. */
-  delayMs?: number;
 }
 
 export interface EmulatorStats {
@@ -114,31 +118,19 @@ export type ProfileResult =
   | { ok: true; profile: GraphUserProfile; userId: string }
   | { ok: false; error: FacebookErrorResponse };
 
-/** Something holding a socket open that must be torn down on reset/shutdown. */
-export interface InFlightHandle {
-  destroy(): void;
-}
-
-/** 'hang' handles are released by reset(); 'delay' ones only on shutdown. */
-export type InFlightKind = 'hang' | 'delay';
-
-interface CodeRecord {
+interface CodeGrant {
   clientId: string;
   redirectUri: string;
   userId: string;
   scopes: readonly string[];
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
-  expiresAt: number;
-  used: boolean;
-  tokenKeys: Set<string>;
 }
 
-interface TokenRecord {
+interface TokenGrant {
   appId: string;
   userId: string;
   scopes: readonly string[];
-  expiresAt: number;
 }
 
 const DEFAULT_FIELDS = 'id,name';
@@ -155,39 +147,37 @@ const USER_FIELDS: ReadonlySet<string> = new Set<UserField>([
   'email',
 ]);
 
-// Codes expired for longer than this are forgotten (still answered as
-// "invalid code"), so a long-running emulator does not grow without bound.
-const CODE_RETENTION_AFTER_EXPIRY_MS = 60 * 60 * 1000;
-
-const systemClock: EmulatorClock = { now: () => Date.now() };
-
 /**
- * All emulator state: apps, users, one-time codes, tokens, knobs and stats.
- * Codes and tokens are stored only as sha256 hashes.
+ * All of the Facebook side's state: apps, users, one-time codes, tokens,
+ * knobs and stats. Codes and tokens are stored only as sha256 hashes.
  */
 @Injectable()
 export class EmulatorStateService implements BeforeApplicationShutdown {
+  /** Latency, failures and queued faults of /oauth/access_token and /me. */
+  readonly faultInjector = new FaultInjector<GraphEndpoint>(
+    graphEndpointSchema.options,
+  );
   private readonly options: ResolvedEmulatorOptions;
-  private readonly clock: EmulatorClock;
   private readonly apps: ReadonlyMap<string, ResolvedEmulatorApp>;
-  private readonly inFlight = new Map<InFlightHandle, InFlightKind>();
-  private users = new Map<string, EmulatorUser>();
-  private codes = new Map<string, CodeRecord>();
-  private tokens = new Map<string, TokenRecord>();
-  private config: EmulatorConfig;
-  private faults: Record<GraphEndpoint, EmulatorFault[]> = {
-    token: [],
-    me: [],
-  };
-  private stats: EmulatorStats = emptyStats();
+  private readonly users: UserDirectory<EmulatorUser, EmulatorUserView>;
+  private readonly grants: GrantStore<CodeGrant, TokenGrant>;
+  private readonly stats = new EndpointStats<GraphEndpoint>(
+    graphEndpointSchema.options,
+  );
+  private requireAppSecretProof: boolean;
 
   constructor(
     @Inject(FACEBOOK_EMULATOR_OPTIONS) options: FacebookEmulatorOptions,
     @Optional() @Inject(EMULATOR_CLOCK) clock?: EmulatorClock,
   ) {
     this.options = resolveEmulatorOptions(options);
-    this.clock = clock ?? systemClock;
     this.apps = new Map(this.options.apps.map((app) => [app.appId, app]));
+    this.users = new UserDirectory(
+      this.options.users,
+      (user) => user.id,
+      toUserView,
+    );
+    this.grants = new GrantStore(clock ?? systemClock, this.options.codeTtlMs);
     this.reset();
   }
 
@@ -210,26 +200,25 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
   // --- users ----------------------------------------------------------------
 
   listUsers(): EmulatorUserView[] {
-    return [...this.users.values()].map(toUserView);
+    return this.users.list();
   }
 
   getUser(id: string): EmulatorUserView | undefined {
-    const user = this.users.get(id);
-    return user && toUserView(user);
+    return this.users.get(id);
   }
 
   /** Creates or replaces a user; throws on invalid input. */
   upsertUser(user: EmulatorUser): EmulatorUserView {
-    const { id: rawId, ...fields } = user;
-    const id = emulatorUserIdSchema.safeParse(rawId);
-    if (!id.success)
-      throw new Error(`Invalid user id: ${describeZodError(id.error)}`);
-    const parsed = emulatorUserFieldsSchema.safeParse(fields);
-    if (!parsed.success)
-      throw new Error(`Invalid user: ${describeZodError(parsed.error)}`);
-    const stored: EmulatorUser = { id: id.data, ...parsed.data };
-    this.users.set(stored.id, stored);
-    return toUserView(stored);
+    const { id, ...fields } = user;
+    return this.putUser(id, fields);
+  }
+
+  /** The knob form of upsertUser: the id from the path, the fields from the body. */
+  putUser(id: string, fields: EmulatorUserFields): EmulatorUserView {
+    return this.users.put({
+      id: parseOrThrow(emulatorUserIdSchema, id, 'Invalid user id'),
+      ...parseOrThrow(emulatorUserFieldsSchema, fields, 'Invalid user'),
+    });
   }
 
   /** Tokens of a deleted user stop working, as for a deleted account. */
@@ -248,9 +237,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
     }
     if (!this.users.has(input.userId))
       throw new Error('issueCode: unknown user');
-    this.forgetStaleCodes();
-    const code = newAuthorizationCode();
-    this.codes.set(sha256Hex(code), {
+    return this.grants.issueCode(newAuthorizationCode(), {
       clientId: input.clientId,
       redirectUri: input.redirectUri,
       userId: input.userId,
@@ -259,11 +246,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
       codeChallengeMethod: input.codeChallenge
         ? (input.codeChallengeMethod ?? 'plain')
         : undefined,
-      expiresAt: this.clock.now() + this.options.codeTtlMs,
-      used: false,
-      tokenKeys: new Set(),
     });
-    return code;
   }
 
   // --- code → token ---------------------------------------------------------
@@ -277,29 +260,29 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
       return fail(FacebookErrors.invalidClientSecret());
     }
     if (!input.code) return fail(FacebookErrors.invalidVerificationCode());
-    const record = this.codes.get(sha256Hex(input.code));
-    if (!record) return fail(FacebookErrors.invalidVerificationCode());
 
-    // Past the client checks the code is spent, whatever happens next.
-    if (record.used) {
-      // Facebook treats a replayed code as a leak and revokes what it issued.
-      for (const key of record.tokenKeys) this.tokens.delete(key);
-      record.tokenKeys.clear();
-      return fail(FacebookErrors.codeAlreadyUsed());
+    // Past the client checks the code is spent, whatever happens next;
+    // Facebook treats a replayed code as a leak and revokes what it issued.
+    const redemption = this.grants.redeemCode(input.code);
+    switch (redemption.status) {
+      case 'unknown':
+        return fail(FacebookErrors.invalidVerificationCode());
+      case 'replayed':
+        return fail(FacebookErrors.codeAlreadyUsed());
+      case 'expired':
+        return fail(FacebookErrors.codeExpired());
     }
-    record.used = true;
-    if (this.clock.now() >= record.expiresAt)
-      return fail(FacebookErrors.codeExpired());
-    if (input.redirectUri !== record.redirectUri) {
+    const { grant, ticket } = redemption;
+    if (input.redirectUri !== grant.redirectUri) {
       return fail(FacebookErrors.redirectUriMismatch());
     }
-    if (record.clientId !== app.appId)
+    if (grant.clientId !== app.appId)
       return fail(FacebookErrors.invalidVerificationCode());
     if (
-      record.codeChallenge &&
+      grant.codeChallenge &&
       !verifyPkce(
-        record.codeChallengeMethod ?? 'plain',
-        record.codeChallenge,
+        grant.codeChallengeMethod ?? 'plain',
+        grant.codeChallenge,
         input.codeVerifier,
       )
     ) {
@@ -307,15 +290,13 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
     }
 
     const accessToken = newAccessToken();
-    const tokenKey = sha256Hex(accessToken);
-    this.tokens.set(tokenKey, {
-      appId: app.appId,
-      userId: record.userId,
-      scopes: record.scopes,
-      expiresAt: this.clock.now() + ACCESS_TOKEN_EXPIRES_IN_SECONDS * 1000,
-    });
-    record.tokenKeys.add(tokenKey);
-    this.stats.successfulExchanges += 1;
+    this.grants.issueToken(
+      accessToken,
+      { appId: app.appId, userId: grant.userId, scopes: grant.scopes },
+      ACCESS_TOKEN_EXPIRES_IN_SECONDS * 1000,
+      ticket,
+    );
+    this.stats.recordSuccessfulExchange();
     return {
       ok: true,
       body: {
@@ -331,16 +312,16 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
   getProfile(request: ProfileRequest): ProfileResult {
     const token = request.accessToken;
     if (!token) return fail(FacebookErrors.noActiveAccessToken());
-    const record = this.tokens.get(sha256Hex(token));
-    if (!record) return fail(FacebookErrors.invalidAccessToken());
-    if (this.clock.now() >= record.expiresAt)
-      return fail(FacebookErrors.sessionExpired());
+    const found = this.grants.findToken(token);
+    if (!found) return fail(FacebookErrors.invalidAccessToken());
+    if (found.expired) return fail(FacebookErrors.sessionExpired());
+    const record = found.grant;
     const app = this.apps.get(record.appId);
     if (!app) return fail(FacebookErrors.invalidAccessToken());
 
     const proof = request.appsecretProof;
     if (!proof) {
-      if (this.config.requireAppSecretProof) {
+      if (this.requireAppSecretProof) {
         return fail(FacebookErrors.appSecretProofRequired());
       }
     } else if (
@@ -352,7 +333,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
       return fail(FacebookErrors.invalidAppSecretProof());
     }
 
-    const user = this.users.get(record.userId);
+    const user = this.users.find(record.userId);
     if (!user) return fail(FacebookErrors.userNotAuthorized(app.appId));
 
     const requested = parseFields(request.fields);
@@ -373,132 +354,86 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
   // --- knobs ----------------------------------------------------------------
 
   getConfig(): EmulatorConfig {
-    return structuredClone(this.config);
+    return {
+      ...this.faultInjector.getKnobs(),
+      requireAppSecretProof: this.requireAppSecretProof,
+    };
   }
 
   /** Applies the given keys (others unchanged); throws on invalid input. */
   configure(patch: EmulatorConfigPatch): EmulatorConfig {
-    const parsed = configPatchSchema.safeParse(patch);
-    if (!parsed.success) throw new Error(describeZodError(parsed.error));
-    const { latency, failureRate, requireAppSecretProof } = parsed.data;
-    if (latency !== undefined) this.config.latency = latency;
-    if (failureRate !== undefined) this.config.failureRate = failureRate;
+    const { requireAppSecretProof, ...knobs } = parseOrThrow(
+      configPatchSchema,
+      patch,
+    );
+    this.faultInjector.setKnobs(knobs);
     if (requireAppSecretProof !== undefined) {
-      this.config.requireAppSecretProof = requireAppSecretProof;
+      this.requireAppSecretProof = requireAppSecretProof;
     }
     return this.getConfig();
   }
 
   /** Queues `times` one-shot faults for the next calls to the endpoint. */
   addFault(input: EmulatorFaultInput): Record<GraphEndpoint, EmulatorFault[]> {
-    const parsed = faultInputSchema.safeParse(input);
-    if (!parsed.success) throw new Error(describeZodError(parsed.error));
-    const { endpoint, kind, times = 1, delayMs } = parsed.data;
-    const fault: EmulatorFault =
-      kind === 'status'
-        ? { kind, status: parsed.data.status ?? 500 }
-        : kind === 'spend-then-late'
-          ? { kind, delayMs }
-          : { kind };
-    for (let i = 0; i < times; i += 1) this.faults[endpoint].push({ ...fault });
+    this.faultInjector.enqueue(parseOrThrow(faultInputSchema, input));
     return this.listFaults();
   }
 
   listFaults(): Record<GraphEndpoint, EmulatorFault[]> {
-    return structuredClone(this.faults);
+    return this.faultInjector.list();
   }
 
   takeFault(endpoint: GraphEndpoint): EmulatorFault | undefined {
-    return this.faults[endpoint].shift();
+    return this.faultInjector.take(endpoint);
   }
 
   sampleLatencyMs(): number {
-    return sampleLatencyMs(this.config.latency);
+    return this.faultInjector.sampleLatencyMs();
   }
 
   shouldInjectFailure(random: () => number = Math.random): boolean {
-    return this.config.failureRate > 0 && random() < this.config.failureRate;
+    return this.faultInjector.shouldInjectFailure(random);
   }
 
   // --- stats ----------------------------------------------------------------
 
   /** Counts a token request (faulted ones included) before anything else. */
   recordTokenCall(code: string | undefined): void {
-    this.stats.tokenCalls += 1;
-    if (code) {
-      const key = sha256Hex(code);
-      this.stats.exchangesByCode[key] =
-        (this.stats.exchangesByCode[key] ?? 0) + 1;
-    }
+    this.stats.recordCall('token', code);
   }
 
   recordMeCall(): void {
-    this.stats.meCalls += 1;
+    this.stats.recordCall('me');
   }
 
   getStats(): EmulatorStats {
-    return structuredClone(this.stats);
+    return this.stats.snapshot();
   }
 
   /** Back to boot state: boot users, no codes/tokens/faults/latency, zero stats. */
   reset(): void {
-    this.users = new Map(
-      this.options.users.map((user) => [user.id, { ...user }]),
-    );
-    this.codes = new Map();
-    this.tokens = new Map();
-    this.config = {
-      latency: null,
-      failureRate: 0,
-      requireAppSecretProof: this.options.requireAppSecretProof,
-    };
-    this.faults = { token: [], me: [] };
-    this.stats = emptyStats();
-    this.releaseInFlight('hang');
+    this.users.reset();
+    this.grants.clear();
+    this.requireAppSecretProof = this.options.requireAppSecretProof;
+    this.stats.reset();
+    this.faultInjector.reset();
   }
 
   // --- sockets held open by faults and latency ------------------------------
 
   /** Returns the function to call once the response ended on its own. */
   trackInFlight(handle: InFlightHandle, kind: InFlightKind): () => void {
-    this.inFlight.set(handle, kind);
-    return () => {
-      this.inFlight.delete(handle);
-    };
+    return this.faultInjector.trackInFlight(handle, kind);
   }
 
   inFlightCount(): number {
-    return this.inFlight.size;
+    return this.faultInjector.inFlightCount();
   }
 
   beforeApplicationShutdown(): void {
     // Otherwise a hanging response would keep server.close() waiting forever.
-    this.releaseInFlight();
+    this.faultInjector.releaseInFlight();
   }
-
-  private releaseInFlight(only?: InFlightKind): void {
-    for (const [handle, kind] of [...this.inFlight]) {
-      if (only && kind !== only) continue;
-      this.inFlight.delete(handle);
-      handle.destroy();
-    }
-  }
-
-  private forgetStaleCodes(): void {
-    const cutoff = this.clock.now() - CODE_RETENTION_AFTER_EXPIRY_MS;
-    for (const [key, record] of this.codes) {
-      if (record.expiresAt < cutoff) this.codes.delete(key);
-    }
-  }
-}
-
-function emptyStats(): EmulatorStats {
-  return {
-    tokenCalls: 0,
-    meCalls: 0,
-    exchangesByCode: {},
-    successfulExchanges: 0,
-  };
 }
 
 function fail(error: FacebookErrorResponse): {

@@ -43,3 +43,5 @@ export function toUserView(user: EmulatorUser): EmulatorUserView {
   if (user.email) view.email = user.email;
   return view;
 }
+
+export type EmulatorUserFields = z.infer<typeof emulatorUserFieldsSchema>;

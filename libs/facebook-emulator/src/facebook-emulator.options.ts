@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { DEFAULT_TEST_USERS } from './default-test-users';
 import { emulatorUserSchema, type EmulatorUser } from './emulator-user';
+import {
+  DEFAULT_CODE_TTL_MS,
+  EMULATOR_CLOCK,
+  type EmulatorClock,
+} from './emulator.constants';
+import {
+  resolveGoogleEmulatorOptions,
+  type GoogleEmulatorOptions,
+  type ResolvedGoogleEmulatorOptions,
+} from './google/google-emulator.options';
+import { describeOptionsError, httpUrlSchema } from './http-url';
+
+export { DEFAULT_CODE_TTL_MS, EMULATOR_CLOCK, type EmulatorClock };
 
 export interface EmulatorAppConfig {
   appId: string;
@@ -19,6 +32,8 @@ export interface FacebookEmulatorOptions {
   codeTtlMs?: number;
   /** Default: DEFAULT_TEST_USERS. */
   users?: readonly EmulatorUser[];
+  /** The Google side (everything under /google); absent: not served. */
+  google?: GoogleEmulatorOptions;
 }
 
 export interface ResolvedEmulatorApp {
@@ -33,28 +48,13 @@ export interface ResolvedEmulatorOptions {
   requireAppSecretProof: boolean;
   codeTtlMs: number;
   users: readonly EmulatorUser[];
-}
-
-/** Injectable time source so code/token expiry can be tested without waiting. */
-export interface EmulatorClock {
-  now(): number;
+  google?: ResolvedGoogleEmulatorOptions;
 }
 
 export const FACEBOOK_EMULATOR_OPTIONS = Symbol('FACEBOOK_EMULATOR_OPTIONS');
-export const EMULATOR_CLOCK = Symbol('EMULATOR_CLOCK');
 
-export const DEFAULT_CODE_TTL_MS = 10 * 60 * 1000;
 /** What Facebook answers for a fresh long-lived user token (~60 days). */
 export const ACCESS_TOKEN_EXPIRES_IN_SECONDS = 5183944;
-
-const absoluteUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}, 'must be an absolute http(s) URL');
 
 const optionsSchema = z.object({
   apps: z
@@ -62,7 +62,7 @@ const optionsSchema = z.object({
       z.object({
         appId: z.string().regex(/^\d+$/, 'must be numeric'),
         appSecret: z.string().min(1),
-        redirectUris: z.array(absoluteUrl).min(1),
+        redirectUris: z.array(httpUrlSchema).min(1),
         name: z.string().min(1).optional(),
       }),
     )
@@ -77,10 +77,9 @@ export function resolveEmulatorOptions(
 ): ResolvedEmulatorOptions {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
-    const detail = parsed.error.issues
-      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-      .join('; ');
-    throw new Error(`Invalid Facebook emulator options: ${detail}`);
+    throw new Error(
+      `Invalid Facebook emulator options: ${describeOptionsError(parsed.error)}`,
+    );
   }
   const value = parsed.data;
   const userIds = new Set<string>();
@@ -102,5 +101,8 @@ export function resolveEmulatorOptions(
     requireAppSecretProof: value.requireAppSecretProof ?? true,
     codeTtlMs: value.codeTtlMs ?? DEFAULT_CODE_TTL_MS,
     users: (value.users ?? DEFAULT_TEST_USERS).map((user) => ({ ...user })),
+    ...(options.google
+      ? { google: resolveGoogleEmulatorOptions(options.google) }
+      : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
-import { facebookError } from './facebook-errors';
+import { errorShapeFor } from './error-shapes';
 
 /** Names that always mean this machine: browsers never let a web page's DNS answer for them. */
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -41,16 +41,15 @@ export function hostAllowed(header: string | undefined, local: LocalEndpoint): b
   return [local.address, local.listenHost].some((own) => own !== undefined && hostForm(own) === name);
 }
 
-/** Express middleware: a foreign Host gets 421 Misdirected Request with a Facebook-shaped error. */
+/** Express middleware: a foreign Host gets 421 Misdirected Request, in the shape of the provider whose path it asked for. */
 export function emulatorHostGuard(listenHost?: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const local = { port: req.socket.localPort ?? 0, address: req.socket.localAddress, listenHost };
     if (hostAllowed(req.headers.host, local)) return next();
     // The header is the caller's text: it is not echoed back.
-    const { status, body } = facebookError(421, {
-      message: 'Misdirected request: this emulator answers only to its own host (localhost, 127.0.0.1, [::1] or the address it listens on) with its port.',
-      code: 1,
-    });
+    const { status, body } = errorShapeFor(req.path).misdirected(
+      'Misdirected request: this emulator answers only to its own host (localhost, 127.0.0.1, [::1] or the address it listens on) with its port.',
+    );
     res.status(status).json(body);
   };
 }

@@ -13,13 +13,14 @@ export {
 export type {
   EmulatorConfigPatch,
   EmulatorFaultInput,
+  FaultInput,
   FaultKind,
   GraphEndpoint,
 } from './emulator-knobs.schemas';
+export type { EmulatorFault, FaultKnobs } from './fault-injector';
 export {
   EmulatorStateService,
   type EmulatorConfig,
-  type EmulatorFault,
   type EmulatorStats,
   type GraphUserProfile,
   type IssueCodeInput,
@@ -58,3 +59,39 @@ export {
   loadEmulatorOptionsFromEnv,
   type EmulatorEnv,
 } from './load-emulator-options-from-env';
+export { DEFAULT_GOOGLE_TEST_USERS } from './google/default-google-test-users';
+export {
+  GOOGLE_ACCESS_TOKEN_EXPIRES_IN_SECONDS,
+  GOOGLE_ENDPOINTS,
+  GOOGLE_PATH_PREFIX,
+  GOOGLE_ROUTES,
+  ID_TOKEN_LIFETIME_SECONDS,
+  type GoogleEndpoint,
+  type GoogleScope,
+} from './google/google-emulator.constants';
+export type {
+  GoogleEmulatorClientConfig,
+  GoogleEmulatorOptions,
+} from './google/google-emulator.options';
+export {
+  GoogleEmulatorStateService,
+  type GoogleEmulatorConfig,
+  type GoogleEmulatorConfigPatch,
+  type GoogleEmulatorStats,
+  type GoogleFaultInput,
+  type GoogleTokenResponse,
+  type OpenIdConfiguration,
+} from './google/google-emulator-state.service';
+export type {
+  GoogleEmulatorUser,
+  GoogleEmulatorUserView,
+} from './google/google-emulator-user';
+export type {
+  GoogleErrorBody,
+  GoogleErrorResponse,
+} from './google/google-errors';
+export {
+  DEFAULT_EMULATOR_GOOGLE_CLIENT_ID,
+  DEFAULT_EMULATOR_GOOGLE_CLIENT_SECRET,
+  loadGoogleEmulatorOptionsFromEnv,
+} from './google/load-google-emulator-options-from-env';

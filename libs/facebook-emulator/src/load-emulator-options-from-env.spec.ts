@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { loadGoogleEmulatorOptionsFromEnv } from './google/load-google-emulator-options-from-env';
 import {
   loadEmulatorListenOptionsFromEnv,
   loadEmulatorOptionsFromEnv,
@@ -15,6 +16,7 @@ describe(loadEmulatorOptionsFromEnv.name, () => {
         },
       ],
       requireAppSecretProof: true,
+      google: loadGoogleEmulatorOptionsFromEnv({}),
     });
   });
 
@@ -43,7 +45,21 @@ describe(loadEmulatorOptionsFromEnv.name, () => {
         },
       ],
       requireAppSecretProof: false,
+      google: loadGoogleEmulatorOptionsFromEnv({}),
     });
+  });
+
+  it('always describes a Google side, from the same environment', () => {
+    const options = loadEmulatorOptionsFromEnv({
+      PUBLIC_URL: 'https://app.test:8443',
+      GOOGLE_CLIENT_ID: 'x.apps.googleusercontent.com',
+    });
+    expect(options.google?.clients).toEqual([
+      expect.objectContaining({
+        clientId: 'x.apps.googleusercontent.com',
+        redirectUris: ['https://app.test:8443/auth/google/callback'],
+      }),
+    ]);
   });
 
   it('treats empty values as unset', () => {

@@ -24,3 +24,12 @@ export function versionPrefix(version: string | undefined): string | undefined {
   if (version === undefined) return '';
   return VERSION_PATTERN.test(version) ? `/${version}` : undefined;
 }
+
+/** `uri?extra&...` without the URI's fragment, keeping its own query as is. */
+export function appendQuery(uri: string, extra: Params): string {
+  const hashIndex = uri.indexOf('#');
+  const base = hashIndex === -1 ? uri : uri.slice(0, hashIndex);
+  const query = new URLSearchParams(extra).toString();
+  const separator = base.includes('?') ? (/[?&]$/.test(base) ? '' : '&') : '?';
+  return `${base}${separator}${query}`;
+}

@@ -6,18 +6,15 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import {
-  FacebookErrors,
-  facebookError,
-  isFacebookErrorBody,
-} from './facebook-errors';
+import { errorShapeFor, isEmulatorErrorBody } from './error-shapes';
 
 /**
  * App-wide filter for the standalone emulator: unknown routes, unparsable
- * bodies and crashes get Facebook-shaped JSON instead of Nest's defaults.
+ * bodies and crashes get the JSON of the provider whose paths they hit
+ * (Google's under /google, Facebook's elsewhere) instead of Nest's defaults.
  */
 @Catch()
-export class FacebookExceptionFilter implements ExceptionFilter {
+export class EmulatorExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('FacebookEmulator');
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -31,13 +28,14 @@ export class FacebookExceptionFilter implements ExceptionFilter {
     const status = statusOf(exception);
     if (
       exception instanceof HttpException &&
-      isFacebookErrorBody(exception.getResponse())
+      isEmulatorErrorBody(exception.getResponse())
     ) {
       res.status(status).json(exception.getResponse());
       return;
     }
+    const shape = errorShapeFor(req.path);
     if (status === 404) {
-      const { status: code, body } = FacebookErrors.unknownPath(req.path);
+      const { status: code, body } = shape.notFound(req.path);
       res.status(code).json(body);
       return;
     }
@@ -48,7 +46,7 @@ export class FacebookExceptionFilter implements ExceptionFilter {
           ? (exception.stack ?? exception.message)
           : String(exception),
       );
-      const { status: code, body } = FacebookErrors.unexpected(500);
+      const { status: code, body } = shape.internal();
       res.status(code).json(body);
       return;
     }
@@ -57,7 +55,7 @@ export class FacebookExceptionFilter implements ExceptionFilter {
       status === 400 || !(exception instanceof HttpException)
         ? 'The request could not be parsed.'
         : exception.message;
-    const { body } = facebookError(status, { message, code: 100 });
+    const { body } = shape.clientError(status, message);
     res.status(status).json(body);
   }
 }
