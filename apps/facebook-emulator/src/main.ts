@@ -29,9 +29,13 @@ async function bootstrap(): Promise<void> {
         `app id ${entry.appId}, redirect URIs ${entry.redirectUris.join(', ')}`,
     )
     .join('; ');
-  // The secret is deliberately not logged.
+  const google = options.google?.clients
+    .map((client) => `Google client ${client.clientId}, redirect URIs ${client.redirectUris.join(', ')}`)
+    .join('; ');
+  // The secrets are deliberately not logged.
   new Logger('FacebookEmulator').log(
-    `Facebook emulator listening on http://${host}:${actualPort} (${apps})`,
+    `Facebook emulator listening on http://${host}:${actualPort} (${apps})` +
+      (google ? `; its Google side under /google (${google})` : ''),
   );
 }
 

@@ -13,6 +13,7 @@ export const REDACT_PATHS = [
   'req.query.code_verifier',
   'req.query.access_token',
   'req.query.appsecret_proof',
+  'req.query.nonce',
   'req.body.signed_request',
   'req.body.code',
   'req.body.client_secret',
@@ -28,6 +29,9 @@ export const REDACT_PATHS = [
     'signed_request',
     'signedRequest',
     'sealedToken',
+    'id_token',
+    'idToken',
+    'nonce',
     'password',
   ].flatMap((key) => [key, `*.${key}`]),
 ];
@@ -45,6 +49,8 @@ const SECRET_QUERY_PARAMS = new Set([
   'signed_request',
   'input_token',
   'fb_exchange_token',
+  'nonce',
+  'id_token',
 ]);
 
 /**
