@@ -33,7 +33,7 @@ export class SignInStart {
       if (req.query.link !== '1') return 'home';
       // Linking: the session stays signed in until the callback renews it; the worker
       // signs the new one in as the same person once the identity is attached.
-      this.pending.intendLink(req, req.user!.id);
+      this.pending.intendLink(req, req.user.id);
     } else if (!isEmpty(req.session)) {
       // A session that holds nothing yet was made for this request (express-session never
       // adopts an id it does not know): there is nothing a planted id could carry, so no renewal.
