@@ -6,12 +6,13 @@ import {
   signIn,
   signInWithGoogle,
   startGoogleLogin,
+  startLogin,
   watchUntilFinal,
 } from './support/login-flow';
 import { emulatorKnob } from './support/emulator-knob';
-import { GOOGLE_ALICE, GOOGLE_GRACE, TEST_GOOGLE_CLIENT_ID, TestStack } from './support/test-stack';
+import { GOOGLE_ALICE, GOOGLE_GRACE, GOOGLE_ZOE, TEST_GOOGLE_CLIENT_ID, TestStack } from './support/test-stack';
 
-const [facebookAlice, facebookBob] = DEFAULT_TEST_USERS;
+const [facebookAlice, facebookBob, facebookZoe] = DEFAULT_TEST_USERS;
 
 /**
  * Google, the second provider, through the same contract as Facebook: the
@@ -129,6 +130,18 @@ describe('Log in with Google, end to end (OpenID Connect on the emulator)', () =
 
     const viaGoogle = await signInWithGoogle(stack.browser(), GOOGLE_ALICE);
     expect(viaGoogle.id).toBe(facebookUser.id);
+  });
+
+  it('links Facebook to a person who signed in with Google, from the same kind of request (?link=1 on /auth/facebook)', async () => {
+    const browser = stack.browser();
+    const googleUser = await signInWithGoogle(browser, GOOGLE_ZOE);
+    await startLogin(stack, browser, facebookZoe.id, '?link=1');
+    const { final } = await watchUntilFinal(browser);
+    // A link changes nothing of the profile: the names stay Google's, not Facebook's.
+    expect(final).toMatchObject({ status: 'ok', user: googleUser });
+    expect((await browser.get('/api/me')).json()).toEqual({ ...googleUser, providers: ['facebook', 'google'] });
+    const [row] = await rows('SELECT facebook_id FROM user_profile WHERE public_id = ?', [googleUser.id]);
+    expect(row.facebook_id).toBe(facebookZoe.id);
   });
 
   it('refuses to link a Google account that belongs to someone else (identity_in_use), and the person stays who they were', async () => {

@@ -74,6 +74,6 @@ describe("The login queue's lean Bull scripts, on the real Redis", () => {
 
     await sleep(200); // the monitor's last lines
     expect(published.length).toBeGreaterThan(0);
-    expect([...new Set(published)]).toEqual(['facebook-login:delayed']);
+    expect([...new Set(published)]).toEqual(['exchange:delayed']);
   });
 });

@@ -1,3 +1,4 @@
+import { EXCHANGE_QUEUE } from '@app/auth';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from '../support/chromium';
 import { TestStack } from '../support/test-stack';
@@ -79,7 +80,7 @@ describe('Swagger UI and the queue dashboard in Chromium', () => {
       password: ADMIN_PASSWORD,
     });
     try {
-      await page.waitForSelector('text=facebook-login', { timeout: 20000 });
+      await page.waitForSelector(`text=${EXCHANGE_QUEUE}`, { timeout: 20000 });
       await page.waitForLoadState('networkidle');
       await screenshot(page, 'desktop-queue-dashboard');
       // Its stylesheet asks for Google Fonts; the CSP refuses, and the dashboard still works.

@@ -99,8 +99,8 @@ export async function watchUntilFinal(browser: TestBrowser, timeoutMs = 20000) {
 }
 
 /** The whole dance up to the pending page; returns the callback's answer. */
-export async function startLogin(stack: FacebookSide, browser: TestBrowser, userId: string) {
-  const dialog = await openDialog(browser);
+export async function startLogin(stack: FacebookSide, browser: TestBrowser, userId: string, query = '') {
+  const dialog = await openDialog(browser, 'facebook', query);
   const callback = await answerDialog(stack, dialog, { userId });
   return { dialog, callback, response: await followCallback(browser, callback) };
 }

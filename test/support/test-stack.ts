@@ -22,6 +22,7 @@ export const TEST_GOOGLE_CLIENT_SECRET = 'e2e-google-client-secret';
 /** The emulator's default Google test users (libs/facebook-emulator/src/google/default-google-test-users.ts). */
 export const GOOGLE_ALICE = '108000000000000000001';
 export const GOOGLE_GRACE = '108000000000000000002';
+export const GOOGLE_ZOE = '108000000000000000003';
 export { ROOT };
 
 /** The environment before any stack touched it: each stack starts from it, so settings never leak between suites. */

@@ -23,5 +23,5 @@ runProcess('worker', async () => {
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   await app.init();
-  new Logger('Worker').log('Worker processing Facebook code exchanges');
+  new Logger('Worker').log('Worker processing sign-in exchanges');
 });

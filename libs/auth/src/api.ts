@@ -6,6 +6,7 @@ export * from './core/api/dependency-unavailable.filter';
 export * from './core/api/open-event-streams';
 export * from './core/api/operation-log.middleware';
 export * from './core/api/pending-authorizations';
+export * from './core/api/same-origin.guard';
 export * from './core/api/sign-in-callback.service';
 export * from './core/api/sign-in-providers';
 export * from './core/api/sign-in-start';

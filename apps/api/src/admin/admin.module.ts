@@ -14,7 +14,7 @@ import { EXCHANGE_QUEUE } from '@app/auth';
 import { allowInlineStyles } from '../ops/inline-styles-csp.middleware';
 import { AdminOperationsController } from './admin-operations.controller';
 import { adminCredentials, basicAuthMiddleware } from './admin-credentials';
-import { ReadOnlyLoginQueueAdapter, readOnlyDashboard } from './queue-dashboard';
+import { ReadOnlyExchangeQueueAdapter, readOnlyDashboard } from './queue-dashboard';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -63,7 +63,7 @@ export class AdminModule {
         }),
         BullBoardModule.forFeature({
           name: EXCHANGE_QUEUE,
-          adapter: ReadOnlyLoginQueueAdapter,
+          adapter: ReadOnlyExchangeQueueAdapter,
         }),
       ],
       controllers: [AdminOperationsController],

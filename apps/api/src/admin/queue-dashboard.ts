@@ -35,7 +35,7 @@ export function dashboardJobData(data: unknown): DashboardJobData {
  * mutating routes and hides their buttons) and with every job field that
  * could carry data reduced to what support needs.
  */
-export class ReadOnlyLoginQueueAdapter extends BullAdapter {
+export class ReadOnlyExchangeQueueAdapter extends BullAdapter {
   constructor(queue: Queue, options: Partial<QueueAdapterOptions> = {}) {
     super(queue, { ...options, readOnlyMode: true, allowRetries: false });
     this.setFormatter('data', dashboardJobData);

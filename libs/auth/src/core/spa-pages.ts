@@ -9,5 +9,5 @@ export const errorPage = (reason: ReasonCode, provider?: string) =>
 
 /** The provider of a browser route (`/auth/<id>…`), for its error page; undefined elsewhere. */
 export function providerOfPath(path: string): string | undefined {
-  return /^\/auth\/([a-z0-9][a-z0-9_-]{0,31})(?:\/|$)/.exec(path)?.[1];
+  return /^\/auth\/([a-z][a-z0-9-]{0,31})(?:\/|$)/.exec(path)?.[1];
 }

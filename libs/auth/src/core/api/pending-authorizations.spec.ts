@@ -60,4 +60,11 @@ describe(PendingAuthorizations.name, () => {
     const other = fakeRequest();
     expect(pending.consume(other, 'facebook', begin(other))?.linkTo).toBeUndefined();
   });
+
+  it("carries it through an object derived from the request, as passport's start hands the store", () => {
+    const req = fakeRequest();
+    pending.intendLink(req, 42);
+    const derived = Object.create(req, { query: { value: {}, enumerable: true } }) as Request;
+    expect(pending.consume(req, 'facebook', begin(derived))?.linkTo).toBe(42);
+  });
 });

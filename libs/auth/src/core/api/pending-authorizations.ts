@@ -17,23 +17,29 @@ export interface AuthorizationSecrets {
  * signed-in person links a provider, whom to link it to. A browser has one
  * sign-in under way at a time: a new start replaces the previous one.
  */
+/**
+ * A request's link intent, set by SignInStart and read by begin(). A property
+ * on the request rather than a map keyed by it: passport hands its state store
+ * an object derived from the request (passport-facebook's start sees a copy
+ * with an empty query), which inherits the property but is not the same key.
+ */
+const LINK_INTENT = Symbol('linkIntent');
+type WithLinkIntent = Request & { [LINK_INTENT]?: number };
+
 @Injectable()
 export class PendingAuthorizations {
-  /** Link intents of requests on their way to a provider's dialog (set by SignInStart, taken by begin()). */
-  private readonly linkIntents = new WeakMap<Request, number>();
-
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Marks this request's authorization as linking the provider to `userProfileId`. */
   intendLink(req: Request, userProfileId: number): void {
-    this.linkIntents.set(req, userProfileId);
+    (req as WithLinkIntent)[LINK_INTENT] = userProfileId;
   }
 
   /** Records a new authorization request of `provider`; answers the state to send. */
   begin(req: Request, provider: string, secrets: AuthorizationSecrets): string {
     if (!req.session) throw new Error('Sessions are required for the OAuth state');
     const state = randomBytes(32).toString('base64url');
-    const linkTo = this.linkIntents.get(req);
+    const linkTo = (req as WithLinkIntent)[LINK_INTENT];
     req.session.authorization = {
       provider,
       state,

@@ -44,6 +44,7 @@ function mocks() {
   const users = {
     signInWithIdentity: jest.fn().mockResolvedValue(7),
     publicIdOf: jest.fn().mockResolvedValue(USER.publicId),
+    findById: jest.fn().mockResolvedValue({ ...USER, firstName: 'Grace', lastName: 'Hopper', email: 'g@example.net' }),
   };
   const operations = {
     findByPublicId: jest.fn<Promise<AsyncOperation | null>, [string]>().mockResolvedValue(pendingOperation()),
@@ -123,6 +124,14 @@ describe(ExchangeService.name, () => {
       return { ...m, extra: await beforeAnnouncing() };
     };
     const current = { sessionId: 'sid', createdAt: Date.now(), deadlineAt: Date.now() + 60_000, sessionIdHash: 'h' };
+
+    it('announces a linked person as their profile is stored, not with the names of the provider just linked', async () => {
+      const { sessions, users, extra } = await announced({ ...current, linkTo: 7 });
+      expect(users.signInWithIdentity).toHaveBeenCalledWith(IDENTITY, { linkTo: 7 });
+      const stored = { id: 'user-public-id', firstName: 'Grace', lastName: 'Hopper', email: 'g@example.net' };
+      expect(sessions.signIn).toHaveBeenCalledWith(expect.objectContaining({ userId: 7, profile: stored }));
+      expect(extra).toEqual({ user: stored });
+    });
 
     it('signs in the session the callback issued and announces the user', async () => {
       const { sessions, history, extra, operations } = await announced(current);

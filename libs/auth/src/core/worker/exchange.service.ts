@@ -17,6 +17,7 @@ import {
   IdentityInUseError,
   IdentityNotLinkedError,
   UsersService,
+  toUserView,
   userViewOf,
   type UserView,
 } from '@app/users';
@@ -175,9 +176,7 @@ export class ExchangeService {
       let signedIn: SignedInUser | null = null;
       const won = await this.retryWhileUnavailable(operation.deadlineAt, async () => {
         const userProfileId = await this.users.signInWithIdentity(identity, { linkTo: job.data.linkTo });
-        const publicId = await this.users.publicIdOf(userProfileId);
-        const user: SignedInUser | null =
-          publicId === null ? null : { id: userProfileId, view: userViewOf(publicId, identity) };
+        const user = await this.signedInUser(userProfileId, identity, job.data.linkTo != null);
         signedIn = user;
         return this.operations.succeed(operation, userProfileId, () => this.signInSession(job.data, operation, user));
       });
@@ -265,6 +264,20 @@ export class ExchangeService {
   }
 
   /**
+   * Who the session is signed in as. A sign-in wrote the provider's names and
+   * e-mail, so the view is built from them (one read: the public id); a link
+   * changed nothing of the profile, so its view is read as stored.
+   */
+  private async signedInUser(userProfileId: number, identity: ExchangedIdentity, linked: boolean): Promise<SignedInUser | null> {
+    if (linked) {
+      const profile = await this.users.findById(userProfileId);
+      return profile && { id: userProfileId, view: toUserView(profile) };
+    }
+    const publicId = await this.users.publicIdOf(userProfileId);
+    return publicId === null ? null : { id: userProfileId, view: userViewOf(publicId, identity) };
+  }
+
+  /**
    * Tells the host app, in this process, who just signed in (or linked a
    * provider). A listener's failure is the host's: it never costs the sign-in.
    */
@@ -275,7 +288,7 @@ export class ExchangeService {
       provider: job.provider,
       userProfileId: user.id,
       user: user.view,
-      linked: job.linkTo !== undefined,
+      linked: job.linkTo != null,
       identity,
     };
     try {

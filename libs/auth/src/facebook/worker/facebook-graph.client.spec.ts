@@ -83,6 +83,22 @@ describe(FacebookGraphClient.name, () => {
     await Promise.all(hosts.splice(0).map((h) => h.close()));
   });
 
+  it('asks /me for the fields a host adds, and hands them over by the name Graph answers under', async () => {
+    let fields: string | null = null;
+    const facebook = await host((req, res) => {
+      fields = new URL(req.url!, 'http://graph').searchParams.get('fields');
+      json(res, 200, { id: '1', first_name: 'A', birthday: '08/15/1990', picture: { data: { url: 'https://p/1.jpg' } } });
+    });
+    const settings: Record<string, unknown> = { FACEBOOK_GRAPH_URL: facebook.url, FACEBOOK_APP_SECRET: 'app-secret-0123', FACEBOOK_TIMEOUT_MS: 1000 };
+    const graph = new FacebookGraphClient({ get: (key: string) => settings[key] } as unknown as ConfigService<BaseEnv, true>, {
+      extraFields: ['birthday', 'picture.type(large)', 'email'],
+    });
+    clients.push(graph);
+    const profile = await graph.fetchProfile('t');
+    expect(fields).toBe('id,email,first_name,last_name,birthday,picture.type(large)');
+    expect(profile.extra).toEqual({ birthday: '08/15/1990', picture: { data: { url: 'https://p/1.jpg' } } });
+  });
+
   it("exchanges the code and reads /me over one kept-alive connection, login after login", async () => {
     const seen: Array<{ method?: string; url?: string; body: string; authorization?: string }> = [];
     const facebook = await host((req, res, nth) => {

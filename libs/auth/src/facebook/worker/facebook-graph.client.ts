@@ -322,8 +322,13 @@ function malformed(call: 'token' | 'profile', what: string): FacebookApiError {
   );
 }
 
-/** The fields the host asked for, as Facebook answered them (absent ones left out). */
+/**
+ * The fields the host asked for, as Facebook answered them (absent ones left
+ * out), by the name Graph answers under: `picture.type(large)` and
+ * `friends{name}` come back as `picture` and `friends`.
+ */
 function pick(json: unknown, fields: readonly string[]): Record<string, unknown> {
   const answer = (json ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(fields.filter((field) => field in answer).map((field) => [field, answer[field]]));
+  const names = [...new Set(fields.map((field) => field.split(/[.{]/, 1)[0]))];
+  return Object.fromEntries(names.filter((name) => name in answer).map((name) => [name, answer[name]]));
 }
