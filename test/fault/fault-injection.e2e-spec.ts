@@ -323,10 +323,11 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
 
     it('resumes on another worker when one is SIGKILLed after the token call, verifying the sealed id_token without spending the code again', () =>
       withLogs(async () => {
-        // The token answer comes at once; fetching the signing keys (JWKS) then takes 2 s: the kill lands in between.
+        // A worker that never fetched Google's signing keys (jose keeps them once fetched), alone:
+        // the token answer comes at once, then its JWKS fetch hangs, and the kill lands in between.
+        for (const running of stack.workers.filter((w) => w.running)) await running.signal('SIGTERM');
+        const doomed = await stack.startWorker();
         await stack.googleKnob('POST', '/faults', { endpoint: 'jwks', kind: 'hang', times: 1 });
-        const [doomed, ...others] = stack.workers.filter((w) => w.running);
-        for (const other of others) await other.signal('SIGTERM');
         const before = await googleStats();
         const browser = stack.browser(0);
         const { callback } = await startGoogleLogin(browser, GOOGLE_GRACE);
