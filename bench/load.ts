@@ -189,7 +189,9 @@ async function runFlows(config: FlowsConfig): Promise<void> {
       // Arrivals on a schedule fixed in advance: a slow server makes logins pile up, never arrive later.
       const random = seededRandom(13);
       const gapMs = () =>
-        arrival.process === 'even' ? 1000 / arrival.ratePerSecond : (-Math.log(1 - random()) * 1000) / arrival.ratePerSecond;
+        arrival.process === 'even'
+          ? 1000 / arrival.ratePerSecond
+          : (-Math.log(1 - random()) * 1000) / arrival.ratePerSecond;
       const started: Array<Promise<void>> = [];
       for (let at = begin + gapMs(); at < windowEnd; at += gapMs()) {
         const wait = at - wallClock.now();
@@ -239,7 +241,10 @@ async function runFlows(config: FlowsConfig): Promise<void> {
   let deliveryMissing = 0;
   if (config.variant !== 'inline' && config.databaseUrl) {
     const withStatus = sample.filter((r) => r.operationId && r.finalStatusAt !== undefined);
-    const finished = await finishedAt(config.databaseUrl, withStatus.map((r) => r.operationId!));
+    const finished = await finishedAt(
+      config.databaseUrl,
+      withStatus.map((r) => r.operationId!),
+    );
     for (const r of withStatus) {
       const f = finished.get(r.operationId!);
       if (f === undefined) deliveryMissing++;
@@ -295,7 +300,12 @@ interface StreamState {
 }
 
 /** Raw sockets: the cheapest possible client, so its own work barely delays what it measures. */
-function openStream(url: URL, cookie: string, onOpened: (s: StreamState) => void, onFinal: (s: StreamState) => void): StreamState {
+function openStream(
+  url: URL,
+  cookie: string,
+  onOpened: (s: StreamState) => void,
+  onFinal: (s: StreamState) => void,
+): StreamState {
   const socket = net.connect({ host: url.hostname, port: Number(url.port) });
   socket.setNoDelay(true);
   const state: StreamState = { socket, text: '', opened: false };
@@ -362,9 +372,14 @@ async function runStreams(config: StreamsConfig): Promise<void> {
       let opened = 0;
       for (let j = 0; j < size; j++) {
         streams.push(
-          openStream(url, config.cookie, () => {
-            if (++opened === size) resolve();
-          }, onFinal),
+          openStream(
+            url,
+            config.cookie,
+            () => {
+              if (++opened === size) resolve();
+            },
+            onFinal,
+          ),
         );
       }
     });
@@ -374,7 +389,13 @@ async function runStreams(config: StreamsConfig): Promise<void> {
   expected = streams.length - failed.length;
   if (finals >= expected) allFinal();
   const operationId = streams.find((s) => s.operationId)?.operationId;
-  emit('opened', { count: streams.length - failed.length, failed: failed.length, openMs: wallClock.now() - openStart, operationId, firstFailure: failed[0]?.failed });
+  emit('opened', {
+    count: streams.length - failed.length,
+    failed: failed.length,
+    openMs: wallClock.now() - openStart,
+    operationId,
+    firstFailure: failed[0]?.failed,
+  });
   log(`${streams.length - failed.length} streams open in ${Math.round(wallClock.now() - openStart)} ms`);
 
   // Not unref'd: once the server has closed every socket, this timer is what keeps the process alive.

@@ -100,8 +100,15 @@ const OPEN_RATE = option('open-rate') === undefined ? undefined : Number(option(
 const OPEN_ARRIVALS = (option('open-arrivals') ?? 'poisson') as 'poisson' | 'even';
 /** A run of part of the matrix: its results go to bench/results/partial.json, and the docs are left alone. */
 const PARTIAL = Boolean(
-  option('only') || WORKLOAD_FILTER || option('streams') || flag('no-streams') || option('env') ||
-    option('burst') || option('open-rate') || option('open-arrivals') || LEGACY_COMPLETE,
+  option('only') ||
+  WORKLOAD_FILTER ||
+  option('streams') ||
+  flag('no-streams') ||
+  option('env') ||
+  option('burst') ||
+  option('open-rate') ||
+  option('open-arrivals') ||
+  LEGACY_COMPLETE,
 );
 
 /** Servers under test on CPU 0; the "outside world" (browsers = load generator, Facebook = emulator) on CPU 1. */
@@ -134,12 +141,60 @@ interface Workload {
 
 const FULL_WORKLOADS: Workload[] = [
   { name: '0ms/10', latency: null, failureRate: 0, concurrency: 10, warmupMs: 2000, durationMs: 10000, drainMs: 10000 },
-  { name: '0ms/100', latency: null, failureRate: 0, concurrency: 100, warmupMs: 3000, durationMs: 12000, drainMs: 10000 },
-  { name: '0ms/500', latency: null, failureRate: 0, concurrency: 500, warmupMs: 10000, durationMs: 12000, drainMs: 15000 },
-  { name: 'real/10', latency: REALISTIC, failureRate: 0, concurrency: 10, warmupMs: 3000, durationMs: 20000, drainMs: 15000 },
-  { name: 'real/100', latency: REALISTIC, failureRate: 0, concurrency: 100, warmupMs: 5000, durationMs: 15000, drainMs: 15000 },
-  { name: 'real/500', latency: REALISTIC, failureRate: 0, concurrency: 500, warmupMs: 15000, durationMs: 15000, drainMs: 20000 },
-  { name: '5xx20%/100', latency: null, failureRate: 0.2, concurrency: 100, warmupMs: 3000, durationMs: 25000, drainMs: 25000 },
+  {
+    name: '0ms/100',
+    latency: null,
+    failureRate: 0,
+    concurrency: 100,
+    warmupMs: 3000,
+    durationMs: 12000,
+    drainMs: 10000,
+  },
+  {
+    name: '0ms/500',
+    latency: null,
+    failureRate: 0,
+    concurrency: 500,
+    warmupMs: 10000,
+    durationMs: 12000,
+    drainMs: 15000,
+  },
+  {
+    name: 'real/10',
+    latency: REALISTIC,
+    failureRate: 0,
+    concurrency: 10,
+    warmupMs: 3000,
+    durationMs: 20000,
+    drainMs: 15000,
+  },
+  {
+    name: 'real/100',
+    latency: REALISTIC,
+    failureRate: 0,
+    concurrency: 100,
+    warmupMs: 5000,
+    durationMs: 15000,
+    drainMs: 15000,
+  },
+  {
+    name: 'real/500',
+    latency: REALISTIC,
+    failureRate: 0,
+    concurrency: 500,
+    warmupMs: 15000,
+    durationMs: 15000,
+    drainMs: 20000,
+  },
+  {
+    name: '5xx20%/100',
+    latency: null,
+    failureRate: 0.2,
+    concurrency: 100,
+    warmupMs: 3000,
+    durationMs: 25000,
+    drainMs: 25000,
+  },
 ];
 // The targets' reference case (0 ms / 100), short: the quick run prints every target too.
 const QUICK_WORKLOADS: Workload[] = [
@@ -238,7 +293,12 @@ function nodeEnv(stack: Pick<Stack, 'tmp' | 'sockets'>, name: string): Record<st
   };
 }
 
-async function emulatorKnob(stack: Pick<Stack, 'emulatorUrl'>, method: string, p: string, body?: unknown): Promise<unknown> {
+async function emulatorKnob(
+  stack: Pick<Stack, 'emulatorUrl'>,
+  method: string,
+  p: string,
+  body?: unknown,
+): Promise<unknown> {
   const response = await fetch(`${stack.emulatorUrl}/__emulator${p}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -378,7 +438,8 @@ async function boot(): Promise<Stack> {
   log('starting emulator, API, worker' + (inline ? ', inline baseline' : ''));
   await waitFor('the emulator', async () => (await fetch(`${emulatorUrl}/__emulator/health`)).ok, 30000, emulator);
   await waitFor('the API', async () => (await fetch(`${apiUrl}/api/me`)).status === 401, 60000, api);
-  if (inline) await waitFor('the inline app', async () => (await fetch(`${inlineUrl}/api/me`)).status === 401, 60000, inline);
+  if (inline)
+    await waitFor('the inline app', async () => (await fetch(`${inlineUrl}/api/me`)).status === 401, 60000, inline);
   await waitFor('the worker probe', async () => Boolean(await probe(sockets.worker, '/eld')), 60000, worker);
 
   log(`registering ${USERS} emulator test users`);
@@ -399,7 +460,9 @@ async function boot(): Promise<Stack> {
   const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
   const [pidRows] = await db.query<RowDataPacket[]>('SELECT @@pid_file AS f');
   const pidFile = String(pidRows[0]?.f ?? '');
-  const mariadbPid = Number(sh(`cat ${JSON.stringify(pidFile)} 2>/dev/null`)) || Number(sh('pidof mariadbd || pidof mysqld').split(' ')[0]);
+  const mariadbPid =
+    Number(sh(`cat ${JSON.stringify(pidFile)} 2>/dev/null`)) ||
+    Number(sh('pidof mariadbd || pidof mysqld').split(' ')[0]);
   stack.serverPids = {
     redis: Number.isFinite(redisPid) && fs.existsSync(`/proc/${redisPid}`) ? redisPid : undefined,
     mariadb: mariadbPid && fs.existsSync(`/proc/${mariadbPid}`) ? mariadbPid : undefined,
@@ -412,10 +475,13 @@ async function boot(): Promise<Stack> {
     const record = await runFlow(variant, flowTarget(target, facebookBase, agent), ids[0]);
     if (!record.ok) {
       // An ok operation whose session is not signed in: servers on the contract before issue 13.
-      const hint = variant !== 'inline' && record.failure === 'me-401' && !LEGACY_COMPLETE
-        ? ' (the servers did not sign the session in when the operation ended ok: a build from before the SPA contract? try --legacy-complete)'
-        : '';
-      throw new Error(`smoke login (${variant}) failed: ${record.failure}${hint}\n${(variant === 'inline' ? inline : worker)?.recentOutput ?? ''}`);
+      const hint =
+        variant !== 'inline' && record.failure === 'me-401' && !LEGACY_COMPLETE
+          ? ' (the servers did not sign the session in when the operation ended ok: a build from before the SPA contract? try --legacy-complete)'
+          : '';
+      throw new Error(
+        `smoke login (${variant}) failed: ${record.failure}${hint}\n${(variant === 'inline' ? inline : worker)?.recentOutput ?? ''}`,
+      );
     }
   }
   agent.destroy();
@@ -435,7 +501,8 @@ interface Snapshot {
 }
 
 function processesOf(stack: Stack, variant: Variant, load?: Proc): Record<string, number | undefined> {
-  const servers = variant === 'inline' ? { inline: stack.inline?.pid } : { api: stack.api?.pid, worker: stack.worker?.pid };
+  const servers =
+    variant === 'inline' ? { inline: stack.inline?.pid } : { api: stack.api?.pid, worker: stack.worker?.pid };
   return {
     ...servers,
     emulator: stack.emulator.pid,
@@ -491,7 +558,11 @@ interface FlowResult {
   statusDeliveryMissing: number;
   httpRequestsPerLogin: { api: number; facebook: number; total: number };
   pollsPerLogin?: number;
-  cdf: { callbackToSignedInMs: Array<[number, number]>; callbackMs: Array<[number, number]>; statusDeliveryMs: Array<[number, number]> };
+  cdf: {
+    callbackToSignedInMs: Array<[number, number]>;
+    callbackMs: Array<[number, number]>;
+    statusDeliveryMs: Array<[number, number]>;
+  };
 }
 
 export interface ScenarioResult extends FlowResult {
@@ -572,16 +643,23 @@ async function waitForQuiet(stack: Stack, maxWaitMs: number, threshold = 0.3): P
     const o0 = pids.reduce((acc, pid) => acc + (cpuMs(pid) || 0), 0);
     const t0 = performance.now();
     await sleep(1000);
-    const other = (machineBusyMs() - m0 - (pids.reduce((acc, pid) => acc + (cpuMs(pid) || 0), 0) - o0)) / (performance.now() - t0);
+    const other =
+      (machineBusyMs() - m0 - (pids.reduce((acc, pid) => acc + (cpuMs(pid) || 0), 0) - o0)) / (performance.now() - t0);
     const waited = performance.now() - began;
     if (other < threshold || waited > maxWaitMs) {
-      if (waited > 1500) log(`  waited ${Math.round(waited / 1000)} s for other load to settle (now ${other.toFixed(2)} cores)`);
+      if (waited > 1500)
+        log(`  waited ${Math.round(waited / 1000)} s for other load to settle (now ${other.toFixed(2)} cores)`);
       return Math.round(waited);
     }
   }
 }
 
-async function runScenario(stack: Stack, workload: Workload, variant: Variant, options: ScenarioOptions = {}): Promise<ScenarioResult> {
+async function runScenario(
+  stack: Stack,
+  workload: Workload,
+  variant: Variant,
+  options: ScenarioOptions = {},
+): Promise<ScenarioResult> {
   const { profileTo } = options;
   const waitedForQuietMs = QUICK ? 0 : await waitForQuiet(stack, 10000);
   const arrival: Arrival = workload.arrival ?? { kind: 'closed' };
@@ -628,7 +706,11 @@ async function runScenario(stack: Stack, workload: Workload, variant: Variant, o
         for (const s of servers) eld[s] = await probe<EventLoopDelay>(stack.sockets[s], '/eld');
         if (profileTo) {
           for (const s of servers) {
-            await probe(stack.sockets[s], `/profile/stop?file=${encodeURIComponent(path.join(profileTo, `${s}-${variant}.cpuprofile`))}`, 120000);
+            await probe(
+              stack.sockets[s],
+              `/profile/stop?file=${encodeURIComponent(path.join(profileTo, `${s}-${variant}.cpuprofile`))}`,
+              120000,
+            );
           }
         }
         return [snap, eld] as [Snapshot, Record<string, EventLoopDelay>];
@@ -639,7 +721,9 @@ async function runScenario(stack: Stack, workload: Workload, variant: Variant, o
   });
   await load.exited;
   if (load.child.exitCode !== 0 || !result || !before || !after) {
-    throw new Error(`load generator for ${variant} ${workload.name} failed (exit ${load.child.exitCode ?? load.child.signalCode}):\n${load.recentOutput}`);
+    throw new Error(
+      `load generator for ${variant} ${workload.name} failed (exit ${load.child.exitCode ?? load.child.signalCode}):\n${load.recentOutput}`,
+    );
   }
   const b = await before;
   const [a, eld] = await after;
@@ -703,7 +787,15 @@ export interface StepCost {
 /** One simulated browser's view of a stack: the API (or the inline app) and the emulator's dialog. */
 function flowTarget(url: string, facebookBase: string, agent: ReturnType<typeof keepAliveAgent>): FlowTarget {
   const apiUrl = new URL(url);
-  return { apiUrl, origin: apiUrl.origin, facebookBase, agent, pollIntervalMs: 1000, flowTimeoutMs: 30000, legacyComplete: LEGACY_COMPLETE };
+  return {
+    apiUrl,
+    origin: apiUrl.origin,
+    facebookBase,
+    agent,
+    pollIntervalMs: 1000,
+    flowTimeoutMs: 30000,
+    legacyComplete: LEGACY_COMPLETE,
+  };
 }
 
 /** n sse logins in a row, each as the load generator's browsers do it; throws on the first that fails. */
@@ -732,7 +824,10 @@ async function stepCosts(stack: Stack, variant: 'sse' | 'inline', n: number): Pr
   const base = variant === 'inline' ? stack.inlineUrl : stack.apiUrl;
   const pids: Record<string, number | undefined> =
     variant === 'inline' ? { inline: stack.inline?.pid } : { api: stack.api?.pid, worker: stack.worker?.pid };
-  const acc = new Map<string, { cpu: Record<string, number>; redis: Record<string, number>; sql: number; wall: number }>();
+  const acc = new Map<
+    string,
+    { cpu: Record<string, number>; redis: Record<string, number>; sql: number; wall: number }
+  >();
   const received: Array<{ id: string; at: number }> = [];
   const measure = async <T>(step: string, action: () => Promise<T>): Promise<T> => {
     const r0 = await redisCommandStats(stack.redis);
@@ -765,19 +860,28 @@ async function stepCosts(stack: Stack, variant: 'sse' | 'inline', n: number): Pr
       browser.postForm(new URL(`${stack.emulatorUrl}/v25.0/dialog/oauth/confirm`), form),
     );
     const callback = new URL(confirm.location!);
-    await measure(variant === 'inline' ? 'GET callback (exchange + /me + upsert + sign-in inside)' : 'GET callback (record + queue)', () =>
-      browser.get(callback.pathname + callback.search),
+    await measure(
+      variant === 'inline'
+        ? 'GET callback (exchange + /me + upsert + sign-in inside)'
+        : 'GET callback (record + queue)',
+      () => browser.get(callback.pathname + callback.search),
     );
     if (variant === 'sse') {
       // On the SPA contract the ok event means signed in; GET /api/me below is the check that it is.
       const stream = await measure('SSE /api/auth/operation/events until ok (the worker runs meanwhile)', () =>
-        browser.events('/api/auth/operation/events', (m) => m.event === 'status' && !m.data.includes('"pending"'), 20000),
+        browser.events(
+          '/api/auth/operation/events',
+          (m) => m.event === 'status' && !m.data.includes('"pending"'),
+          20000,
+        ),
       );
-      if (stream.hit && stream.hitAt) received.push({ id: (JSON.parse(stream.hit.data) as { id: string }).id, at: stream.hitAt });
+      if (stream.hit && stream.hitAt)
+        received.push({ id: (JSON.parse(stream.hit.data) as { id: string }).id, at: stream.hitAt });
       if (LEGACY_COMPLETE) await measure('POST /api/auth/complete', () => browser.postJson('/api/auth/complete', {}));
     }
     const me = await measure('GET /api/me', () => browser.get('/api/me'));
-    if (me.status !== 200) throw new Error(`one-at-a-time ${variant} login ${i + 1}: GET /api/me answered ${me.status}, not 200`);
+    if (me.status !== 200)
+      throw new Error(`one-at-a-time ${variant} login ${i + 1}: GET /api/me answered ${me.status}, not 200`);
     await measure('idle 50 ms (background timers)', () => sleep(50));
   }
   agent.destroy();
@@ -871,13 +975,16 @@ async function streamCapacity(stack: Stack, profiles: ProfileSummary[]): Promise
         log(`  heap per stream: ${r.heapPerStream?.totalBytesPerUnit} bytes`);
       } else {
         results.push(r);
-        log(`  delivered to ${r.received}/${r.opened}: p50 ${r.deliveryMs?.p50} ms, p99 ${r.deliveryMs?.p99} ms, max ${r.deliveryMs?.max} ms; ${perStream(r)}`);
+        log(
+          `  delivered to ${r.received}/${r.opened}: p50 ${r.deliveryMs?.p50} ms, p99 ${r.deliveryMs?.p99} ms, max ${r.deliveryMs?.max} ms; ${perStream(r)}`,
+        );
       }
     } catch (error) {
       const message = (error as Error).message;
       log(`  stream round ${round.count} failed: ${message.split('\n')[0]}`);
       errors.push(`stream capacity ${round.count}: ${message}`);
-      if (!round.heapSnapshots) results.push({ ...EMPTY_STREAM_RESULT, streams: round.count, error: message.split('\n')[0] });
+      if (!round.heapSnapshots)
+        results.push({ ...EMPTY_STREAM_RESULT, streams: round.count, error: message.split('\n')[0] });
       await exchangeQueue.resume().catch(() => undefined);
     }
     // Let the API forget the closed sockets before the next round.
@@ -919,7 +1026,9 @@ async function streamRound(
   profiles: ProfileSummary[],
 ): Promise<StreamCapacityResult> {
   const { count } = round;
-  log(`stream capacity: ${count} open streams on one API process${round.heapSnapshots ? ' (heap snapshots, not timed)' : ''}`);
+  log(
+    `stream capacity: ${count} open streams on one API process${round.heapSnapshots ? ' (heap snapshots, not timed)' : ''}`,
+  );
   await emulatorKnob(stack, 'PUT', '/config', { latency: null, failureRate: 0 });
   // One pending operation: the login queue is paused (Bull's global pause, in Redis) while the
   // callback queues its job and the streams open; the worker stays up and warm.
@@ -937,7 +1046,8 @@ async function streamRound(
   await sleep(1000);
   const snapBefore = path.join(stack.tmp, `api-before-${count}.heapsnapshot`);
   const snapOpen = path.join(stack.tmp, `api-open-${count}.heapsnapshot`);
-  if (round.heapSnapshots) await probe(stack.sockets.api, `/heapsnapshot?file=${encodeURIComponent(snapBefore)}`, 120000);
+  if (round.heapSnapshots)
+    await probe(stack.sockets.api, `/heapsnapshot?file=${encodeURIComponent(snapBefore)}`, 120000);
   const memBefore = await probe<{ rss: number; heapUsed: number }>(stack.sockets.api, '/memory?gc=1');
   const rssBeforeKiB = vmRssKiB(stack.api!.pid);
   const load = spawnLoad(stack, `load-streams-${count}${round.heapSnapshots ? '-heap' : ''}`, {
@@ -960,7 +1070,10 @@ async function streamRound(
     } else if (event.event === 'result') result = event;
   });
   await Promise.race([openedPromise, load.exited]);
-  if (!opened) throw new Error(`stream load generator failed (exit ${load.child.exitCode ?? load.child.signalCode}):\n${load.recentOutput}`);
+  if (!opened)
+    throw new Error(
+      `stream load generator failed (exit ${load.child.exitCode ?? load.child.signalCode}):\n${load.recentOutput}`,
+    );
   log(`  ${String(opened.count)} open (${String(opened.failed)} failed) in ${Math.round(Number(opened.openMs))} ms`);
 
   // While they are open (and the operation pending): what idle streams cost, and memory.
@@ -969,8 +1082,11 @@ async function streamRound(
   const sql0 = (await mariadbCounters(stack.db)).Questions;
   const t0 = performance.now();
   await sleep(5000);
-  const apiCpuUtilisationWhileOpen = Math.round(((cpuMs(stack.api!.pid) - cpu0) / (performance.now() - t0)) * 100) / 100;
-  const mariadbStatementsPerSecondWhileOpen = Math.round((((await mariadbCounters(stack.db)).Questions - sql0) / (performance.now() - t0)) * 1000);
+  const apiCpuUtilisationWhileOpen =
+    Math.round(((cpuMs(stack.api!.pid) - cpu0) / (performance.now() - t0)) * 100) / 100;
+  const mariadbStatementsPerSecondWhileOpen = Math.round(
+    (((await mariadbCounters(stack.db)).Questions - sql0) / (performance.now() - t0)) * 1000,
+  );
   const memOpen = await probe<{ rss: number; heapUsed: number }>(stack.sockets.api, '/memory?gc=1');
   const rssOpenKiB = vmRssKiB(stack.api!.pid);
   if (round.heapSnapshots) await probe(stack.sockets.api, `/heapsnapshot?file=${encodeURIComponent(snapOpen)}`, 120000);
@@ -990,7 +1106,10 @@ async function streamRound(
     await probe(stack.sockets.api, `/profile/stop?file=${encodeURIComponent(profileFile)}`, 120000);
     profiles.push(summarizeCpuProfile(profileFile));
   }
-  if (!result) throw new Error(`stream load generator ended without a result (exit ${load.child.exitCode ?? load.child.signalCode}):\n${load.recentOutput}`);
+  if (!result)
+    throw new Error(
+      `stream load generator ended without a result (exit ${load.child.exitCode ?? load.child.signalCode}):\n${load.recentOutput}`,
+    );
   const openedCount = Number(opened.count) || 1;
   const heapPerStream = round.heapSnapshots ? heapDiff(snapBefore, snapOpen, openedCount) : undefined;
   [snapBefore, snapOpen].forEach((f) => fs.rmSync(f, { force: true }));
@@ -1085,60 +1204,118 @@ export interface TargetRow {
  */
 function issue13Targets(results: BenchResults): TargetRow[] {
   const scenarios = results.scenarios.filter((s) => !s.profiled);
-  const find = (workload: string, variant: Variant) => scenarios.find((s) => s.workload === workload && s.variant === variant);
+  const find = (workload: string, variant: Variant) =>
+    scenarios.find((s) => s.workload === workload && s.variant === variant);
   const where = `${TARGET_WORKLOAD}${results.quick ? ', quick' : ''}`;
   const sse = find(TARGET_WORKLOAD, 'sse');
   const inline = find(TARGET_WORKLOAD, 'inline');
   const rows: TargetRow[] = [];
-  const row = (figure: string, target: string, value: number | undefined, measured: (v: number) => string, meets: (v: number) => boolean | null) => {
+  const row = (
+    figure: string,
+    target: string,
+    value: number | undefined,
+    measured: (v: number) => string,
+    meets: (v: number) => boolean | null,
+  ) => {
     const ok = value !== undefined && Number.isFinite(value);
-    rows.push({ figure, target, value: ok ? value : undefined, measured: ok ? measured(value) : 'not measured', met: ok ? meets(value) : null });
+    rows.push({
+      figure,
+      target,
+      value: ok ? value : undefined,
+      measured: ok ? measured(value) : 'not measured',
+      met: ok ? meets(value) : null,
+    });
   };
   const ratio = (a?: number, b?: number) => (a !== undefined && b ? a / b : undefined);
   const x = (v: number) => `${v.toFixed(2)}×`;
 
-  row(`sse logins/s ÷ inline logins/s (${where})`, '≥ 0.5×', ratio(sse?.loginsPerSecond, inline?.loginsPerSecond),
-    (v) => `${fmt(sse!.loginsPerSecond)} ÷ ${fmt(inline!.loginsPerSecond)} = **${x(v)}**`, (v) => v >= 0.5);
+  row(
+    `sse logins/s ÷ inline logins/s (${where})`,
+    '≥ 0.5×',
+    ratio(sse?.loginsPerSecond, inline?.loginsPerSecond),
+    (v) => `${fmt(sse!.loginsPerSecond)} ÷ ${fmt(inline!.loginsPerSecond)} = **${x(v)}**`,
+    (v) => v >= 0.5,
+  );
   const sseCpu = sse ? (sse.cpuMsPerLogin.api ?? NaN) + (sse.cpuMsPerLogin.worker ?? NaN) : undefined;
-  row(`API + worker CPU per sse login ÷ inline's (${where})`, '≤ 2.5×', ratio(sseCpu, inline?.cpuMsPerLogin.inline),
-    (v) => `${fmt(sseCpu, 2)} ÷ ${fmt(inline!.cpuMsPerLogin.inline, 2)} ms = **${x(v)}**`, (v) => v <= 2.5);
-  row(`API requests per sse login, the stream included (${where})`, '≤ 4', sse?.httpRequestsPerLogin.api,
-    (v) => `**${fmt(v)}** (inline ${fmt(inline?.httpRequestsPerLogin.api)})`, (v) => v <= 4);
-  row(`SQL statements per sse login (${where})`, '≤ 6', sse?.sqlStatementsPerLogin.Questions,
-    (v) => `**${fmt(v)}** (inline ${fmt(inline?.sqlStatementsPerLogin.Questions)})`, (v) => v <= 6);
-  row(`Redis commands per sse login, Bull's scripts counted (${where})`, '≤ 30', sse?.redisCommandsPerLogin,
-    (v) => `**${fmt(v)}** (inline ${fmt(inline?.redisCommandsPerLogin)})`, (v) => v <= 30);
+  row(
+    `API + worker CPU per sse login ÷ inline's (${where})`,
+    '≤ 2.5×',
+    ratio(sseCpu, inline?.cpuMsPerLogin.inline),
+    (v) => `${fmt(sseCpu, 2)} ÷ ${fmt(inline!.cpuMsPerLogin.inline, 2)} ms = **${x(v)}**`,
+    (v) => v <= 2.5,
+  );
+  row(
+    `API requests per sse login, the stream included (${where})`,
+    '≤ 4',
+    sse?.httpRequestsPerLogin.api,
+    (v) => `**${fmt(v)}** (inline ${fmt(inline?.httpRequestsPerLogin.api)})`,
+    (v) => v <= 4,
+  );
+  row(
+    `SQL statements per sse login (${where})`,
+    '≤ 6',
+    sse?.sqlStatementsPerLogin.Questions,
+    (v) => `**${fmt(v)}** (inline ${fmt(inline?.sqlStatementsPerLogin.Questions)})`,
+    (v) => v <= 6,
+  );
+  row(
+    `Redis commands per sse login, Bull's scripts counted (${where})`,
+    '≤ 30',
+    sse?.redisCommandsPerLogin,
+    (v) => `**${fmt(v)}** (inline ${fmt(inline?.redisCommandsPerLogin)})`,
+    (v) => v <= 30,
+  );
 
   const burstSse = scenarios.find((s) => s.arrival?.kind === 'burst' && s.variant === 'sse');
   const burstInline = scenarios.find((s) => s.arrival?.kind === 'burst' && s.variant === 'inline');
   const burst = burstSse ?? burstInline;
   const burstCount = burst?.arrival.kind === 'burst' ? burst.arrival.count : BURST_SIZE;
-  const burstLatency = burst?.emulatorLatency && 'fixedMs' in burst.emulatorLatency ? burst.emulatorLatency.fixedMs : 300;
-  row(`${burstCount} logins at once, Facebook ${burstLatency} ms per call: signed-in p99 (from the start of the login), sse ÷ inline`, '≤ 1.2×',
+  const burstLatency =
+    burst?.emulatorLatency && 'fixedMs' in burst.emulatorLatency ? burst.emulatorLatency.fixedMs : 300;
+  row(
+    `${burstCount} logins at once, Facebook ${burstLatency} ms per call: signed-in p99 (from the start of the login), sse ÷ inline`,
+    '≤ 1.2×',
     ratio(burstSse?.flowMs?.p99, burstInline?.flowMs?.p99),
-    (v) => `${fmt(burstSse!.flowMs!.p99)} ÷ ${fmt(burstInline!.flowMs!.p99)} ms = **${x(v)}**`, (v) => v <= 1.2);
+    (v) => `${fmt(burstSse!.flowMs!.p99)} ÷ ${fmt(burstInline!.flowMs!.p99)} ms = **${x(v)}**`,
+    (v) => v <= 1.2,
+  );
 
   const open = scenarios.find((s) => s.arrival?.kind === 'open' && s.variant === 'sse');
-  row(`Callback p99, sse open loop at ${open ? `${fmt(open.arrival.kind === 'open' ? open.arrival.ratePerSecond : NaN)} logins/s (${open.note ?? 'fixed rate'})` : 'half the measured maximum'}`,
-    '< 20 ms', open?.callbackMs?.p99, (v) => `**${fmt(v)} ms** (p50 ${fmt(open!.callbackMs!.p50)}, n = ${open!.callbackMs!.n})`, (v) => v < 20);
+  row(
+    `Callback p99, sse open loop at ${open ? `${fmt(open.arrival.kind === 'open' ? open.arrival.ratePerSecond : NaN)} logins/s (${open.note ?? 'fixed rate'})` : 'half the measured maximum'}`,
+    '< 20 ms',
+    open?.callbackMs?.p99,
+    (v) => `**${fmt(v)} ms** (p50 ${fmt(open!.callbackMs!.p50)}, n = ${open!.callbackMs!.n})`,
+    (v) => v < 20,
+  );
 
   const d = results.unloadedStatusDeliveryMs;
-  row(`Status delivery p99, one login at a time${d ? ` (n = ${d.n})` : ''}`, '< 10 ms', d?.p99,
-    (v) => `**${fmt(v)} ms** (p50 ${fmt(d!.p50)})`, (v) => v < 10);
+  row(
+    `Status delivery p99, one login at a time${d ? ` (n = ${d.n})` : ''}`,
+    '< 10 ms',
+    d?.p99,
+    (v) => `**${fmt(v)} ms** (p50 ${fmt(d!.p50)})`,
+    (v) => v < 10,
+  );
 
   const measured = results.streams.filter((r) => !r.error && Number.isFinite(r.rssPerStreamKiB));
   const at = measured.find((r) => r.streams === 10000) ?? measured.sort((a, b) => b.streams - a.streams)[0];
-  row(`RSS per open stream, ${at ? `${at.streams.toLocaleString('en-US')} streams${at.streams === 10000 ? '' : ' (the target is at 10,000)'}` : '10,000 streams'}`, '≤ 30 KiB',
+  row(
+    `RSS per open stream, ${at ? `${at.streams.toLocaleString('en-US')} streams${at.streams === 10000 ? '' : ' (the target is at 10,000)'}` : '10,000 streams'}`,
+    '≤ 30 KiB',
     at?.rssPerStreamKiB,
     // RSS can fall while a few hundred streams open (the GC returning pages): then it says nothing.
-    (v) => `**${fmt(v)} KiB** (heap ${fmt(at.heapUsedPerStreamKiB)} KiB)${v <= 0 ? '; RSS fell while they opened (GC), no figure' : ''}`,
-    (v) => (v <= 0 ? null : v <= 30));
+    (v) =>
+      `**${fmt(v)} KiB** (heap ${fmt(at.heapUsedPerStreamKiB)} KiB)${v <= 0 ? '; RSS fell while they opened (GC), no figure' : ''}`,
+    (v) => (v <= 0 ? null : v <= 30),
+  );
   return rows;
 }
 
 function targetTable(rows: TargetRow[]): string {
   const out = ['| figure | measured | target | met? |', '| --- | --- | --- | --- |'];
-  for (const r of rows) out.push(`| ${r.figure} | ${r.measured} | ${r.target} | ${r.met === null ? '—' : r.met ? 'yes' : '**no**'} |`);
+  for (const r of rows)
+    out.push(`| ${r.figure} | ${r.measured} | ${r.target} | ${r.met === null ? '—' : r.met ? 'yes' : '**no**'} |`);
   return out.join('\n');
 }
 
@@ -1187,7 +1364,9 @@ function stepTable(steps: StepCost[]): string {
       .filter(([, v]) => v >= 0.5)
       .map(([k, v]) => `${k} ${fmt(v)}`)
       .join(', ');
-    rows.push(`| ${s.variant} | ${s.step} | ${fmt(app, 2)} | ${fmt(worker, 2)} | ${fmt(s.redisCommands)}${top ? ` (${top})` : ''} | ${fmt(s.sqlStatements)} | ${fmt(s.wallMs)} |`);
+    rows.push(
+      `| ${s.variant} | ${s.step} | ${fmt(app, 2)} | ${fmt(worker, 2)} | ${fmt(s.redisCommands)}${top ? ` (${top})` : ''} | ${fmt(s.sqlStatements)} | ${fmt(s.wallMs)} |`,
+    );
     if (s.step.startsWith('idle')) continue;
     const t = totals.get(s.variant) ?? { app: 0, worker: 0, redis: 0, sql: 0, wall: 0 };
     t.app += app;
@@ -1198,7 +1377,9 @@ function stepTable(steps: StepCost[]): string {
     totals.set(s.variant, t);
   }
   for (const [variant, t] of totals) {
-    rows.push(`| **${variant}** | **one login (without idle)** | **${fmt(t.app, 2)}** | **${variant === 'inline' ? '—' : fmt(t.worker, 2)}** | **${fmt(t.redis)}** | **${fmt(t.sql)}** | **${fmt(t.wall)}** |`);
+    rows.push(
+      `| **${variant}** | **one login (without idle)** | **${fmt(t.app, 2)}** | **${variant === 'inline' ? '—' : fmt(t.worker, 2)}** | **${fmt(t.redis)}** | **${fmt(t.sql)}** | **${fmt(t.wall)}** |`,
+    );
   }
   return rows.join('\n');
 }
@@ -1210,7 +1391,8 @@ function heapTable(h: NonNullable<typeof streamHeap>): string {
     '| object (constructor) | per stream | bytes per stream |',
     '| --- | ---: | ---: |',
   ];
-  for (const r of h.top.slice(0, 18)) rows.push(`| \`${r.name.replace(/\|/g, '\\|')}\` | ${r.countPerUnit} | ${r.bytesPerUnit} |`);
+  for (const r of h.top.slice(0, 18))
+    rows.push(`| \`${r.name.replace(/\|/g, '\\|')}\` | ${r.countPerUnit} | ${r.bytesPerUnit} |`);
   return rows.join('\n');
 }
 
@@ -1223,7 +1405,8 @@ function profileTable(summaries: ProfileSummary[]): string {
     for (const e of p.byPackage.slice(0, 10)) out.push(`| ${e.name} | ${e.share} % |`);
     out.push('');
     out.push('| top functions (self time) | where | share |', '| --- | --- | ---: |');
-    for (const e of p.byFunction.slice(0, 12)) out.push(`| \`${e.name}\` | ${e.where.replace(/\|/g, '\\|')} | ${e.share} % |`);
+    for (const e of p.byFunction.slice(0, 12))
+      out.push(`| \`${e.name}\` | ${e.where.replace(/\|/g, '\\|')} | ${e.share} % |`);
     out.push('');
   }
   return out.join('\n');
@@ -1233,7 +1416,11 @@ const COLORS: Record<Variant, string> = { sse: '#2563eb', poll: '#ea580c', inlin
 
 function chart(scenarios: ScenarioResult[]): string {
   const pick = (workload: string) => scenarios.filter((s) => s.workload === workload && !s.profiled);
-  const series = (workload: string, key: keyof ScenarioResult['cdf'], variants: Variant[] = ['sse', 'poll', 'inline']) =>
+  const series = (
+    workload: string,
+    key: keyof ScenarioResult['cdf'],
+    variants: Variant[] = ['sse', 'poll', 'inline'],
+  ) =>
     pick(workload)
       .filter((s) => variants.includes(s.variant))
       .map((s) => ({ label: s.variant, color: COLORS[s.variant], points: s.cdf[key] }));
@@ -1244,14 +1431,42 @@ function chart(scenarios: ScenarioResult[]): string {
   const realBusy = has('real/100') ? 'real/100' : first;
   const REAL = 'emulator median 300 ms / p99 2 s';
   const panels: Panel[] = [
-    { title: 'Callback → signed in', subtitle: `emulator 0 ms, 10 in flight (${fastLight})`, series: series(fastLight, 'callbackToSignedInMs') },
-    { title: 'Callback → signed in', subtitle: `${REAL}, 10 in flight (${realLight})`, series: series(realLight, 'callbackToSignedInMs') },
-    { title: 'Callback → signed in', subtitle: `${REAL}, 100 in flight (${realBusy})`, series: series(realBusy, 'callbackToSignedInMs') },
-    { title: 'Callback response time', subtitle: `${REAL}, 10 in flight (${realLight})`, series: series(realLight, 'callbackMs') },
-    { title: 'Callback response time', subtitle: `${REAL}, 100 in flight (${realBusy})`, series: series(realBusy, 'callbackMs') },
-    { title: 'Status delivery (commit → browser)', subtitle: `${REAL}, 10 in flight (${realLight})`, series: series(realLight, 'statusDeliveryMs', ['sse', 'poll']) },
+    {
+      title: 'Callback → signed in',
+      subtitle: `emulator 0 ms, 10 in flight (${fastLight})`,
+      series: series(fastLight, 'callbackToSignedInMs'),
+    },
+    {
+      title: 'Callback → signed in',
+      subtitle: `${REAL}, 10 in flight (${realLight})`,
+      series: series(realLight, 'callbackToSignedInMs'),
+    },
+    {
+      title: 'Callback → signed in',
+      subtitle: `${REAL}, 100 in flight (${realBusy})`,
+      series: series(realBusy, 'callbackToSignedInMs'),
+    },
+    {
+      title: 'Callback response time',
+      subtitle: `${REAL}, 10 in flight (${realLight})`,
+      series: series(realLight, 'callbackMs'),
+    },
+    {
+      title: 'Callback response time',
+      subtitle: `${REAL}, 100 in flight (${realBusy})`,
+      series: series(realBusy, 'callbackMs'),
+    },
+    {
+      title: 'Status delivery (commit → browser)',
+      subtitle: `${REAL}, 10 in flight (${realLight})`,
+      series: series(realLight, 'statusDeliveryMs', ['sse', 'poll']),
+    },
   ];
-  return cdfChartSvg('Login latency per variant (CDF, log-scale time; servers on one core, see docs/BENCHMARKS.md)', panels, 3);
+  return cdfChartSvg(
+    'Login latency per variant (CDF, log-scale time; servers on one core, see docs/BENCHMARKS.md)',
+    panels,
+    3,
+  );
 }
 
 function generatedSection(results: BenchResults): string {
@@ -1295,10 +1510,18 @@ function generatedSection(results: BenchResults): string {
         ]
       : []),
     ...(results.streams.length
-      ? ['### Stream capacity (one API process)', '', streamTable(results.streams), '', ...(results.streamHeap ? [heapTable(results.streamHeap), ''] : [])]
+      ? [
+          '### Stream capacity (one API process)',
+          '',
+          streamTable(results.streams),
+          '',
+          ...(results.streamHeap ? [heapTable(results.streamHeap), ''] : []),
+        ]
       : []),
     ...(results.profiles.length ? ['### CPU profiles (self time)', '', profileTable(results.profiles)] : []),
-    ...(results.errors.length ? ['### Problems during the run', '', ...results.errors.map((e) => `- ${e.split('\n')[0]}`), ''] : []),
+    ...(results.errors.length
+      ? ['### Problems during the run', '', ...results.errors.map((e) => `- ${e.split('\n')[0]}`), '']
+      : []),
   ].join('\n');
 }
 
@@ -1375,7 +1598,21 @@ async function main(): Promise<void> {
   const stack = await boot();
   if (flag('serve')) {
     // Investigation mode: keep the stack up until Ctrl+C.
-    console.log(JSON.stringify({ apiUrl: stack.apiUrl, inlineUrl: stack.inlineUrl, emulatorUrl: stack.emulatorUrl, pids: { api: stack.api?.pid, worker: stack.worker?.pid, inline: stack.inline?.pid, emulator: stack.emulator.pid }, sockets: stack.sockets, userIds: stack.userIds.slice(0, 3) }));
+    console.log(
+      JSON.stringify({
+        apiUrl: stack.apiUrl,
+        inlineUrl: stack.inlineUrl,
+        emulatorUrl: stack.emulatorUrl,
+        pids: {
+          api: stack.api?.pid,
+          worker: stack.worker?.pid,
+          inline: stack.inline?.pid,
+          emulator: stack.emulator.pid,
+        },
+        sockets: stack.sockets,
+        userIds: stack.userIds.slice(0, 3),
+      }),
+    );
     await new Promise(() => undefined);
   }
   const [versionRows] = await stack.db.query<RowDataPacket[]>('SELECT VERSION() AS v');
@@ -1387,10 +1624,14 @@ async function main(): Promise<void> {
   await sleep(QUICK ? 1000 : 3000);
   const idle1 = sum(await redisCommandStats(stack.redis));
   const redisBackgroundCommandsPerSecond = Math.round((idle1 - idle0 - 1) / (QUICK ? 1 : 3));
-  log(`shared Redis background: ${redisBackgroundCommandsPerSecond} commands/s with the stack idle; ${redisClientsAtStart} clients`);
+  log(
+    `shared Redis background: ${redisBackgroundCommandsPerSecond} commands/s with the stack idle; ${redisClientsAtStart} clients`,
+  );
 
   const scenarios: ScenarioResult[] = [];
-  const workloads = (QUICK ? QUICK_WORKLOADS : FULL_WORKLOADS).filter((w) => !WORKLOAD_FILTER || WORKLOAD_FILTER.includes(w.name));
+  const workloads = (QUICK ? QUICK_WORKLOADS : FULL_WORKLOADS).filter(
+    (w) => !WORKLOAD_FILTER || WORKLOAD_FILTER.includes(w.name),
+  );
   for (const workload of workloads) {
     for (const variant of VARIANTS) {
       log(`${workload.name} ${variant}: ${workload.concurrency} in flight for ${workload.durationMs / 1000} s`);
@@ -1437,7 +1678,9 @@ async function main(): Promise<void> {
   }
   if (wanted('open') && VARIANTS.includes('sse')) {
     // Half of what the same servers did flat out in this run (0 ms / 100, closed loop).
-    const max = scenarios.find((s) => s.workload === TARGET_WORKLOAD && s.variant === 'sse' && isClosed(s) && s.loginsPerSecond > 0);
+    const max = scenarios.find(
+      (s) => s.workload === TARGET_WORKLOAD && s.variant === 'sse' && isClosed(s) && s.loginsPerSecond > 0,
+    );
     const rate = OPEN_RATE ?? (max ? Math.round(max.loginsPerSecond * 5) / 10 : FALLBACK_OPEN_RATE);
     const note =
       OPEN_RATE !== undefined
@@ -1446,7 +1689,9 @@ async function main(): Promise<void> {
           ? `half of sse's ${fmt(max.loginsPerSecond)} logins/s at ${TARGET_WORKLOAD}${QUICK ? ' in this quick run' : ''}`
           : `fixed: no sse ${TARGET_WORKLOAD} figure in this run`;
     const workload = openLoop(rate);
-    log(`${workload.name} sse: ${OPEN_ARRIVALS} arrivals at ${fmt(rate)}/s (${note}) for ${workload.durationMs / 1000} s`);
+    log(
+      `${workload.name} sse: ${OPEN_ARRIVALS} arrivals at ${fmt(rate)}/s (${note}) for ${workload.durationMs / 1000} s`,
+    );
     await arrivalRun(workload, 'sse', note);
   }
 
@@ -1470,7 +1715,9 @@ async function main(): Promise<void> {
       const logins = QUICK ? 5 : 20;
       log(`Redis commands by owner: ${logins} sse logins one at a time, under MONITOR`);
       try {
-        redisAttribution = await attributeRedisCommands(stack.redis, REDIS_PREFIX, logins, () => loginsOneAtATime(stack, logins));
+        redisAttribution = await attributeRedisCommands(stack.redis, REDIS_PREFIX, logins, () =>
+          loginsOneAtATime(stack, logins),
+        );
       } catch (error) {
         errors.push(`Redis attribution: ${(error as Error).message}`);
         log(`  failed: ${(error as Error).message.split('\n')[0]}`);
@@ -1486,7 +1733,9 @@ async function main(): Promise<void> {
         try {
           const r = await runScenario(stack, workload, variant, { pinning: 'servers on CPUs 0-1 (not pinned)' });
           scenarios.push(r);
-          log(`  ${fmt(r.loginsPerSecond)} logins/s; callback p99 ${fmt(r.callbackMs?.p99)} ms; callback→signed in p99 ${fmt(r.callbackToSignedInMs?.p99)} ms`);
+          log(
+            `  ${fmt(r.loginsPerSecond)} logins/s; callback p99 ${fmt(r.callbackMs?.p99)} ms; callback→signed in p99 ${fmt(r.callbackToSignedInMs?.p99)} ms`,
+          );
         } finally {
           servers.forEach((p) => repin(p, CPUS.servers));
         }
@@ -1546,26 +1795,41 @@ async function main(): Promise<void> {
   if (scenarios.some((s) => !isClosed(s))) console.log(arrivalTable(scenarios) + '\n');
   console.log(cpuTable(scenarios) + '\n');
   if (steps.length) console.log(stepTable(steps) + '\n');
-  if (unloadedDelivery) console.log(`Status delivery, logins one at a time: p50 ${fmt(unloadedDelivery.p50)} ms, p99 ${fmt(unloadedDelivery.p99)} ms (n = ${unloadedDelivery.n})\n`);
+  if (unloadedDelivery)
+    console.log(
+      `Status delivery, logins one at a time: p50 ${fmt(unloadedDelivery.p50)} ms, p99 ${fmt(unloadedDelivery.p99)} ms (n = ${unloadedDelivery.n})\n`,
+    );
   if (redisAttribution) console.log(attributionTable(redisAttribution) + '\n');
   if (streams.length) console.log(streamTable(streams) + '\n');
-  console.log(`Issue 13 targets${QUICK ? ' (quick run: short windows, few samples, 500 streams; indicative only)' : ''}\n\n${targetTable(results.issue13Targets)}\n`);
+  console.log(
+    `Issue 13 targets${QUICK ? ' (quick run: short windows, few samples, 500 streams; indicative only)' : ''}\n\n${targetTable(results.issue13Targets)}\n`,
+  );
 
   fs.mkdirSync(RESULTS, { recursive: true });
   const alternative = DIST_ROOT !== ROOT || LABEL !== undefined;
   // Only the whole matrix replaces the published results; a subset is kept beside them.
   const partial = QUICK || PARTIAL;
-  const name = alternative ? `${LABEL ?? 'alternative'}.json` : QUICK ? 'quick.json' : PARTIAL ? 'partial.json' : 'latest.json';
+  const name = alternative
+    ? `${LABEL ?? 'alternative'}.json`
+    : QUICK
+      ? 'quick.json'
+      : PARTIAL
+        ? 'partial.json'
+        : 'latest.json';
   fs.writeFileSync(path.join(RESULTS, name), toJson(results));
   if (!partial && !alternative) {
     fs.writeFileSync(path.join(RESULTS, `${results.date.slice(0, 10)}.json`), toJson(results));
     publish(results);
-    log(`wrote bench/results/latest.json, bench/results/${results.date.slice(0, 10)}.json, docs/benchmarks-latency.svg`);
+    log(
+      `wrote bench/results/latest.json, bench/results/${results.date.slice(0, 10)}.json, docs/benchmarks-latency.svg`,
+    );
   } else {
     log(`wrote bench/results/${name}`);
   }
 
-  const silent = workloads.length ? VARIANTS.filter((v) => !scenarios.some((s) => s.variant === v && s.signedIn > 0)) : [];
+  const silent = workloads.length
+    ? VARIANTS.filter((v) => !scenarios.some((s) => s.variant === v && s.signedIn > 0))
+    : [];
   if (silent.length) {
     console.error(`No login completed for: ${silent.join(', ')}`);
     process.exitCode = 1;

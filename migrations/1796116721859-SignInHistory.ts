@@ -16,20 +16,12 @@ export class SignInHistory1796116721859 implements MigrationInterface {
     await queryRunner.query(
       'CREATE INDEX `IDX_async_operation_session_id_hash` ON `async_operation` (`session_id_hash`)',
     );
-    await queryRunner.query(
-      'CREATE INDEX `IDX_async_operation_created_at` ON `async_operation` (`created_at`)',
-    );
+    await queryRunner.query('CREATE INDEX `IDX_async_operation_created_at` ON `async_operation` (`created_at`)');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      'DROP INDEX `IDX_async_operation_created_at` ON `async_operation`',
-    );
-    await queryRunner.query(
-      'DROP INDEX `IDX_async_operation_session_id_hash` ON `async_operation`',
-    );
-    await queryRunner.query(
-      'ALTER TABLE `async_operation` DROP COLUMN `client_ip`, DROP COLUMN `user_agent`',
-    );
+    await queryRunner.query('DROP INDEX `IDX_async_operation_created_at` ON `async_operation`');
+    await queryRunner.query('DROP INDEX `IDX_async_operation_session_id_hash` ON `async_operation`');
+    await queryRunner.query('ALTER TABLE `async_operation` DROP COLUMN `client_ip`, DROP COLUMN `user_agent`');
   }
 }

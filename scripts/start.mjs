@@ -66,7 +66,12 @@ if (!env.SESSION_SECRET) {
 
 /** One PING with a 2 s budget and no reconnects: the reason it failed, or null. */
 async function redisProblem(url) {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   // The socket's own error (ECONNREFUSED…) says more than "Connection is closed".
   let socketError;
   client.on('error', (error) => (socketError ??= error));
@@ -111,9 +116,9 @@ if (redisDown) {
 
 run(process.execPath, [join(root, 'node_modules', 'ts-node', 'dist', 'bin.js'), join(root, 'scripts', 'db-setup.ts')]);
 
-const built = ['api', 'worker', 'facebook-emulator'].every((app) =>
-  existsSync(join(root, 'dist', 'apps', app, 'main.js')),
-) && existsSync(join(root, 'client', 'dist', 'index.html'));
+const built =
+  ['api', 'worker', 'facebook-emulator'].every((app) => existsSync(join(root, 'dist', 'apps', app, 'main.js'))) &&
+  existsSync(join(root, 'client', 'dist', 'index.html'));
 if (!built || process.argv.includes('--build')) {
   log('Building the apps and the SPA (npm run build)…');
   run('npm', ['run', 'build', '--silent']);
@@ -139,8 +144,8 @@ function stop(code = 0) {
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 10000).unref();
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(
-    () => process.exit(code),
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() =>
+    process.exit(code),
   );
 }
 process.on('SIGINT', () => stop(0));

@@ -26,7 +26,12 @@ describe('The exchange lease, on the real Redis', () => {
 
   it('releases the lease after a run that throws (a retry follows), so the retry takes it at once', async () => {
     await expect(
-      lease.hold('thrown', inAMinute(), () => Promise.reject(new Error('Facebook answered 503')), () => true),
+      lease.hold(
+        'thrown',
+        inAMinute(),
+        () => Promise.reject(new Error('Facebook answered 503')),
+        () => true,
+      ),
     ).rejects.toThrow('Facebook answered 503');
     expect(await redis.exists(key('thrown'))).toBe(0);
     await expect(lease.hold('thrown', inAMinute(), async (_signal, { waited }) => waited)).resolves.toBe(false);
@@ -34,7 +39,14 @@ describe('The exchange lease, on the real Redis', () => {
   });
 
   it('leaves a settled run’s lease to lapse within LEASE_TTL_MS instead of releasing it', async () => {
-    await expect(lease.hold('settled', inAMinute(), async () => 'ok', () => true)).resolves.toBe('ok');
+    await expect(
+      lease.hold(
+        'settled',
+        inAMinute(),
+        async () => 'ok',
+        () => true,
+      ),
+    ).resolves.toBe('ok');
     const ttl = await redis.pttl(key('settled'));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(LEASE_TTL_MS);

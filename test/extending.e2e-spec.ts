@@ -143,8 +143,9 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
         },
       });
 
-      const welcome = await eventually('the welcome', async () =>
-        (await rows('SELECT * FROM welcome WHERE user_profile_id = ?', [aliceId]))[0],
+      const welcome = await eventually(
+        'the welcome',
+        async () => (await rows('SELECT * FROM welcome WHERE user_profile_id = ?', [aliceId]))[0],
       );
       expect(welcome).toMatchObject({
         operation_id: first.operationId,
@@ -156,7 +157,9 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
       await startGoogleLogin(aliceBrowser, GOOGLE_ALICE, '?link=1');
       const { final: linking } = await watchUntilFinal(aliceBrowser);
       expect(linking).toMatchObject({ status: 'ok', user: { id: first.user.id } });
-      const linked = await eventually('the link event', async () => finished.find((e) => e.operationId === linking!.id));
+      const linked = await eventually('the link event', async () =>
+        finished.find((e) => e.operationId === linking!.id),
+      );
       expect(linked).toMatchObject({
         provider: 'google',
         linked: true,
@@ -167,14 +170,20 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
       // Signing in again, or linking, is not arriving again: the first welcome stays the only one.
       const again = await signIn(stack.browser(), alice.id);
       expect(again.operationId).not.toBe(first.operationId);
-      await eventually('the second sign-in event', async () => finished.find((e) => e.operationId === again.operationId));
+      await eventually('the second sign-in event', async () =>
+        finished.find((e) => e.operationId === again.operationId),
+      );
       // Bob's welcome, after Alice's second sign-in ended: by then its listener has long run.
       const bobSignIn = await signIn(stack.browser(), bob.id);
       const bobId = await profileIdOf(bobSignIn.user.id);
-      const bobWelcome = await eventually('Bob’s welcome', async () =>
-        (await rows('SELECT * FROM welcome WHERE user_profile_id = ?', [bobId]))[0],
+      const bobWelcome = await eventually(
+        'Bob’s welcome',
+        async () => (await rows('SELECT * FROM welcome WHERE user_profile_id = ?', [bobId]))[0],
       );
-      expect(bobWelcome).toMatchObject({ operation_id: bobSignIn.operationId, message: 'Welcome, Bob! You signed in with facebook.' });
+      expect(bobWelcome).toMatchObject({
+        operation_id: bobSignIn.operationId,
+        message: 'Welcome, Bob! You signed in with facebook.',
+      });
       expect(await rows('SELECT operation_id FROM welcome WHERE user_profile_id = ?', [aliceId])).toEqual([
         { operation_id: first.operationId },
       ]);
@@ -218,8 +227,9 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
       const { user } = await signIn(stack.browser(), alice.id);
       const aliceId = await profileIdOf(user.id);
       const members = stack.worker!.get<Repository<Member>>(getRepositoryToken(Member));
-      const member = await eventually('Alice’s member row', async () =>
-        (await members.findOneBy({ userProfileId: aliceId })) ?? undefined,
+      const member = await eventually(
+        'Alice’s member row',
+        async () => (await members.findOneBy({ userProfileId: aliceId })) ?? undefined,
       );
       expect(member).toMatchObject({ userProfileId: aliceId, displayName: 'Alice Liddell', birthday: null });
     });
@@ -228,8 +238,9 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
       const user = await signInWithGoogle(stack.browser(), GOOGLE_GRACE);
       const graceId = await profileIdOf(user.id);
       const members = stack.worker!.get<Repository<Member>>(getRepositoryToken(Member));
-      const member = await eventually('Grace’s member row', async () =>
-        (await members.findOneBy({ userProfileId: graceId })) ?? undefined,
+      const member = await eventually(
+        'Grace’s member row',
+        async () => (await members.findOneBy({ userProfileId: graceId })) ?? undefined,
       );
       expect(member).toMatchObject({ displayName: 'Grace Hopper', birthday: null });
     });
@@ -238,19 +249,28 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
       const { user } = await signIn(stack.browser(), bob.id);
       const bobId = await profileIdOf(user.id);
       const members = stack.worker!.get<Repository<Member>>(getRepositoryToken(Member));
-      await eventually('Bob’s member row', async () => (await members.findOneBy({ userProfileId: bobId })) ?? undefined);
+      await eventually(
+        'Bob’s member row',
+        async () => (await members.findOneBy({ userProfileId: bobId })) ?? undefined,
+      );
 
       // The worker's own mapper, on the real database, with the identity real Facebook would send.
       const mapper = stack.worker!.get(MemberMapper);
       const identity = { provider: 'facebook', subject: bob.id, firstName: 'Bob', lastName: 'Nomail', email: null };
-      await mapper.onSignInFinished({ userProfileId: bobId, identity: { ...identity, extra: { birthday: '08/15/1990' } } });
+      await mapper.onSignInFinished({
+        userProfileId: bobId,
+        identity: { ...identity, extra: { birthday: '08/15/1990' } },
+      });
       expect(await members.findOneBy({ userProfileId: bobId })).toMatchObject({
         displayName: 'Bob Nomail',
         birthday: '1990-08-15',
       });
       // A birthday shared without its year is not a date: the column is cleared, the name kept.
       await mapper.onSignInFinished({ userProfileId: bobId, identity: { ...identity, extra: { birthday: '08/15' } } });
-      expect(await members.findOneBy({ userProfileId: bobId })).toMatchObject({ displayName: 'Bob Nomail', birthday: null });
+      expect(await members.findOneBy({ userProfileId: bobId })).toMatchObject({
+        displayName: 'Bob Nomail',
+        birthday: null,
+      });
     });
 
     it('reads Facebook’s birthday formats, and only the fields each provider answered', () => {
@@ -261,7 +281,9 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
       expect(facebookBirthday('1990')).toBeNull();
       expect(facebookBirthday(19900815)).toBeNull();
       expect(memberFieldsOf({ provider: 'facebook' })).toEqual({});
-      expect(memberFieldsOf({ provider: 'facebook', extra: { name: ' Ada Lovelace ', birthday: '12/10/1815' } })).toEqual({
+      expect(
+        memberFieldsOf({ provider: 'facebook', extra: { name: ' Ada Lovelace ', birthday: '12/10/1815' } }),
+      ).toEqual({
         displayName: 'Ada Lovelace',
         birthday: '1815-12-10',
       });
@@ -276,7 +298,11 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
     it('registers the host’s exchange with the worker’s ProviderExchanges, and its name with the API’s list', async () => {
       const exchanges = stack.worker!.get(ProviderExchanges);
       expect(exchanges.get('example')).toBeInstanceOf(ExampleExchange);
-      expect(exchanges.get('example')).toMatchObject({ provider: 'example', displayName: 'Example', callTimeoutMs: 1000 });
+      expect(exchanges.get('example')).toMatchObject({
+        provider: 'example',
+        displayName: 'Example',
+        callTimeoutMs: 1000,
+      });
       expect(exchanges.ids()).toEqual(['facebook', 'google', 'example']);
 
       const providers = await stack.browser().get('/api/auth/providers');
@@ -347,7 +373,10 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
         retryable: true,
         details: { codeFate: 'unknown' },
       });
-      expect(classifyExampleErrorResponse('token', 429, null)).toMatchObject({ retryable: true, details: { codeFate: 'untouched' } });
+      expect(classifyExampleErrorResponse('token', 429, null)).toMatchObject({
+        retryable: true,
+        details: { codeFate: 'untouched' },
+      });
     });
   });
 });

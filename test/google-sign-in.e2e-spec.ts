@@ -68,7 +68,10 @@ describe('Log in with Google, end to end (OpenID Connect on the emulator)', () =
     expect(answer.location).toBe('/login/pending?provider=google');
 
     const { final } = await watchUntilFinal(browser);
-    expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Grace', lastName: 'Hopper', email: 'grace.hopper@example.net' } });
+    expect(final).toMatchObject({
+      status: 'ok',
+      user: { firstName: 'Grace', lastName: 'Hopper', email: 'grace.hopper@example.net' },
+    });
     expect((await browser.get('/api/me')).json()).toEqual({ ...final!.user, providers: ['google'] });
 
     const [profile] = await rows('SELECT id, facebook_id FROM user_profile WHERE public_id = ?', [final!.user!.id]);
@@ -88,13 +91,17 @@ describe('Log in with Google, end to end (OpenID Connect on the emulator)', () =
     const before = await rows('SELECT COUNT(*) AS n FROM async_operation');
     const browser = stack.browser();
     const cancelled = await answerGoogleChooser(await openDialog(browser, 'google'), 'cancel');
-    expect((await followCallback(browser, cancelled)).location).toBe('/login/error?reason=access_denied&provider=google');
+    expect((await followCallback(browser, cancelled)).location).toBe(
+      '/login/error?reason=access_denied&provider=google',
+    );
 
     const dialog = await openDialog(browser, 'google');
     const callback = await answerGoogleChooser(dialog, { sub: GOOGLE_GRACE });
     const stranger = stack.browser();
     await openDialog(stranger, 'google');
-    expect((await followCallback(stranger, callback)).location).toBe('/login/error?reason=invalid_state&provider=google');
+    expect((await followCallback(stranger, callback)).location).toBe(
+      '/login/error?reason=invalid_state&provider=google',
+    );
     // A Facebook callback cannot take Google's state either.
     const crossed = await browser.get(`/auth/facebook/callback${callback.search}`);
     expect(crossed.location).toBe('/login/error?reason=invalid_state&provider=facebook');
@@ -126,7 +133,10 @@ describe('Log in with Google, end to end (OpenID Connect on the emulator)', () =
     expect(response.location).toBe('/login/pending?provider=google');
     const { final } = await watchUntilFinal(browser);
     expect(final).toMatchObject({ status: 'ok', user: { id: facebookUser.id } });
-    expect((await browser.get('/api/me')).json()).toMatchObject({ id: facebookUser.id, providers: ['facebook', 'google'] });
+    expect((await browser.get('/api/me')).json()).toMatchObject({
+      id: facebookUser.id,
+      providers: ['facebook', 'google'],
+    });
 
     const viaGoogle = await signInWithGoogle(stack.browser(), GOOGLE_ALICE);
     expect(viaGoogle.id).toBe(facebookUser.id);

@@ -4,14 +4,7 @@ import type { Queue } from 'bull';
 import { getQueueToken } from '@nestjs/bull';
 import { EXCHANGE_QUEUE } from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
-import {
-  answerDialog,
-  followCallback,
-  openDialog,
-  signIn,
-  startLogin,
-  watchUntilFinal,
-} from './support/login-flow';
+import { answerDialog, followCallback, openDialog, signIn, startLogin, watchUntilFinal } from './support/login-flow';
 import { TEST_APP_ID, TestStack } from './support/test-stack';
 
 const [alice, bob, zoe] = DEFAULT_TEST_USERS;
@@ -61,7 +54,12 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     expect(browser.cookie('afl.sid')).not.toBe(preLoginCookie);
 
     const { final, statuses, ended } = await watchUntilFinal(browser);
-    const signedInAlice = { id: expect.any(String), firstName: 'Alice', lastName: 'Liddell', email: 'alice@example.com' };
+    const signedInAlice = {
+      id: expect.any(String),
+      firstName: 'Alice',
+      lastName: 'Liddell',
+      email: 'alice@example.com',
+    };
     expect(final).toEqual({ id: expect.any(String), status: 'ok', user: signedInAlice, returnTo: '/' });
     expect(statuses.every((s) => s.id === final!.id)).toBe(true);
     expect(ended).toBe(true);
@@ -149,22 +147,30 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
 
     const noState = new URL(callback);
     noState.searchParams.delete('state');
-    expect((await followCallback(browser, noState)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
+    expect((await followCallback(browser, noState)).location).toBe(
+      '/login/error?reason=invalid_state&provider=facebook',
+    );
 
     const wrongState = new URL(callback);
     wrongState.searchParams.set('state', 'A'.repeat(43));
-    expect((await followCallback(browser, wrongState)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
+    expect((await followCallback(browser, wrongState)).location).toBe(
+      '/login/error?reason=invalid_state&provider=facebook',
+    );
 
     // Another browser cannot use this one's state.
     const stranger = stack.browser();
     await openDialog(stranger);
-    expect((await followCallback(stranger, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
+    expect((await followCallback(stranger, callback)).location).toBe(
+      '/login/error?reason=invalid_state&provider=facebook',
+    );
 
     expect(await rows('async_operation')).toHaveLength(before);
 
     // The real callback still works, once.
     expect((await followCallback(browser, callback)).location).toBe('/login/pending?provider=facebook');
-    expect((await followCallback(browser, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
+    expect((await followCallback(browser, callback)).location).toBe(
+      '/login/error?reason=invalid_state&provider=facebook',
+    );
     expect((await watchUntilFinal(browser)).final?.status).toBe('ok');
   });
 
@@ -263,7 +269,12 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     await signInAndWatch(browser);
     const late = await watchUntilFinal(browser, 5000);
     // Answered from the session its attempt signed in: the ok still says who is signed in and where to go.
-    const ok = { id: expect.any(String), status: 'ok', user: expect.objectContaining({ firstName: 'Alice' }), returnTo: '/' };
+    const ok = {
+      id: expect.any(String),
+      status: 'ok',
+      user: expect.objectContaining({ firstName: 'Alice' }),
+      returnTo: '/',
+    };
     expect(late.statuses).toEqual([ok]);
     expect(late.ended).toBe(true);
     expect(late.messages[0].id).toBe('ok');
@@ -282,9 +293,7 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     await startLogin(stack, browser, alice.id);
     // Each of these holds its stream open until the attempt ends (~3 s: two calls of 1.5 s).
     // STREAMS_PER_ATTEMPT_MAX's default.
-    const open = Array.from({ length: 8 }, () =>
-      browser.events('/api/auth/operation/events', { timeoutMs: 10000 }),
-    );
+    const open = Array.from({ length: 8 }, () => browser.events('/api/auth/operation/events', { timeoutMs: 10000 }));
     await sleep(500);
     const refused = await browser.events('/api/auth/operation/events', { timeoutMs: 2000 });
     expect(refused.status).toBe(429);

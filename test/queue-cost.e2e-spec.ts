@@ -28,11 +28,15 @@ describe("The login queue's lean Bull scripts, on the real Redis", () => {
       defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
     });
     await queue.isReady();
-    expect(useLeanQueueScripts(queue)).toEqual({ lean: ['addJob', 'moveToActive', 'moveToFinished', 'updateDelaySet'], unchanged: [] });
+    expect(useLeanQueueScripts(queue)).toEqual({
+      lean: ['addJob', 'moveToActive', 'moveToFinished', 'updateDelaySet'],
+      unchanged: [],
+    });
     redis = new Redis(REDIS_URL);
     monitor = await redis.monitor(); // a connection of its own
     monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args[0]?.toLowerCase() === 'publish' && args[1]?.startsWith(prefix)) published.push(args[1].slice(prefix.length + 1));
+      if (args[0]?.toLowerCase() === 'publish' && args[1]?.startsWith(prefix))
+        published.push(args[1].slice(prefix.length + 1));
     });
   });
   afterAll(async () => {
@@ -53,15 +57,27 @@ describe("The login queue's lean Bull scripts, on the real Redis", () => {
       }
       return Promise.resolve();
     });
-    const finalFailure = new Promise<string>((resolve) => queue.on('failed', (job, error) => job.attemptsMade >= 1 && job.id === 'final' && resolve(error.message)));
+    const finalFailure = new Promise<string>((resolve) =>
+      queue.on('failed', (job, error) => job.attemptsMade >= 1 && job.id === 'final' && resolve(error.message)),
+    );
 
     await queue.add('exchange', { fail: false }, { jobId: 'ok' });
-    await queue.add('exchange', { fail: true }, { jobId: 'retried', attempts: 2, backoff: { type: 'fixed', delay: 300 } });
+    await queue.add(
+      'exchange',
+      { fail: true },
+      { jobId: 'retried', attempts: 2, backoff: { type: 'fixed', delay: 300 } },
+    );
     await queue.add('exchange', { fail: true }, { jobId: 'final', attempts: 1 });
-    await waitFor('every job to end', async () => {
-      const counts = await queue.getJobCounts();
-      return runs.filter((r) => r.id === 'retried').length === 2 && counts.waiting + counts.active + counts.delayed === 0;
-    }, 15000);
+    await waitFor(
+      'every job to end',
+      async () => {
+        const counts = await queue.getJobCounts();
+        return (
+          runs.filter((r) => r.id === 'retried').length === 2 && counts.waiting + counts.active + counts.delayed === 0
+        );
+      },
+      15000,
+    );
     expect(await finalFailure).toBe('Facebook answered 503');
 
     // The retry ran once its 300 ms backoff was up, not at the next 5 s guard tick:

@@ -3,14 +3,7 @@ import Redis from 'ioredis';
 import { signRequest } from '@app/auth/api';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from './support/browser';
-import {
-  answerDialog,
-  followCallback,
-  openDialog,
-  signIn,
-  startLogin,
-  watchUntilFinal,
-} from './support/login-flow';
+import { answerDialog, followCallback, openDialog, signIn, startLogin, watchUntilFinal } from './support/login-flow';
 import { LogCapture, TEST_APP_SECRET, TestStack } from './support/test-stack';
 
 const [alice, bob] = DEFAULT_TEST_USERS;
@@ -48,8 +41,7 @@ describe('Security (negative tests against the real stack)', () => {
   const codeKey = (code: string) => createHash('sha256').update(code).digest('hex');
 
   /** The express-session id inside a signed `s:<id>.<sig>` cookie. */
-  const sessionIdOf = (browser: TestBrowser) =>
-    /^s:([^.]+)\./.exec(decodeURIComponent(browser.cookie('afl.sid')!))![1];
+  const sessionIdOf = (browser: TestBrowser) => /^s:([^.]+)\./.exec(decodeURIComponent(browser.cookie('afl.sid')!))![1];
   const sessionKey = (browser: TestBrowser) => `${stack.ns.redisPrefix}:sess:${sessionIdOf(browser)}`;
 
   describe('state and PKCE', () => {
@@ -74,7 +66,9 @@ describe('Security (negative tests against the real stack)', () => {
       }
       const stranger = stack.browser();
       await openDialog(stranger);
-      expect((await followCallback(stranger, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
+      expect((await followCallback(stranger, callback)).location).toBe(
+        '/login/error?reason=invalid_state&provider=facebook',
+      );
 
       expect(await snapshot()).toEqual(before);
       expect((await stats()).tokenCalls).toBe(tokenCallsBefore);
@@ -82,7 +76,9 @@ describe('Security (negative tests against the real stack)', () => {
       expect(await redis.get(sessionKey(browser))).toBe(storedBefore);
 
       expect((await followCallback(browser, callback)).location).toBe('/login/pending?provider=facebook');
-      expect((await followCallback(browser, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
+      expect((await followCallback(browser, callback)).location).toBe(
+        '/login/error?reason=invalid_state&provider=facebook',
+      );
       expect((await watchUntilFinal(browser)).final?.status).toBe('ok');
     });
 
@@ -105,9 +101,13 @@ describe('Security (negative tests against the real stack)', () => {
     expect((await watchUntilFinal(browser)).final?.status).toBe('ok');
     const before = await snapshot();
 
-    expect((await followCallback(browser, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
+    expect((await followCallback(browser, callback)).location).toBe(
+      '/login/error?reason=invalid_state&provider=facebook',
+    );
     const thief = stack.browser();
-    expect((await followCallback(thief, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
+    expect((await followCallback(thief, callback)).location).toBe(
+      '/login/error?reason=invalid_state&provider=facebook',
+    );
 
     expect(await snapshot()).toEqual(before);
     expect((await stats()).exchangesByCode[codeKey(callback.searchParams.get('code')!)]).toBe(1);
@@ -119,7 +119,10 @@ describe('Security (negative tests against the real stack)', () => {
     const callback = await answerDialog(stack, dialog, { userId: alice.id });
     const before = await snapshot();
     const answers = await Promise.all([followCallback(browser, callback), followCallback(browser, callback)]);
-    expect(answers.map((a) => a.location).sort()).toEqual(['/login/error?reason=invalid_state&provider=facebook', '/login/pending?provider=facebook']);
+    expect(answers.map((a) => a.location).sort()).toEqual([
+      '/login/error?reason=invalid_state&provider=facebook',
+      '/login/pending?provider=facebook',
+    ]);
     expect((await snapshot()).operations).toBe(before.operations + 1);
     await waitForTokenCall(callback);
     expect((await stats()).exchangesByCode[codeKey(callback.searchParams.get('code')!)]).toBe(1);
@@ -237,17 +240,20 @@ describe('Security (negative tests against the real stack)', () => {
   });
 
   describe('headers', () => {
-    it.each(['/auth/facebook', '/api/auth/operation', '/api/me'])('sends a strict CSP and no-referrer on %s', async (path) => {
-      const response = await fetch(stack.apiUrl + path, { redirect: 'manual' });
-      const csp = response.headers.get('content-security-policy')!;
-      expect(csp).toContain("default-src 'self'");
-      expect(csp).toContain("script-src 'self'");
-      expect(csp).not.toContain('unsafe-inline');
-      expect(csp).toContain("frame-ancestors 'none'");
-      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
-      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(response.headers.get('x-powered-by')).toBeNull();
-    });
+    it.each(['/auth/facebook', '/api/auth/operation', '/api/me'])(
+      'sends a strict CSP and no-referrer on %s',
+      async (path) => {
+        const response = await fetch(stack.apiUrl + path, { redirect: 'manual' });
+        const csp = response.headers.get('content-security-policy')!;
+        expect(csp).toContain("default-src 'self'");
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).not.toContain('unsafe-inline');
+        expect(csp).toContain("frame-ancestors 'none'");
+        expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(response.headers.get('x-powered-by')).toBeNull();
+      },
+    );
   });
 
   describe('no open redirect', () => {
@@ -284,13 +290,18 @@ describe('Security (negative tests against the real stack)', () => {
         body,
       });
     const signed = (userId: string, overrides: Record<string, unknown> = {}, secret = TEST_APP_SECRET) =>
-      signRequest({ algorithm: 'HMAC-SHA256', user_id: userId, issued_at: Math.floor(Date.now() / 1000), ...overrides }, secret);
+      signRequest(
+        { algorithm: 'HMAC-SHA256', user_id: userId, issued_at: Math.floor(Date.now() / 1000), ...overrides },
+        secret,
+      );
     const form = (signedRequest: string) => new URLSearchParams({ signed_request: signedRequest }).toString();
 
     it('deletes the profile and its history, ends its sessions, and shows the status', async () => {
       const browser = stack.browser();
       await signIn(stack, browser, bob.id);
-      const [{ id }] = await stack.db.query<{ id: number }[]>('SELECT id FROM user_profile WHERE facebook_id = ?', [bob.id]);
+      const [{ id }] = await stack.db.query<{ id: number }[]>('SELECT id FROM user_profile WHERE facebook_id = ?', [
+        bob.id,
+      ]);
 
       const response = await deletion(form(signed(bob.id)));
       expect(response.status).toBe(200);
@@ -312,11 +323,24 @@ describe('Security (negative tests against the real stack)', () => {
 
     it.each([
       ['missing', ''],
-      ['tampered', (() => { const [sig] = signed(alice.id).split('.'); return form(`${sig}.${Buffer.from(JSON.stringify({ algorithm: 'HMAC-SHA256', user_id: alice.id, issued_at: Math.floor(Date.now() / 1000) + 1 })).toString('base64url')}`); })()],
-      ['signed with the wrong algorithm', (() => {
-        const payload = Buffer.from(JSON.stringify({ algorithm: 'HMAC-SHA1', user_id: alice.id, issued_at: Math.floor(Date.now() / 1000) })).toString('base64url');
-        return form(`${createHmac('sha256', TEST_APP_SECRET).update(payload).digest('base64url')}.${payload}`);
-      })()],
+      [
+        'tampered',
+        (() => {
+          const [sig] = signed(alice.id).split('.');
+          return form(
+            `${sig}.${Buffer.from(JSON.stringify({ algorithm: 'HMAC-SHA256', user_id: alice.id, issued_at: Math.floor(Date.now() / 1000) + 1 })).toString('base64url')}`,
+          );
+        })(),
+      ],
+      [
+        'signed with the wrong algorithm',
+        (() => {
+          const payload = Buffer.from(
+            JSON.stringify({ algorithm: 'HMAC-SHA1', user_id: alice.id, issued_at: Math.floor(Date.now() / 1000) }),
+          ).toString('base64url');
+          return form(`${createHmac('sha256', TEST_APP_SECRET).update(payload).digest('base64url')}.${payload}`);
+        })(),
+      ],
       ['signed with the wrong secret', form(signed(alice.id, {}, 'not-the-app-secret'))],
       ['not base64url', form('%%%.&&&')],
       ['old (a replay)', form(signed(alice.id, { issued_at: Math.floor(Date.now() / 1000) - 86400 }))],
@@ -349,7 +373,10 @@ describe('Security (negative tests against the real stack)', () => {
       await signIn(stack, phone, alice.id);
       await signIn(stack, laptop, alice.id);
       const response = await deauthorize(
-        signRequest({ algorithm: 'HMAC-SHA256', user_id: alice.id, issued_at: Math.floor(Date.now() / 1000) }, TEST_APP_SECRET),
+        signRequest(
+          { algorithm: 'HMAC-SHA256', user_id: alice.id, issued_at: Math.floor(Date.now() / 1000) },
+          TEST_APP_SECRET,
+        ),
       );
       expect(response.status).toBe(200);
       expect((await phone.get('/api/me')).status).toBe(401);
@@ -360,7 +387,10 @@ describe('Security (negative tests against the real stack)', () => {
     it('refuses a forged signed_request with 400 and ends nothing', async () => {
       const browser = stack.browser();
       await signIn(stack, browser, alice.id);
-      const forged = signRequest({ algorithm: 'HMAC-SHA256', user_id: alice.id, issued_at: Math.floor(Date.now() / 1000) }, 'guess');
+      const forged = signRequest(
+        { algorithm: 'HMAC-SHA256', user_id: alice.id, issued_at: Math.floor(Date.now() / 1000) },
+        'guess',
+      );
       expect((await deauthorize(forged)).status).toBe(400);
       expect((await browser.get('/api/me')).status).toBe(200);
     });
@@ -516,8 +546,7 @@ describe('Security behind an https proxy (PUBLIC_URL https, TRUST_PROXY on)', ()
   });
 
   it('counts rate limits per X-Forwarded-For client when the proxy is trusted', async () => {
-    const from = (ip: string) =>
-      fetch(stack.apiUrl + '/api/auth/operation', { headers: { 'x-forwarded-for': ip } });
+    const from = (ip: string) => fetch(stack.apiUrl + '/api/auth/operation', { headers: { 'x-forwarded-for': ip } });
     expect((await from('198.51.100.7')).status).toBe(404);
     expect((await from('198.51.100.7')).status).toBe(404);
     expect((await from('198.51.100.7')).status).toBe(429);

@@ -28,16 +28,17 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
   });
 
   /** The express-session id inside a signed `s:<id>.<sig>` cookie. */
-  const sessionIdOf = (browser: TestBrowser) =>
-    /^s:([^.]+)\./.exec(decodeURIComponent(browser.cookie('afl.sid')!))![1];
+  const sessionIdOf = (browser: TestBrowser) => /^s:([^.]+)\./.exec(decodeURIComponent(browser.cookie('afl.sid')!))![1];
   const sessionKey = (browser: TestBrowser) => `${stack.ns.redisPrefix}:sess:${sessionIdOf(browser)}`;
   const userIdOf = async (facebookId: string) =>
     (await stack.db.query<{ id: number }[]>('SELECT id FROM user_profile WHERE facebook_id = ?', [facebookId]))[0].id;
   const signedInSessions = async (facebookId: string) =>
-    redis.scard(`${stack.ns.redisPrefix}:user-sessions:${databaseIdentity(stack.ns.databaseUrl)}:${await userIdOf(facebookId)}`);
+    redis.scard(
+      `${stack.ns.redisPrefix}:user-sessions:${databaseIdentity(stack.ns.databaseUrl)}:${await userIdOf(facebookId)}`,
+    );
 
   describe('GET /auth/facebook', () => {
-    it("gives the browser a new session id before it stores the state, so a planted cookie cannot ride the sign-in", async () => {
+    it('gives the browser a new session id before it stores the state, so a planted cookie cannot ride the sign-in', async () => {
       // The attacker gets a real session of ours and plants its cookie in the victim's browser.
       const attacker = stack.browser();
       await openDialog(attacker);
@@ -56,7 +57,9 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
 
       const callback = await answerDialog(stack, dialog, { userId: alice.id });
       // The planted id cannot use the victim's callback…
-      expect((await followCallback(attacker, callback)).location).toBe('/login/error?reason=invalid_state&provider=facebook');
+      expect((await followCallback(attacker, callback)).location).toBe(
+        '/login/error?reason=invalid_state&provider=facebook',
+      );
       expect((await followCallback(victim, callback)).location).toBe('/login/pending?provider=facebook');
       const { final } = await watchUntilFinal(victim);
       // The ok means the victim's own session is signed in…
@@ -83,7 +86,10 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
       expect(sessionIdOf(browser)).not.toBe(second);
       const { final } = await watchUntilFinal(browser);
       expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Alice' }, returnTo: '/settings?tab=1' });
-      expect((await browser.get('/api/auth/operation')).json()).toMatchObject({ status: 'ok', returnTo: '/settings?tab=1' });
+      expect((await browser.get('/api/auth/operation')).json()).toMatchObject({
+        status: 'ok',
+        returnTo: '/settings?tab=1',
+      });
       expect((await browser.get('/api/me')).status).toBe(200);
     });
 
@@ -110,7 +116,8 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
    */
   describe('one ok operation signs in exactly one session', () => {
     /** The operation id of a login that has reached the callback. */
-    const operationIdOf = async (browser: TestBrowser) => (await browser.get('/api/auth/operation')).json<{ id: string }>().id;
+    const operationIdOf = async (browser: TestBrowser) =>
+      (await browser.get('/api/auth/operation')).json<{ id: string }>().id;
     const userSessionsKey = async (facebookId: string) =>
       `${stack.ns.redisPrefix}:user-sessions:${databaseIdentity(stack.ns.databaseUrl)}:${await userIdOf(facebookId)}`;
     /** Whether logout-everywhere / deauthorize / data deletion would end this session: it is recorded as signed in. */
@@ -162,7 +169,11 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
       const stranger = stack.browser();
       await openDialog(stranger);
       const strangerKey = sessionKey(stranger);
-      await redis.set(strangerKey, JSON.stringify({ ...(await storedSession(strangerKey)), asyncOperationId: operationId }), 'KEEPTTL');
+      await redis.set(
+        strangerKey,
+        JSON.stringify({ ...(await storedSession(strangerKey)), asyncOperationId: operationId }),
+        'KEEPTTL',
+      );
       expect((await stranger.get('/api/auth/operation')).status).toBe(404);
 
       const { final } = await watchUntilFinal(browser);
@@ -195,7 +206,12 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
         expect(next).not.toBe(calledBack);
 
         const status = async () =>
-          (await stack.db.query<{ s: number }[]>('SELECT async_operation_status_id AS s FROM async_operation WHERE public_id = ?', [operationId]))[0].s;
+          (
+            await stack.db.query<{ s: number }[]>(
+              'SELECT async_operation_status_id AS s FROM async_operation WHERE public_id = ?',
+              [operationId],
+            )
+          )[0].s;
         for (let i = 0; i < 100 && (await status()) === 1; i++) await sleep(50);
         expect(await status()).toBe(2); // ok…
         // …and signed in no session: neither the dead one nor the browser's next one.
@@ -242,7 +258,9 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
 
         expect(await signedInSessions(bob.id)).toBe(before + 1);
         expect(await recordedAsSignedIn(bob.id, sessionIdOf(browser))).toBe(true);
-        const signedIn = await Promise.all([browser, ...copies].map(async (copy) => (await copy.get('/api/me')).status));
+        const signedIn = await Promise.all(
+          [browser, ...copies].map(async (copy) => (await copy.get('/api/me')).status),
+        );
         expect(signedIn).toEqual(Array(copies.length + 1).fill(200));
       } finally {
         await stack.emulatorKnob('POST', '/reset');
@@ -290,7 +308,9 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
       expect(again.json()).toMatchObject({ status: 'ok', user, returnTo: '/' });
       // A stream reopened after the end gets the final status at once; EventSource's reconnect gets 204.
       expect((await watchUntilFinal(secondTab, 5000)).final).toMatchObject({ status: 'ok', user });
-      expect((await secondTab.events('/api/auth/operation/events', { headers: { 'last-event-id': 'ok' } })).status).toBe(204);
+      expect(
+        (await secondTab.events('/api/auth/operation/events', { headers: { 'last-event-id': 'ok' } })).status,
+      ).toBe(204);
 
       expect(browser.cookie('afl.sid')).toBe(cookie);
       expect(secondTab.cookie('afl.sid')).toBe(cookie);

@@ -35,9 +35,9 @@ describe('Two deployments sharing one Redis and one REDIS_PREFIX, with different
   });
 
   const notOk = async (stack: TestStack) =>
-    (await stack.db.query<{ public_id: string; async_operation_status_id: number; error_code: string | null }[]>(
+    await stack.db.query<{ public_id: string; async_operation_status_id: number; error_code: string | null }[]>(
       'SELECT public_id, async_operation_status_id, error_code FROM async_operation WHERE async_operation_status_id <> 2',
-    ));
+    );
 
   it("leaves the other deployment's job alone: it waits for its own worker, then ends ok", async () => {
     const browser = b.browser();
@@ -82,7 +82,8 @@ describe('Two deployments sharing one Redis and one REDIS_PREFIX, with different
 
   it("ends only its own person's sessions on a data deletion, though the other's user has the same row id", async () => {
     const facebookIdOfRow1 = async (stack: TestStack) =>
-      (await stack.db.query<{ facebook_id: string }[]>('SELECT facebook_id FROM user_profile WHERE id = 1'))[0].facebook_id;
+      (await stack.db.query<{ facebook_id: string }[]>('SELECT facebook_id FROM user_profile WHERE id = 1'))[0]
+        .facebook_id;
     const [onA, onB] = [a.browser(), b.browser()];
     await signIn(a, onA, await facebookIdOfRow1(a));
     await signIn(b, onB, await facebookIdOfRow1(b));

@@ -61,13 +61,17 @@ child.once('message', async (port) => {
     const sockets = [];
     for (let i = 0; i < count; i += 250) {
       await Promise.all(
-        Array.from({ length: Math.min(250, count - i) }, () => new Promise((resolve) => {
-          const s = net.connect(port, '127.0.0.1', () =>
-            s.write('GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n'),
-          );
-          s.once('data', resolve);
-          sockets.push(s);
-        })),
+        Array.from(
+          { length: Math.min(250, count - i) },
+          () =>
+            new Promise((resolve) => {
+              const s = net.connect(port, '127.0.0.1', () =>
+                s.write('GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n'),
+              );
+              s.once('data', resolve);
+              sockets.push(s);
+            }),
+        ),
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -31,7 +31,9 @@ function panelSvg(panel: Panel, x0: number, y0: number, w: number, h: number): s
   out.push(`<text x="${m.left}" y="18" font-size="14" font-weight="600">${esc(panel.title)}</text>`);
   if (panel.subtitle) out.push(`<text x="${m.left}" y="33" font-size="11" fill="#555">${esc(panel.subtitle)}</text>`);
   if (!values.length) {
-    out.push(`<text x="${m.left + pw / 2}" y="${m.top + ph / 2}" text-anchor="middle" font-size="12" fill="#888">no data</text></g>`);
+    out.push(
+      `<text x="${m.left + pw / 2}" y="${m.top + ph / 2}" text-anchor="middle" font-size="12" fill="#888">no data</text></g>`,
+    );
     return out.join('\n');
   }
   const lo = Math.floor(Math.log10(Math.min(...values)));
@@ -47,17 +49,25 @@ function panelSvg(panel: Panel, x0: number, y0: number, w: number, h: number): s
       const x = sx(v).toFixed(1);
       out.push(`<line x1="${x}" y1="${m.top}" x2="${x}" y2="${m.top + ph}" stroke="${k === 1 ? '#ccc' : '#eee'}"/>`);
       if (k === 1 || decades <= 2) {
-        out.push(`<text x="${x}" y="${m.top + ph + 14}" font-size="10" text-anchor="middle" fill="#444">${fmtMs(v)}</text>`);
+        out.push(
+          `<text x="${x}" y="${m.top + ph + 14}" font-size="10" text-anchor="middle" fill="#444">${fmtMs(v)}</text>`,
+        );
       }
     }
   }
   for (const q of [0, 0.25, 0.5, 0.75, 0.9, 0.99]) {
     const y = sy(q).toFixed(1);
-    out.push(`<line x1="${m.left}" y1="${y}" x2="${m.left + pw}" y2="${y}" stroke="${q === 0.99 || q === 0.9 ? '#f0d0d0' : '#eee'}"/>`);
-    out.push(`<text x="${m.left - 4}" y="${(sy(q) + 3).toFixed(1)}" font-size="10" text-anchor="end" fill="#444">${q === 0.99 ? 'p99' : q === 0.9 ? 'p90' : `${q * 100}%`}</text>`);
+    out.push(
+      `<line x1="${m.left}" y1="${y}" x2="${m.left + pw}" y2="${y}" stroke="${q === 0.99 || q === 0.9 ? '#f0d0d0' : '#eee'}"/>`,
+    );
+    out.push(
+      `<text x="${m.left - 4}" y="${(sy(q) + 3).toFixed(1)}" font-size="10" text-anchor="end" fill="#444">${q === 0.99 ? 'p99' : q === 0.9 ? 'p90' : `${q * 100}%`}</text>`,
+    );
   }
   out.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
-  out.push(`<text x="${m.left + pw / 2}" y="${h - 6}" font-size="10" text-anchor="middle" fill="#444">milliseconds (log scale)</text>`);
+  out.push(
+    `<text x="${m.left + pw / 2}" y="${h - 6}" font-size="10" text-anchor="middle" fill="#444">milliseconds (log scale)</text>`,
+  );
   // Lines: a step CDF through the quantile points.
   let ly = m.top + ph - 8;
   for (const s of [...panel.series].reverse()) {

@@ -18,7 +18,8 @@ export function heapByConstructor(file: string): Map<string, { count: number; si
   const out = new Map<string, { count: number; size: number }>();
   for (let i = 0; i < snap.nodes.length; i += width) {
     const type = types[snap.nodes[i + iType]];
-    let name = type === 'object' || type === 'native' || type === 'closure' ? snap.strings[snap.nodes[i + iName]] : `(${type})`;
+    let name =
+      type === 'object' || type === 'native' || type === 'closure' ? snap.strings[snap.nodes[i + iName]] : `(${type})`;
     if (type === 'closure') name = `closure ${name || '(anonymous)'}`;
     if (name.length > 60) name = name.slice(0, 57) + '...';
     const key = `${name}`;
@@ -38,7 +39,12 @@ export function heapDiff(beforeFile: string, afterFile: string, perUnits: number
   for (const [name, a] of after) {
     const b = before.get(name) ?? { count: 0, size: 0 };
     const bytes = (a.size - b.size) / perUnits;
-    if (bytes > 8) rows.push({ name, countPerUnit: Math.round(((a.count - b.count) / perUnits) * 100) / 100, bytesPerUnit: Math.round(bytes) });
+    if (bytes > 8)
+      rows.push({
+        name,
+        countPerUnit: Math.round(((a.count - b.count) / perUnits) * 100) / 100,
+        bytesPerUnit: Math.round(bytes),
+      });
   }
   rows.sort((x, y) => y.bytesPerUnit - x.bytesPerUnit);
   const total = rows.reduce((acc, r) => acc + r.bytesPerUnit, 0);

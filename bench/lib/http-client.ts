@@ -65,16 +65,27 @@ export class BenchBrowser {
   }
 
   postJson(path: string, body: unknown): Promise<Response> {
-    return this.send('POST', new URL(path, this.baseUrl), {
-      'content-type': 'application/json',
-      origin: this.origin,
-    }, JSON.stringify(body));
+    return this.send(
+      'POST',
+      new URL(path, this.baseUrl),
+      {
+        'content-type': 'application/json',
+        origin: this.origin,
+      },
+      JSON.stringify(body),
+    );
   }
 
   /** A form post to another origin (the emulator's dialog): no cookies of ours. */
   postForm(url: URL, form: URLSearchParams): Promise<Response> {
     this.count.facebook++;
-    return rawRequest(this.agent, 'POST', url, { 'content-type': 'application/x-www-form-urlencoded' }, form.toString());
+    return rawRequest(
+      this.agent,
+      'POST',
+      url,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      form.toString(),
+    );
   }
 
   /**
@@ -232,5 +243,11 @@ export function isStaleConnection(error: NodeJS.ErrnoException): boolean {
  * before Node's server closes it (keepAliveTimeout 5 s), as browsers do.
  */
 export function keepAliveAgent(): http.Agent {
-  return new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096, scheduling: 'lifo', timeout: 4000 });
+  return new http.Agent({
+    keepAlive: true,
+    maxSockets: Infinity,
+    maxFreeSockets: 4096,
+    scheduling: 'lifo',
+    timeout: 4000,
+  });
 }

@@ -119,7 +119,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60000, proc?: Proc): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60000,
+  proc?: Proc,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc && !proc.alive) throw new Error(`${proc.name} exited while waiting for ${what}:\n${proc.recentOutput}`);

@@ -75,7 +75,9 @@ export function attributionTable(a: RedisAttribution): string {
     '| --- | ---: | --- |',
   ];
   for (const [owner, n] of Object.entries(a.perLogin)) {
-    const which = Object.entries(a.byCommand[owner]).map(([c, k]) => `${c} ${k}`).join(', ');
+    const which = Object.entries(a.byCommand[owner])
+      .map(([c, k]) => `${c} ${k}`)
+      .join(', ');
     lines.push(`| ${owner} | ${n} | ${which} |`);
   }
   const sum = Object.values(a.perLogin).reduce((x, y) => x + y, 0);

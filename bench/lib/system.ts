@@ -46,7 +46,9 @@ export function vmRssKiB(pid: number): number {
 
 export function sh(command: string): string {
   try {
-    return execFileSync('bash', ['-c', command], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('bash', ['-c', command], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return '';
   }

@@ -27,10 +27,7 @@ describe('Swagger UI and the queue dashboard in Chromium', () => {
     await stack?.stop();
   });
 
-  async function open(
-    path: string,
-    credentials?: { username: string; password: string },
-  ) {
+  async function open(path: string, credentials?: { username: string; password: string }) {
     const context = await chromium.newContext({
       viewport: { width: 1280, height: 800 },
       httpCredentials: credentials,
@@ -39,15 +36,11 @@ describe('Swagger UI and the queue dashboard in Chromium', () => {
     const violations: string[] = [];
     const foreign: string[] = [];
     page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text()))
-        violations.push(message.text());
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
     });
     page.on('request', (request) => {
       const url = new URL(request.url());
-      if (
-        ['http:', 'https:'].includes(url.protocol) &&
-        url.origin !== new URL(stack.apiUrl).origin
-      )
+      if (['http:', 'https:'].includes(url.protocol) && url.origin !== new URL(stack.apiUrl).origin)
         foreign.push(url.href);
     });
     await page.goto(stack.apiUrl + path);
@@ -58,14 +51,8 @@ describe('Swagger UI and the queue dashboard in Chromium', () => {
     const { context, page, violations, foreign } = await open('/api/docs');
     try {
       await page.waitForSelector('.opblock-summary', { timeout: 20000 });
-      expect(await page.locator('.opblock-summary').count()).toBeGreaterThan(
-        10,
-      );
-      expect(
-        await page
-          .getByText('/api/auth/operation/events', { exact: true })
-          .count(),
-      ).toBe(1);
+      expect(await page.locator('.opblock-summary').count()).toBeGreaterThan(10);
+      expect(await page.getByText('/api/auth/operation/events', { exact: true }).count()).toBe(1);
       await screenshot(page, 'desktop-api-docs');
       expect(violations).toEqual([]);
       expect(foreign).toEqual([]);
@@ -84,12 +71,8 @@ describe('Swagger UI and the queue dashboard in Chromium', () => {
       await page.waitForLoadState('networkidle');
       await screenshot(page, 'desktop-queue-dashboard');
       // Its stylesheet asks for Google Fonts; the CSP refuses, and the dashboard still works.
-      expect(
-        violations.filter((v) => !/fonts\.googleapis\.com/.test(v)),
-      ).toEqual([]);
-      expect(
-        foreign.filter((url) => !/fonts\.googleapis\.com/.test(url)),
-      ).toEqual([]);
+      expect(violations.filter((v) => !/fonts\.googleapis\.com/.test(v))).toEqual([]);
+      expect(foreign.filter((url) => !/fonts\.googleapis\.com/.test(url))).toEqual([]);
     } finally {
       await context.close();
     }

@@ -30,7 +30,9 @@ describe('Signing in through the SPA in Chromium', () => {
     await stack.emulatorKnob('POST', '/reset');
   });
 
-  async function newPage(viewport: keyof typeof VIEWPORTS): Promise<{ context: BrowserContext; page: Page; foreign: string[] }> {
+  async function newPage(
+    viewport: keyof typeof VIEWPORTS,
+  ): Promise<{ context: BrowserContext; page: Page; foreign: string[] }> {
     const context = await chromium.newContext({ viewport: VIEWPORTS[viewport] });
     const page = await context.newPage();
     const foreign: string[] = [];
@@ -169,4 +171,3 @@ describe('Signing in through the SPA in Chromium', () => {
     }
   });
 });
-

@@ -42,9 +42,7 @@ describe('Admin routes with ADMIN_USER / ADMIN_PASSWORD set', () => {
       ]) {
         const response = await fetch(stack.apiUrl + path, { headers });
         expect(response.status).toBe(401);
-        expect(response.headers.get('www-authenticate')).toMatch(
-          /^Basic realm="[^"]+"/,
-        );
+        expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm="[^"]+"/);
         expect(await response.text()).not.toContain(EXCHANGE_QUEUE);
       }
     },
@@ -85,11 +83,9 @@ describe('Admin routes with ADMIN_USER / ADMIN_PASSWORD set', () => {
     expect(operations[1]).toMatchObject({ userId: user.id, userAgent: 'node' });
 
     const errors = (await (
-      await fetch(
-        stack.apiUrl +
-          '/admin/operations?status=error&reason=provider_bad_response&limit=5',
-        { headers: admin },
-      )
+      await fetch(stack.apiUrl + '/admin/operations?status=error&reason=provider_bad_response&limit=5', {
+        headers: admin,
+      })
     ).json()) as { operations: OperationRecordJson[] };
     expect(errors.operations).toEqual([
       expect.objectContaining({
@@ -106,13 +102,7 @@ describe('Admin routes with ADMIN_USER / ADMIN_PASSWORD set', () => {
     ).json()) as { operations: unknown[] };
     expect(none.operations).toEqual([]);
 
-    for (const bad of [
-      'status=maybe',
-      'limit=0',
-      'limit=100000',
-      'reason=%27%20OR%201%3D1',
-      'other=1',
-    ]) {
+    for (const bad of ['status=maybe', 'limit=0', 'limit=100000', 'reason=%27%20OR%201%3D1', 'other=1']) {
       expect(
         (
           await fetch(`${stack.apiUrl}/admin/operations?${bad}`, {
@@ -153,7 +143,11 @@ describe('The queue dashboard is read-only and shows no secret', () => {
     await queue().resume();
     for (const id of [waitingId, delayedId]) await (await queue().getJob(id))?.remove();
     await queue().add(EXCHANGE_JOB, { operationId: waitingId, provider: 'facebook', ...secrets }, { jobId: waitingId });
-    await queue().add(EXCHANGE_JOB, { operationId: delayedId, provider: 'facebook', code: secrets.code }, { jobId: delayedId, delay: 3_600_000 });
+    await queue().add(
+      EXCHANGE_JOB,
+      { operationId: delayedId, provider: 'facebook', code: secrets.code },
+      { jobId: delayedId, delay: 3_600_000 },
+    );
   });
   afterAll(async () => {
     await stack?.stop();
@@ -190,18 +184,21 @@ describe('The queue dashboard is read-only and shows no secret', () => {
     ['PUT', `/queues/${queueName}/job-schedulers/any/remove`, undefined],
     ['POST', '/metrics/history/purge', {}],
     ['DELETE', `/queues/${queueName}`, undefined],
-  ] as [string, string, unknown][])('refuses %s %s with 403 JSON and leaves the queue as it was', async (method, path, body) => {
-    const before = await snapshot();
-    expect(before.waiting).toEqual({ operationId: waitingId, provider: 'facebook', ...secrets });
-    expect(before.delayed).toBe('delayed');
+  ] as [string, string, unknown][])(
+    'refuses %s %s with 403 JSON and leaves the queue as it was',
+    async (method, path, body) => {
+      const before = await snapshot();
+      expect(before.waiting).toEqual({ operationId: waitingId, provider: 'facebook', ...secrets });
+      expect(before.delayed).toBe('delayed');
 
-    const response = await board(method, path, body);
-    expect(response.status).toBe(403);
-    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await response.json()).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+      const response = await board(method, path, body);
+      expect(response.status).toBe(403);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await response.json()).toMatchObject({ statusCode: 403, error: 'Forbidden' });
 
-    expect(await snapshot()).toEqual(before);
-  });
+      expect(await snapshot()).toEqual(before);
+    },
+  );
 
   it('asks a stranger for credentials (401) before saying the dashboard is read-only', async () => {
     const response = await fetch(`${stack.apiUrl}/admin/queues/api/queues/${queueName}/empty`, { method: 'PUT' });
@@ -271,16 +268,14 @@ describe('Admin routes without ADMIN_USER / ADMIN_PASSWORD (the default)', () =>
     await stack?.stop();
   });
 
-  it.each([
-    '/admin/queues',
-    '/admin/queues/api/queues',
-    '/admin/operations',
-    '/admin',
-  ])('answers %s with 404', async (path) => {
-    const response = await fetch(stack.apiUrl + path, {
-      headers: { authorization: basicAuth('admin', 'anything-at-all') },
-    });
-    expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  });
+  it.each(['/admin/queues', '/admin/queues/api/queues', '/admin/operations', '/admin'])(
+    'answers %s with 404',
+    async (path) => {
+      const response = await fetch(stack.apiUrl + path, {
+        headers: { authorization: basicAuth('admin', 'anything-at-all') },
+      });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    },
+  );
 });

@@ -17,16 +17,12 @@ function mountedRoutes(stack: TestStack): string[] {
     router: { stack: ExpressLayer[] };
   };
   return express.router.stack.flatMap(({ route }) => {
-    if (!route || Object.keys(route.methods).length >= METHODS.length)
-      return [];
+    if (!route || Object.keys(route.methods).length >= METHODS.length) return [];
     const paths = Array.isArray(route.path) ? route.path : [route.path];
     return paths.flatMap((path) =>
       Object.keys(route.methods)
         .filter((method) => method !== '_all')
-        .map(
-          (method) =>
-            `${method.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}')}`,
-        ),
+        .map((method) => `${method.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}')}`),
     );
   });
 }
@@ -55,9 +51,7 @@ describe('The OpenAPI document (/api/docs, /api/docs-json)', () => {
   it('lists every route the API mounts, and no route it does not', () => {
     const mounted = mountedRoutes(stack).filter((route) => !isDocsRoute(route));
     expect(mounted.length).toBeGreaterThan(10);
-    expect(documentedRoutes(document).sort()).toEqual(
-      [...new Set(mounted)].sort(),
-    );
+    expect(documentedRoutes(document).sort()).toEqual([...new Set(mounted)].sort());
   });
 
   it('describes every answer of every route (a route without docs fails here)', () => {
@@ -65,12 +59,10 @@ describe('The OpenAPI document (/api/docs, /api/docs-json)', () => {
     for (const [path, item] of Object.entries(document.paths)) {
       for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
         const responses = Object.entries(item[method]?.responses ?? {});
-        if (item[method] && !responses.length)
-          undescribed.push(`${method} ${path}: no responses`);
+        if (item[method] && !responses.length) undescribed.push(`${method} ${path}: no responses`);
         for (const [status, response] of responses) {
           // Swagger gives an undecorated route a bare `200: {description: ''}`.
-          if (!(response as { description?: string }).description)
-            undescribed.push(`${method} ${path} ${status}`);
+          if (!(response as { description?: string }).description) undescribed.push(`${method} ${path} ${status}`);
         }
       }
     }
@@ -85,16 +77,9 @@ describe('The OpenAPI document (/api/docs, /api/docs-json)', () => {
       }
     ).content;
     expect(Object.keys(content)).toEqual(['text/event-stream']);
-    expect(content['text/event-stream'].schema.$ref).toBe(
-      '#/components/schemas/OperationStatusEventDto',
-    );
-    const schemas = document.components!.schemas as Record<
-      string,
-      { properties: Record<string, unknown> }
-    >;
-    expect(
-      Object.keys(schemas.OperationStatusEventDto.properties).sort(),
-    ).toEqual(['data', 'event', 'id']);
+    expect(content['text/event-stream'].schema.$ref).toBe('#/components/schemas/OperationStatusEventDto');
+    const schemas = document.components!.schemas as Record<string, { properties: Record<string, unknown> }>;
+    expect(Object.keys(schemas.OperationStatusEventDto.properties).sort()).toEqual(['data', 'event', 'id']);
     expect(Object.keys(schemas.OperationViewDto.properties).sort()).toEqual([
       'error',
       'id',
@@ -103,15 +88,7 @@ describe('The OpenAPI document (/api/docs, /api/docs-json)', () => {
       'user',
     ]);
     expect(Object.keys(schemas.SignInDto.properties).sort()).toEqual(
-      [
-        'at',
-        'clientIp',
-        'id',
-        'reason',
-        'reasonMessage',
-        'status',
-        'userAgent',
-      ].sort(),
+      ['at', 'clientIp', 'id', 'reason', 'reasonMessage', 'status', 'userAgent'].sort(),
     );
   });
 
@@ -119,24 +96,18 @@ describe('The OpenAPI document (/api/docs, /api/docs-json)', () => {
     const page = await fetch(stack.apiUrl + '/api/docs');
     expect(page.status).toBe(200);
     const html = await page.text();
-    const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map(
-      (m) => m[1],
-    );
+    const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
     expect(scripts.length).toBeGreaterThan(0);
     for (const src of scripts) {
       expect(src).not.toMatch(/^(https?:)?\/\//);
-      expect(
-        (await fetch(new URL(src, stack.apiUrl + '/api/docs/'))).status,
-      ).toBe(200);
+      expect((await fetch(new URL(src, stack.apiUrl + '/api/docs/'))).status).toBe(200);
     }
     expect(html).not.toMatch(/<script>(?!\s*<\/script>)/); // no inline script
     const csp = page.headers.get('content-security-policy')!;
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).toMatch(/style-src 'self' 'unsafe-inline'/);
 
-    const elsewhere = (await fetch(stack.apiUrl + '/api/me')).headers.get(
-      'content-security-policy',
-    )!;
+    const elsewhere = (await fetch(stack.apiUrl + '/api/me')).headers.get('content-security-policy')!;
     expect(elsewhere).toMatch(/style-src 'self'(;|$)/);
   });
 });

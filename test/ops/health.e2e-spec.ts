@@ -77,10 +77,7 @@ describe('Health checks: /health/live and /health/ready on the API and on the wo
     await redis.stop();
     try {
       for (const base of [stack.apiUrl, workerUrl]) {
-        await waitFor(
-          `${base} to report Redis down`,
-          async () => (await probe(base, '/health/ready')).status === 503,
-        );
+        await waitFor(`${base} to report Redis down`, async () => (await probe(base, '/health/ready')).status === 503);
         const ready = await probe(base, '/health/ready');
         expect(ready.body.status).toBe('error');
         expect(ready.body.error).toMatchObject({
@@ -95,10 +92,7 @@ describe('Health checks: /health/live and /health/ready on the API and on the wo
       await redis.start();
     }
     for (const base of [stack.apiUrl, workerUrl]) {
-      await waitFor(
-        `${base} to report ready again`,
-        async () => (await probe(base, '/health/ready')).status === 200,
-      );
+      await waitFor(`${base} to report ready again`, async () => (await probe(base, '/health/ready')).status === 200);
       expect((await probe(base, '/health/ready')).body.details).toMatchObject({
         redis: { status: 'up' },
         queue: { status: 'up' },

@@ -59,10 +59,7 @@ describe('JSON logs (nestjs-pino): request ids, the operation id, no secrets', (
     const preLoginCookie = browser.cookie('afl.sid')!;
     const callback = await answerDialog(stack, dialog, { userId: alice.id });
     await followCallback(browser, callback);
-    secrets.push(
-      callback.searchParams.get('code')!,
-      callback.searchParams.get('state')!,
-    );
+    secrets.push(callback.searchParams.get('code')!, callback.searchParams.get('state')!);
     const { final } = await watchUntilFinal(browser);
     expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Alice' } });
     okOperation = final!.id;
@@ -75,10 +72,7 @@ describe('JSON logs (nestjs-pino): request ids, the operation id, no secrets', (
 
     const failing = stack.browser();
     const second = await failedLogin(stack, failing, bob.id);
-    secrets.push(
-      second.callback.searchParams.get('code')!,
-      second.callback.searchParams.get('state')!,
-    );
+    secrets.push(second.callback.searchParams.get('code')!, second.callback.searchParams.get('state')!);
     failedOperation = second.final!.id;
     secrets.push(failing.cookie('afl.sid')!);
 
@@ -108,36 +102,24 @@ describe('JSON logs (nestjs-pino): request ids, the operation id, no secrets', (
   it('writes no secret: app secret, session secret, codes, states, cookies, tokens, signed requests', () => {
     const text = readFileSync(file, 'utf8');
     expect(text.length).toBeGreaterThan(1000);
-    for (const secret of [
-      TEST_APP_SECRET,
-      stack.env.SESSION_SECRET,
-      'c2VjcmV0OnNlY3JldA==',
-      ...secrets,
-    ]) {
+    for (const secret of [TEST_APP_SECRET, stack.env.SESSION_SECRET, 'c2VjcmV0OnNlY3JldA==', ...secrets]) {
       expect(secret.length).toBeGreaterThan(8);
       expect(text).not.toContain(secret);
       expect(text).not.toContain(encodeURIComponent(secret));
     }
     // The session id itself, inside the signed cookie (s:<id>.<signature>).
     for (const cookie of secrets.filter((s) => s.startsWith('s%3A'))) {
-      expect(text).not.toContain(
-        decodeURIComponent(cookie).slice(2).split('.')[0],
-      );
+      expect(text).not.toContain(decodeURIComponent(cookie).slice(2).split('.')[0]);
     }
     expect(text).not.toMatch(/EAA[A-Za-z0-9_-]{10,}/);
     // The callback is logged without its query.
-    const callbacks = lines().filter((l) =>
-      l.req?.url.startsWith('/auth/facebook/callback'),
-    );
+    const callbacks = lines().filter((l) => l.req?.url.startsWith('/auth/facebook/callback'));
     expect(callbacks.length).toBeGreaterThanOrEqual(3);
-    for (const line of callbacks)
-      expect(line.req!.url).toBe('/auth/facebook/callback');
+    for (const line of callbacks) expect(line.req!.url).toBe('/auth/facebook/callback');
   });
 
   it("tells one login's story with one grep over both processes' lines", () => {
-    const story = lines().filter((l) =>
-      JSON.stringify(l).includes(okOperation),
-    );
+    const story = lines().filter((l) => JSON.stringify(l).includes(okOperation));
     // Every line that mentions it carries it as a field, too.
     for (const line of story) expect(line.operationId).toBe(okOperation);
     const messages = story.map((l) => l.msg);
@@ -145,9 +127,7 @@ describe('JSON logs (nestjs-pino): request ids, the operation id, no secrets', (
       expect.arrayContaining([
         expect.stringMatching(/^GET \/auth\/facebook\/callback 302 /),
         `Operation ${okOperation} queued`,
-        expect.stringMatching(
-          new RegExp(`^Operation ${okOperation} ok \\(attempt 1\\)$`),
-        ),
+        expect.stringMatching(new RegExp(`^Operation ${okOperation} ok \\(attempt 1\\)$`)),
         // The stream that carried the ok (and with it the user: signed in, no further request)…
         expect.stringMatching(/^GET \/api\/auth\/operation\/events 200/),
         // …and the signed-in session's next request, still in this login's story.
@@ -155,15 +135,15 @@ describe('JSON logs (nestjs-pino): request ids, the operation id, no secrets', (
       ]),
     );
     // The worker signed the session in before it announced the ok: no line says it could not.
-    expect(messages).not.toContainEqual(expect.stringMatching(/not signed in|what follows it failed|Could not complete the sign-in/));
+    expect(messages).not.toContainEqual(
+      expect.stringMatching(/not signed in|what follows it failed|Could not complete the sign-in/),
+    );
     const failed = lines()
       .filter((l) => l.operationId === failedOperation)
       .map((l) => l.msg);
     expect(failed).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(
-          new RegExp(`^Operation ${failedOperation} attempt 1/\\d+ failed`),
-        ),
+        expect.stringMatching(new RegExp(`^Operation ${failedOperation} attempt 1/\\d+ failed`)),
       ]),
     );
   });
@@ -182,9 +162,7 @@ describe('JSON logs (nestjs-pino): request ids, the operation id, no secrets', (
       service: 'api',
       msg: expect.stringMatching(/^GET \/api\/me 401/),
     });
-    expect(lines().every((l) => !l.req || typeof l.reqId === 'string')).toBe(
-      true,
-    );
+    expect(lines().every((l) => !l.req || typeof l.reqId === 'string')).toBe(true);
   });
 });
 
@@ -209,14 +187,12 @@ describe("JSON logs of the built worker (its own process): the operation's story
     expect(final?.status).toBe('ok');
 
     const workerLines = () =>
-      stack.workerProcess!.text
-        .split('\n')
+      stack
+        .workerProcess!.text.split('\n')
         .filter((line) => line.startsWith('{') && line.endsWith('}'))
         .map((line) => JSON.parse(line) as LogLine);
     // The worker logs the end just after announcing it: wait for the line, not for a time.
-    await waitFor('the worker to log the end', () =>
-      workerLines().some((line) => line.operationId === final!.id),
-    );
+    await waitFor('the worker to log the end', () => workerLines().some((line) => line.operationId === final!.id));
     expect(workerLines().every((line) => line.service === 'worker')).toBe(true);
     expect(
       workerLines()

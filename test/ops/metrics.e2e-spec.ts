@@ -17,9 +17,7 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
       headers: { authorization: `Bearer ${token}` },
     });
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(
-      /^text\/plain;.*version=0\.0\.4/,
-    );
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain;.*version=0\.0\.4/);
     return response.text();
   };
 
@@ -56,11 +54,7 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
       api: await scrape(stack.apiUrl),
       worker: await scrape(workerUrl),
     };
-    const count = (
-      text: string,
-      name: string,
-      labels?: Record<string, string>,
-    ) => sample(text, name, labels) ?? 0;
+    const count = (text: string, name: string, labels?: Record<string, string>) => sample(text, name, labels) ?? 0;
 
     await signIn(stack, stack.browser(), alice.id);
 
@@ -69,13 +63,14 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
     let worker = '';
     await waitFor('the worker to count the login', async () => {
       worker = await scrape(workerUrl);
-      return count(worker, 'afl_exchange_duration_seconds_count', { outcome: 'done' }) >
-        count(before.worker, 'afl_exchange_duration_seconds_count', { outcome: 'done' });
+      return (
+        count(worker, 'afl_exchange_duration_seconds_count', { outcome: 'done' }) >
+        count(before.worker, 'afl_exchange_duration_seconds_count', { outcome: 'done' })
+      );
     });
-    expect(
-      count(api, 'afl_login_attempts_started_total') -
-        count(before.api, 'afl_login_attempts_started_total'),
-    ).toBe(1);
+    expect(count(api, 'afl_login_attempts_started_total') - count(before.api, 'afl_login_attempts_started_total')).toBe(
+      1,
+    );
     const finishedOk = { status: 'ok', reason: '' };
     expect(
       count(worker, 'afl_login_attempts_finished_total', finishedOk) -
@@ -98,9 +93,7 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
     // Read from Redis at scrape time, in both processes.
     for (const text of [api, worker]) {
       for (const state of ['waiting', 'active', 'delayed', 'failed']) {
-        expect(sample(text, 'afl_queue_jobs', { state })).toEqual(
-          expect.any(Number),
-        );
+        expect(sample(text, 'afl_queue_jobs', { state })).toEqual(expect.any(Number));
       }
     }
     expect(sample(api, 'process_resident_memory_bytes')).toBeGreaterThan(0);
@@ -123,8 +116,7 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
   });
 
   it('shows the event streams held open, and forgets them when they close', async () => {
-    const open = async () =>
-      sample(await scrape(stack.apiUrl), 'afl_open_event_streams');
+    const open = async () => sample(await scrape(stack.apiUrl), 'afl_open_event_streams');
     expect(await open()).toBe(0);
 
     // A token call that hangs keeps the attempt pending, and its stream open.
@@ -144,17 +136,11 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
       signal: controller.signal,
     });
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    await waitFor(
-      'the gauge to count the stream',
-      async () => (await open()) === 1,
-    );
+    await waitFor('the gauge to count the stream', async () => (await open()) === 1);
 
     controller.abort();
     await stream.body?.cancel().catch(() => undefined);
-    await waitFor(
-      'the gauge to forget the stream',
-      async () => (await open()) === 0,
-    );
+    await waitFor('the gauge to forget the stream', async () => (await open()) === 0);
   });
 });
 

@@ -1,8 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  OperationHistoryService,
-  OperationRetentionPruner,
-} from '@app/async-operations/history';
+import { OperationHistoryService, OperationRetentionPruner } from '@app/async-operations/history';
 import { signRequest } from '@app/auth/api';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from '../support/browser';
@@ -88,9 +85,7 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
       userAgent: 'node',
       clientIp: expect.stringMatching(/127\.0\.0\.1$/),
     });
-    expect(Date.parse(alices[0].at)).toBeGreaterThanOrEqual(
-      Date.parse(alices[1].at),
-    );
+    expect(Date.parse(alices[0].at)).toBeGreaterThanOrEqual(Date.parse(alices[1].at));
     expect(alices[0].reason).toBeUndefined();
 
     const bobs = await history(bobBrowser);
@@ -108,7 +103,12 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
     const first = (await browser.get('/api/auth/operation')).json<{ id: string }>().id;
     const secondTab = await openDialog(browser);
     const firstStatus = async () =>
-      (await stack.db.query<{ s: number }[]>('SELECT async_operation_status_id AS s FROM async_operation WHERE public_id = ?', [first]))[0].s;
+      (
+        await stack.db.query<{ s: number }[]>(
+          'SELECT async_operation_status_id AS s FROM async_operation WHERE public_id = ?',
+          [first],
+        )
+      )[0].s;
     for (let i = 0; i < 100 && (await firstStatus()) === 1; i++) await sleep(50);
     expect(await firstStatus()).toBe(2); // ok, and it signed nobody in
     expect((await browser.get('/api/me')).status).toBe(401);
@@ -172,21 +172,13 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
       },
       TEST_APP_SECRET,
     );
-    const deletion = await fetch(
-      stack.apiUrl + '/auth/facebook/data-deletion',
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ signed_request: signed }).toString(),
-      },
-    );
+    const deletion = await fetch(stack.apiUrl + '/auth/facebook/data-deletion', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ signed_request: signed }).toString(),
+    });
     expect(deletion.status).toBe(200);
-    expect(
-      await stack.db.query(
-        'SELECT id FROM async_operation WHERE public_id = ?',
-        [failure.id],
-      ),
-    ).toHaveLength(0);
+    expect(await stack.db.query('SELECT id FROM async_operation WHERE public_id = ?', [failure.id])).toHaveLength(0);
   });
 
   describe('pruning', () => {
@@ -197,12 +189,7 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
         [publicId, daysAgo],
       );
     const exists = async (publicId: string) =>
-      (
-        await stack.db.query(
-          'SELECT id FROM async_operation WHERE public_id = ?',
-          [publicId],
-        )
-      ).length === 1;
+      (await stack.db.query('SELECT id FROM async_operation WHERE public_id = ?', [publicId])).length === 1;
 
     it('deletes attempts older than the retention period and keeps the rest', async () => {
       await insert('prune-old-000000000001', 31);
@@ -220,16 +207,10 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
     });
 
     it('deletes in batches until none is left', async () => {
-      const ids = Array.from(
-        { length: 7 },
-        (_, i) => `prune-batch-${String(i).padStart(10, '0')}`,
-      );
+      const ids = Array.from({ length: 7 }, (_, i) => `prune-batch-${String(i).padStart(10, '0')}`);
       for (const id of ids) await insert(id, 100);
       const history = stack.worker!.get(OperationHistoryService);
-      const deleted = await history.pruneCreatedBefore(
-        new Date(Date.now() - 50 * 24 * 3600 * 1000),
-        3,
-      );
+      const deleted = await history.pruneCreatedBefore(new Date(Date.now() - 50 * 24 * 3600 * 1000), 3);
       expect(deleted).toBe(7);
       for (const id of ids) expect(await exists(id)).toBe(false);
     });

@@ -80,7 +80,9 @@ export class BuiltProcess {
     await waitFor(`${this.name} to start`, () => {
       // A child that dies while starting fails the start at once, with what it printed.
       if (!this.running) {
-        throw new StopWaiting(`${this.name} exited with ${child.exitCode ?? child.signalCode} while starting:\n${this.text}`);
+        throw new StopWaiting(
+          `${this.name} exited with ${child.exitCode ?? child.signalCode} while starting:\n${this.text}`,
+        );
       }
       return ready();
     });
@@ -102,4 +104,3 @@ export class BuiltProcess {
     return this.output.join('');
   }
 }
-

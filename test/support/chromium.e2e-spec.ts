@@ -1,10 +1,4 @@
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { isExecutableFile, resolveChromium } from './chromium';
@@ -42,9 +36,7 @@ describe('resolveChromium', () => {
     const mine = executable(join(dir, 'my-chrome'));
     executable(playwright);
     executable(join(bin1, 'chromium'));
-    expect(
-      resolveChromium({ CHROMIUM_PATH: mine, PATH: path() }, playwright),
-    ).toEqual({
+    expect(resolveChromium({ CHROMIUM_PATH: mine, PATH: path() }, playwright)).toEqual({
       source: 'CHROMIUM_PATH',
       path: mine,
     });
@@ -54,27 +46,21 @@ describe('resolveChromium', () => {
     executable(playwright);
     executable(join(bin1, 'chromium'));
     const missing = join(dir, 'nothing-here');
-    expect(() =>
-      resolveChromium({ CHROMIUM_PATH: missing, PATH: path() }, playwright),
-    ).toThrow(`CHROMIUM_PATH=${missing} is not an executable file`);
+    expect(() => resolveChromium({ CHROMIUM_PATH: missing, PATH: path() }, playwright)).toThrow(
+      `CHROMIUM_PATH=${missing} is not an executable file`,
+    );
   });
 
   it('fails when CHROMIUM_PATH is a file that cannot run, or a directory', () => {
     const notExecutable = join(dir, 'chrome.txt');
     writeFileSync(notExecutable, 'not a browser');
-    expect(() =>
-      resolveChromium({ CHROMIUM_PATH: notExecutable }, undefined),
-    ).toThrow(notExecutable);
-    expect(() => resolveChromium({ CHROMIUM_PATH: bin1 }, undefined)).toThrow(
-      bin1,
-    );
+    expect(() => resolveChromium({ CHROMIUM_PATH: notExecutable }, undefined)).toThrow(notExecutable);
+    expect(() => resolveChromium({ CHROMIUM_PATH: bin1 }, undefined)).toThrow(bin1);
   });
 
   it('treats an empty CHROMIUM_PATH as unset', () => {
     executable(playwright);
-    expect(
-      resolveChromium({ CHROMIUM_PATH: '', PATH: path() }, playwright),
-    ).toEqual({
+    expect(resolveChromium({ CHROMIUM_PATH: '', PATH: path() }, playwright)).toEqual({
       source: 'playwright',
       path: playwright,
     });
@@ -120,9 +106,7 @@ describe('resolveChromium', () => {
     mkdirSync(bin0);
     const first = executable(join(bin0, 'chromium'));
     executable(join(bin2, 'chromium'));
-    expect(
-      resolveChromium({ PATH: [bin0, bin1, bin2].join(delimiter) }, playwright),
-    ).toEqual({
+    expect(resolveChromium({ PATH: [bin0, bin1, bin2].join(delimiter) }, playwright)).toEqual({
       source: 'system',
       path: first,
     });
@@ -133,9 +117,7 @@ describe('resolveChromium', () => {
     process.chdir(dir);
     try {
       executable(join(bin1, 'chromium'));
-      expect(
-        resolveChromium({ PATH: ['', 'bin1', '.'].join(delimiter) }, undefined),
-      ).toEqual({
+      expect(resolveChromium({ PATH: ['', 'bin1', '.'].join(delimiter) }, undefined)).toEqual({
         source: '@sparticuz/chromium',
       });
     } finally {

@@ -1,13 +1,4 @@
-import {
-  accessSync,
-  existsSync,
-  constants,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, existsSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -17,11 +8,7 @@ import { ROOT } from './test-env';
 export const SCREENSHOT_DIR = join(ROOT, 'test', 'artifacts', 'screenshots');
 
 /** The names a system Chromium answers to on PATH, in the order they are tried. */
-export const SYSTEM_CHROMIUM_NAMES = [
-  'chromium',
-  'chromium-browser',
-  'google-chrome',
-] as const;
+export const SYSTEM_CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome'] as const;
 
 export type ChromiumChoice =
   | { source: 'CHROMIUM_PATH' | 'playwright' | 'system'; path: string }
@@ -65,12 +52,9 @@ export function resolveChromium(
     }
     return { source: 'CHROMIUM_PATH', path: wanted };
   }
-  if (playwrightPath && isExecutable(playwrightPath))
-    return { source: 'playwright', path: playwrightPath };
+  if (playwrightPath && isExecutable(playwrightPath)) return { source: 'playwright', path: playwrightPath };
   // Relative or empty PATH entries would depend on the working directory: skipped.
-  const dirs = (env.PATH ?? '')
-    .split(delimiter)
-    .filter((dir) => dir !== '' && isAbsolute(dir));
+  const dirs = (env.PATH ?? '').split(delimiter).filter((dir) => dir !== '' && isAbsolute(dir));
   for (const name of SYSTEM_CHROMIUM_NAMES) {
     for (const dir of dirs) {
       const path = join(dir, name);
@@ -129,15 +113,7 @@ async function unpackSparticuz(): Promise<{
   const { default: Sparticuz } = await import('@sparticuz/chromium');
   const { version } = JSON.parse(
     // The package exports no ./package.json: it sits two folders above build/cjs/index.cjs.
-    readFileSync(
-      join(
-        dirname(require.resolve('@sparticuz/chromium')),
-        '..',
-        '..',
-        'package.json',
-      ),
-      'utf8',
-    ),
+    readFileSync(join(dirname(require.resolve('@sparticuz/chromium')), '..', '..', 'package.json'), 'utf8'),
   ) as { version: string };
   const tmp = tmpdir();
   const lock = join(tmp, 'chromium.unpack-lock');
@@ -149,22 +125,15 @@ async function unpackSparticuz(): Promise<{
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age =
-        Date.now() -
-        (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > 120_000)
         rmSync(lock, { recursive: true, force: true }); // its owner died
-      else if (Date.now() > deadline)
-        throw new Error(
-          `${lock} held for 3 minutes: remove it if no test runs`,
-        );
+      else if (Date.now() > deadline) throw new Error(`${lock} held for 3 minutes: remove it if no test runs`);
       else await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
   try {
-    const unpacked =
-      statSync(marker, { throwIfNoEntry: false }) &&
-      readFileSync(marker, 'utf8');
+    const unpacked = statSync(marker, { throwIfNoEntry: false }) && readFileSync(marker, 'utf8');
     if (unpacked !== version) {
       for (const leftover of ['chromium', 'fonts', 'libGLESv2.so']) {
         rmSync(join(tmp, leftover), { recursive: true, force: true });
@@ -172,9 +141,7 @@ async function unpackSparticuz(): Promise<{
     }
     const path = await Sparticuz.executablePath();
     writeFileSync(marker, version);
-    const args = Sparticuz.args.filter(
-      (arg) => !SPARTICUZ_ARGS_DROPPED.test(arg),
-    );
+    const args = Sparticuz.args.filter((arg) => !SPARTICUZ_ARGS_DROPPED.test(arg));
     // Its Chromium reads the system's fontconfig; a machine with none gets the
     // package's own Open Sans (unpacked to <tmp>/fonts) instead of blank text.
     const env =

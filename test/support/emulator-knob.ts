@@ -1,5 +1,10 @@
 /** Calls one of the Facebook emulator's test knobs (`/__emulator/*`) and returns its JSON. */
-export async function emulatorKnob(emulatorUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function emulatorKnob(
+  emulatorUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const response = await fetch(`${emulatorUrl}/__emulator${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

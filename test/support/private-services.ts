@@ -47,7 +47,20 @@ export class PrivateRedis extends PrivateService {
     this.port ||= await freePort();
     this.child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--appendonly',
+        'yes',
+        '--save',
+        '',
+        '--daemonize',
+        'no',
+      ],
       { stdio: 'ignore' },
     );
     await waitFor(`Redis on ${this.port}`, () => {
@@ -80,7 +93,13 @@ export class PrivateMariaDb extends PrivateService {
     if (!this.installed) {
       execFileSync(
         'mariadb-install-db',
-        ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root'],
+        [
+          '--no-defaults',
+          `--datadir=${datadir}`,
+          '--auth-root-authentication-method=normal',
+          '--skip-test-db',
+          '--user=root',
+        ],
         { stdio: 'pipe' },
       );
       this.installed = true;
@@ -102,10 +121,15 @@ export class PrivateMariaDb extends PrivateService {
       ],
       { stdio: 'ignore' },
     );
-    await waitFor(`MariaDB on ${this.port}`, () => {
-      execFileSync('mariadb-admin', ['-h', '127.0.0.1', '-P', String(this.port), '-uroot', 'ping'], { stdio: 'pipe' });
-      return true;
-    }, 30000);
+    await waitFor(
+      `MariaDB on ${this.port}`,
+      () => {
+        execFileSync('mariadb-admin', ['-h', '127.0.0.1', '-P', String(this.port), '-uroot', 'ping'], {
+          stdio: 'pipe',
+        });
+        return true;
+      },
+      30000,
+    );
   }
 }
-

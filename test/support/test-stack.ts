@@ -73,14 +73,28 @@ export interface StackOptions {
 export class LogCapture implements LoggerService {
   readonly lines: string[] = [];
   private add(level: string, message: unknown, rest: unknown[]): void {
-    this.lines.push([level, message, ...rest].map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' '));
+    this.lines.push(
+      [level, message, ...rest].map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' '),
+    );
   }
-  log(message: unknown, ...rest: unknown[]) { this.add('log', message, rest); }
-  error(message: unknown, ...rest: unknown[]) { this.add('error', message, rest); }
-  warn(message: unknown, ...rest: unknown[]) { this.add('warn', message, rest); }
-  debug(message: unknown, ...rest: unknown[]) { this.add('debug', message, rest); }
-  verbose(message: unknown, ...rest: unknown[]) { this.add('verbose', message, rest); }
-  fatal(message: unknown, ...rest: unknown[]) { this.add('fatal', message, rest); }
+  log(message: unknown, ...rest: unknown[]) {
+    this.add('log', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]) {
+    this.add('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]) {
+    this.add('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]) {
+    this.add('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]) {
+    this.add('verbose', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]) {
+    this.add('fatal', message, rest);
+  }
   get text(): string {
     return this.lines.join('\n');
   }
@@ -133,7 +147,9 @@ export class TestStack {
   /** process.env with this stack's settings, for a child process. */
   private childEnv(): Record<string, string> {
     return Object.fromEntries(
-      Object.entries({ ...process.env, ...this.env }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      Object.entries({ ...process.env, ...this.env }).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
+      ),
     );
   }
 
@@ -202,7 +218,9 @@ export class TestStack {
 
     this.emulator = await createFacebookEmulatorApp(
       {
-        apps: [{ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, redirectUris: [this.apiUrl + FACEBOOK_CALLBACK_PATH] }],
+        apps: [
+          { appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, redirectUris: [this.apiUrl + FACEBOOK_CALLBACK_PATH] },
+        ],
         google: {
           clients: [
             {
@@ -223,7 +241,9 @@ export class TestStack {
       // NestFactory, as main.ts does: a testing module compiles before the HTTP adapter
       // exists, and ServeStaticModule then silently serves nothing.
       this.api = configureApiApp(
-        await NestFactory.create<NestExpressApplication>((options.apiModule ?? (() => ApiModule.forRoot()))(), { logger: options.logs ?? ['error'] }),
+        await NestFactory.create<NestExpressApplication>((options.apiModule ?? (() => ApiModule.forRoot()))(), {
+          logger: options.logs ?? ['error'],
+        }),
       );
       await this.api.listen(apiPort, '127.0.0.1');
     }

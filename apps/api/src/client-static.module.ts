@@ -16,9 +16,7 @@ export class ClientStaticModule {
   static forRoot(enabled: boolean, root = CLIENT_DIST): DynamicModule {
     if (!enabled) return { module: ClientStaticModule };
     if (!existsSync(join(root, 'index.html'))) {
-      new Logger(ClientStaticModule.name).warn(
-        `No built SPA at ${root}: run \`npm run build\` to serve it`,
-      );
+      new Logger(ClientStaticModule.name).warn(`No built SPA at ${root}: run \`npm run build\` to serve it`);
       return { module: ClientStaticModule };
     }
     return {

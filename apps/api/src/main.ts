@@ -24,7 +24,5 @@ runProcess('api', async () => {
   const host = config.get('HOST', { infer: true });
   if (host) await app.listen(port, host);
   else await app.listen(port);
-  new Logger('Api').log(
-    `API listening on port ${port}; open ${config.get('PUBLIC_URL', { infer: true })}`,
-  );
+  new Logger('Api').log(`API listening on port ${port}; open ${config.get('PUBLIC_URL', { infer: true })}`);
 });

@@ -21,13 +21,9 @@ async function bootstrap(): Promise<void> {
   await app.listen(port, host);
 
   const address = app.getHttpServer().address();
-  const actualPort =
-    typeof address === 'object' && address ? address.port : port;
+  const actualPort = typeof address === 'object' && address ? address.port : port;
   const apps = options.apps
-    .map(
-      (entry) =>
-        `app id ${entry.appId}, redirect URIs ${entry.redirectUris.join(', ')}`,
-    )
+    .map((entry) => `app id ${entry.appId}, redirect URIs ${entry.redirectUris.join(', ')}`)
     .join('; ');
   const google = options.google?.clients
     .map((client) => `Google client ${client.clientId}, redirect URIs ${client.redirectUris.join(', ')}`)

@@ -1,24 +1,8 @@
-import {
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  HttpException,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { HttpException, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import {
-  HealthChecks,
-  METRICS_TOKEN_REQUIRED_MESSAGE,
-  MetricsRegistry,
-  metricsAccess,
-} from '@app/observability';
+import { HealthChecks, METRICS_TOKEN_REQUIRED_MESSAGE, MetricsRegistry, metricsAccess } from '@app/observability';
 import type { WorkerEnv } from '@app/config';
 
 /**
@@ -30,9 +14,7 @@ import type { WorkerEnv } from '@app/config';
  * (main.ts) or an app that never listens (the e2e TestStack).
  */
 @Injectable()
-export class WorkerHealthServer
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
+export class WorkerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WorkerHealthServer.name);
   private server?: Server;
   /** The port it listens on (useful with WORKER_HEALTH_PORT=0); undefined when it could not listen. */
@@ -56,9 +38,7 @@ export class WorkerHealthServer
     await new Promise<void>((resolve) => {
       server.once('error', (error: Error) => {
         // Jobs matter more than probes: keep processing, and say so loudly.
-        this.logger.error(
-          `Health and metrics are not served: ${host}:${wanted}: ${error.message}`,
-        );
+        this.logger.error(`Health and metrics are not served: ${host}:${wanted}: ${error.message}`);
         resolve();
       });
       server.listen(wanted, host, () => {
@@ -80,10 +60,7 @@ export class WorkerHealthServer
     });
   }
 
-  private async handle(
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return this.send(res, 405, {
@@ -91,15 +68,12 @@ export class WorkerHealthServer
         message: 'Method Not Allowed',
       });
     try {
-      if (path === '/health/live')
-        return this.send(res, 200, await this.checks.live());
-      if (path === '/health/ready')
-        return this.send(res, 200, await this.checks.ready());
+      if (path === '/health/live') return this.send(res, 200, await this.checks.live());
+      if (path === '/health/ready') return this.send(res, 200, await this.checks.ready());
       if (path === '/metrics') return await this.serveMetrics(req, res);
       this.send(res, 404, { statusCode: 404, message: 'Not Found' });
     } catch (error) {
-      if (error instanceof HttpException)
-        return this.send(res, error.getStatus(), error.getResponse());
+      if (error instanceof HttpException) return this.send(res, error.getStatus(), error.getResponse());
       this.logger.error(`Health server: ${(error as Error).message}`);
       this.send(res, 500, {
         statusCode: 500,
@@ -108,10 +82,7 @@ export class WorkerHealthServer
     }
   }
 
-  private async serveMetrics(
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<void> {
+  private async serveMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const access = metricsAccess(
       {
         METRICS_ENABLED: this.config.get('METRICS_ENABLED', { infer: true }),
@@ -120,8 +91,7 @@ export class WorkerHealthServer
       },
       req.headers.authorization,
     );
-    if (access === 'disabled')
-      return this.send(res, 404, { statusCode: 404, message: 'Not Found' });
+    if (access === 'disabled') return this.send(res, 404, { statusCode: 404, message: 'Not Found' });
     if (access === 'token-required')
       return this.send(res, 403, {
         statusCode: 403,

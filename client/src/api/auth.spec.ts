@@ -6,10 +6,15 @@ describe('sameOriginPath', () => {
     expect(sameOriginPath(path)).toBe(path);
   });
 
-  it.each(['https://evil.example', '//evil.example', '/\\evil.example', 'evil', '/\nx', undefined, 42])(
-    'sends %p home',
-    (candidate) => {
-      expect(sameOriginPath(candidate)).toBe('/');
-    },
-  );
+  it.each([
+    'https://evil.example',
+    '//evil.example',
+    '/\\evil.example',
+    'evil',
+    '/\nx',
+    undefined,
+    42,
+  ])('sends %p home', (candidate) => {
+    expect(sameOriginPath(candidate)).toBe('/');
+  });
 });

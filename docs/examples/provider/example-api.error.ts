@@ -23,19 +23,26 @@ export class ExampleApiError extends ProviderCallError<ExampleErrorDetails> {
 }
 
 /** A non-2xx answer: 429 and 5xx are worth a retry, any other 4xx is final. */
-export function classifyExampleErrorResponse(call: 'token' | 'userinfo', status: number, body: unknown): ExampleApiError {
-  const oauthError = typeof (body as { error?: unknown } | null)?.error === 'string'
-    ? (body as { error: string }).error.slice(0, 64)
-    : undefined;
+export function classifyExampleErrorResponse(
+  call: 'token' | 'userinfo',
+  status: number,
+  body: unknown,
+): ExampleApiError {
+  const oauthError =
+    typeof (body as { error?: unknown } | null)?.error === 'string'
+      ? (body as { error: string }).error.slice(0, 64)
+      : undefined;
   const message = `Example ${call} call failed with HTTP ${status}${oauthError ? ` (${oauthError})` : ''}`;
   const details = { status, oauthError };
-  if (status === 429) return new ExampleApiError('transient', 'provider_unavailable', message, { ...details, codeFate: 'untouched' });
+  if (status === 429)
+    return new ExampleApiError('transient', 'provider_unavailable', message, { ...details, codeFate: 'untouched' });
   if (status >= 500) {
     // A bare 5xx may come after the provider spent the code.
     const codeFate: CodeFate = call === 'token' ? 'unknown' : 'untouched';
     return new ExampleApiError('transient', 'provider_unavailable', message, { ...details, codeFate });
   }
-  const reason: ReasonCodeValue = call === 'token' && oauthError === 'invalid_grant' ? 'code_rejected' : 'provider_error';
+  const reason: ReasonCodeValue =
+    call === 'token' && oauthError === 'invalid_grant' ? 'code_rejected' : 'provider_error';
   return new ExampleApiError('rejected', reason, message, details);
 }
 
@@ -58,9 +65,14 @@ export function classifyExampleTransportError(call: 'token' | 'userinfo', error:
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
     const code = typeof cause?.code === 'string' ? cause.code : undefined;
     const what = code ?? (typeof cause?.message === 'string' ? cause.message : 'no answer');
-    return new ExampleApiError('transient', 'provider_unavailable', `Example ${call} call could not reach the provider (${what})`, {
-      codeFate: call !== 'token' || (code !== undefined && NOT_SENT.has(code)) ? 'untouched' : 'unknown',
-    });
+    return new ExampleApiError(
+      'transient',
+      'provider_unavailable',
+      `Example ${call} call could not reach the provider (${what})`,
+      {
+        codeFate: call !== 'token' || (code !== undefined && NOT_SENT.has(code)) ? 'untouched' : 'unknown',
+      },
+    );
   }
   return error;
 }

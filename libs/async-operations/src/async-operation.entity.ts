@@ -1,16 +1,6 @@
-import {
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PUBLIC_ID_LENGTH, UserProfile } from '@app/users';
-import {
-  AsyncOperationStatus,
-  OperationStatusId,
-} from './async-operation-status.entity';
+import { AsyncOperationStatus, OperationStatusId } from './async-operation-status.entity';
 import { CreatedAtColumn, UpdatedAtColumn } from '@app/database';
 
 export const ERROR_MESSAGE_LENGTH = 500;

@@ -21,7 +21,9 @@ const OP: OperationRef = Object.freeze({
 type FinishParams = [number, number | null, string | null, string | null, Date, string, number];
 
 function mocks(affected: number) {
-  const query = jest.fn<Promise<{ affectedRows: number }>, [string, unknown[]]>().mockResolvedValue({ affectedRows: affected });
+  const query = jest
+    .fn<Promise<{ affectedRows: number }>, [string, unknown[]]>()
+    .mockResolvedValue({ affectedRows: affected });
   const stored = {
     publicId: 'op',
     statusId: OperationStatusId.Error,
@@ -104,7 +106,10 @@ describe(AsyncOperationsService.name, () => {
   it('counts an attempt only while the operation is pending', async () => {
     const { query, service } = mocks(1);
     await expect(service.startAttempt('op')).resolves.toBe(true);
-    expect(query).toHaveBeenCalledWith(expect.stringMatching(/SET attempts = attempts \+ 1/), ['op', OperationStatusId.Pending]);
+    expect(query).toHaveBeenCalledWith(expect.stringMatching(/SET attempts = attempts \+ 1/), [
+      'op',
+      OperationStatusId.Pending,
+    ]);
     query.mockResolvedValueOnce({ affectedRows: 0 });
     await expect(service.startAttempt('op')).resolves.toBe(false);
   });

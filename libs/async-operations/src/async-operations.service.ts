@@ -4,12 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, Repository } from 'typeorm';
 import { newPublicId } from '@app/users';
 import { OperationStatusId, STATUS_CODES } from './async-operation-status.entity';
-import {
-  AsyncOperation,
-  CLIENT_IP_LENGTH,
-  ERROR_MESSAGE_LENGTH,
-  USER_AGENT_LENGTH,
-} from './async-operation.entity';
+import { AsyncOperation, CLIENT_IP_LENGTH, ERROR_MESSAGE_LENGTH, USER_AGENT_LENGTH } from './async-operation.entity';
 import { OperationStatusPublisher } from './operation-status.publisher';
 import { toOperationView, type OperationView } from './operation-view';
 
@@ -70,7 +65,10 @@ const FINISH_OPERATION = `
   WHERE public_id = ? AND async_operation_status_id = ?`;
 
 /** What a browser's requests read of the operation their session owns. */
-export type OwnedOperation = Pick<AsyncOperation, 'publicId' | 'statusId' | 'errorCode' | 'errorMessage' | 'userProfileId'>;
+export type OwnedOperation = Pick<
+  AsyncOperation,
+  'publicId' | 'statusId' | 'errorCode' | 'errorMessage' | 'userProfileId'
+>;
 const FIND_OWNED = `
   SELECT public_id AS publicId, async_operation_status_id AS statusId, error_code AS errorCode,
          error_message AS errorMessage, user_profile_id AS userProfileId
@@ -170,16 +168,8 @@ export class AsyncOperationsService {
   }
 
   /** pending → ok. Returns false when the operation had already ended. */
-  succeed(
-    operation: OperationRef,
-    userProfileId: number,
-    beforeAnnouncing?: BeforeAnnouncing,
-  ): Promise<boolean> {
-    return this.finish(
-      operation,
-      { statusId: OperationStatusId.Ok, userProfileId },
-      beforeAnnouncing,
-    );
+  succeed(operation: OperationRef, userProfileId: number, beforeAnnouncing?: BeforeAnnouncing): Promise<boolean> {
+    return this.finish(operation, { statusId: OperationStatusId.Ok, userProfileId }, beforeAnnouncing);
   }
 
   /** pending → error. Returns false when the operation had already ended. */

@@ -1,9 +1,4 @@
-import {
-  Injectable,
-  Logger,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type Redis from 'ioredis';
@@ -37,9 +32,7 @@ export class OperationStatusBridge implements OnModuleInit, OnApplicationShutdow
       maxRetriesPerRequest: null,
     });
     this.subscriber = subscriber;
-    subscriber.on('error', (error: Error) =>
-      this.logger.warn(`Status subscription: ${error.message}`),
-    );
+    subscriber.on('error', (error: Error) => this.logger.warn(`Status subscription: ${error.message}`));
     let connectedBefore = false;
     subscriber.on('ready', () => {
       // After a reconnect, events sent meanwhile are gone: streams re-read the database.

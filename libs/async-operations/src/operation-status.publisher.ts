@@ -25,9 +25,7 @@ export class OperationStatusPublisher {
     } catch (error) {
       // The database already holds the truth; open streams re-read it, so a
       // lost event only delays the news, it never loses it.
-      this.logger.warn(
-        `Could not publish the status of operation ${view.id}: ${(error as Error).message}`,
-      );
+      this.logger.warn(`Could not publish the status of operation ${view.id}: ${(error as Error).message}`);
     }
   }
 }

@@ -17,10 +17,7 @@ function setup(rows: Map<string, AsyncOperation>) {
     Promise.resolve(ids.flatMap((id) => (rows.has(id) ? [rows.get(id)!] : []))),
   );
   const events = new EventEmitter2();
-  const watcher = new OperationStatusWatcher(
-    { findManyByPublicIds } as unknown as AsyncOperationsService,
-    events,
-  );
+  const watcher = new OperationStatusWatcher({ findManyByPublicIds } as unknown as AsyncOperationsService, events);
   /** Subscribes and records what the stream receives. */
   const open = (publicId: string) => {
     const received: OperationView[] = [];
@@ -154,7 +151,12 @@ describe(OperationStatusWatcher.name, () => {
   describe('open(): listening before the caller reads the snapshot itself', () => {
     const listen = () => {
       const received: OperationView[] = [];
-      const listener = { received, ended: false, next: (view: OperationView) => received.push(view), end: () => (listener.ended = true) };
+      const listener = {
+        received,
+        ended: false,
+        next: (view: OperationView) => received.push(view),
+        end: () => (listener.ended = true),
+      };
       return listener;
     };
 

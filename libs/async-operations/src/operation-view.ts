@@ -1,8 +1,4 @@
-import {
-  OperationStatusCode,
-  OperationStatusId,
-  STATUS_CODES,
-} from './async-operation-status.entity';
+import { OperationStatusCode, OperationStatusId, STATUS_CODES } from './async-operation-status.entity';
 import type { UserView } from '@app/users';
 import type { AsyncOperation } from './async-operation.entity';
 

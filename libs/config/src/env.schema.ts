@@ -13,7 +13,10 @@ const bool = z
 /** Express's `trust proxy` setting, from text. */
 const trustProxy = z
   .string()
-  .regex(/^(true|false|\d+|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, 'true, false, a hop count or trusted addresses')
+  .regex(
+    /^(true|false|\d+|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/,
+    'true, false, a hop count or trusted addresses',
+  )
   .transform((v): boolean | number | string =>
     v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v,
   );
@@ -36,10 +39,7 @@ const mysqlUrl = z
 const redisUrl = z
   .string()
   .url()
-  .refine(
-    (v) => /^rediss?:\/\/[^/]+(\/\d+)?\/?$/.test(v),
-    'must look like redis://host:6379 or redis://host:6379/2',
-  );
+  .refine((v) => /^rediss?:\/\/[^/]+(\/\d+)?\/?$/.test(v), 'must look like redis://host:6379 or redis://host:6379/2');
 
 /**
  * Where a process writes its JSON logs: `stdout` (default), `stderr`, `off`,
@@ -54,21 +54,15 @@ const logDestination = z
 
 /** Logging, shared by every process including the Facebook emulator. */
 export const loggingEnvSchema = z.object({
-  NODE_ENV: z
-    .enum(['development', 'production', 'test'])
-    .default('development'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
-    .default('log'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   LOG_DESTINATION: logDestination.default('stdout'),
 });
 
 /** Settings every process (API and worker) needs. */
 export const baseEnvSchema = loggingEnvSchema.extend({
   PUBLIC_URL: baseUrl.default('http://localhost:3000'),
-  DATABASE_URL: mysqlUrl.default(
-    'mysql://root@127.0.0.1:3306/facebook_login',
-  ),
+  DATABASE_URL: mysqlUrl.default('mysql://root@127.0.0.1:3306/facebook_login'),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379/0'),
   /** Namespaces every Redis key and channel, so several installs (or test runs) can share one Redis. */
   REDIS_PREFIX: z
@@ -109,43 +103,50 @@ export const baseEnvSchema = loggingEnvSchema.extend({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
-export const apiEnvSchema = baseEnvSchema.extend({
-  PORT: port.default(3000),
-  /** Interface to listen on; unset means all interfaces. */
-  HOST: z.string().min(1).optional(),
-  SESSION_SECRET: z
-    .string()
-    .min(32, 'must be at least 32 characters of random text'),
-  /** Idle timeout: the session ends after this long without a request. */
-  SESSION_IDLE_TIMEOUT_MS: positiveMs.default(2 * 60 * 60 * 1000),
-  /**
-   * Whether to believe X-Forwarded-For / -Proto: `false` (default), `true`, a
-   * number of proxy hops, or Express's list of trusted addresses/subnets.
-   */
-  TRUST_PROXY: trustProxy.default(false),
-  /** Requests per client address and window on /auth/* and /api/auth/*. */
-  RATE_LIMIT_MAX: z.coerce.number().int().positive().default(60),
-  RATE_LIMIT_WINDOW_MS: positiveMs.default(60 * 1000),
-  /**
-   * Open status streams of one attempt per API process (the stream is not
-   * counted by the rate limit; this bounds what one session can hold open).
-   */
-  STREAMS_PER_ATTEMPT_MAX: z.coerce.number().int().positive().default(8),
-  /** Serve client/dist (the built SPA) from the API. */
-  SERVE_CLIENT: bool.default(true),
-  /**
-   * HTTP basic credentials of /admin/queues and /admin/operations. Both set
-   * turns the admin routes on; either unset keeps them off (404).
-   */
-  ADMIN_USER: z.string().regex(/^[^:\s]{1,64}$/, '1-64 characters, no colon or space').optional(),
-  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
-}).superRefine((env, ctx) => {
-  // Half a pair is a mistake, not "off": say so instead of silently keeping the admin routes closed.
-  if (Boolean(env.ADMIN_USER) !== Boolean(env.ADMIN_PASSWORD)) {
-    const missing = env.ADMIN_USER ? 'ADMIN_PASSWORD' : 'ADMIN_USER';
-    ctx.addIssue({ code: 'custom', path: [missing], message: 'set ADMIN_USER and ADMIN_PASSWORD together, or neither' });
-  }
-});
+export const apiEnvSchema = baseEnvSchema
+  .extend({
+    PORT: port.default(3000),
+    /** Interface to listen on; unset means all interfaces. */
+    HOST: z.string().min(1).optional(),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters of random text'),
+    /** Idle timeout: the session ends after this long without a request. */
+    SESSION_IDLE_TIMEOUT_MS: positiveMs.default(2 * 60 * 60 * 1000),
+    /**
+     * Whether to believe X-Forwarded-For / -Proto: `false` (default), `true`, a
+     * number of proxy hops, or Express's list of trusted addresses/subnets.
+     */
+    TRUST_PROXY: trustProxy.default(false),
+    /** Requests per client address and window on /auth/* and /api/auth/*. */
+    RATE_LIMIT_MAX: z.coerce.number().int().positive().default(60),
+    RATE_LIMIT_WINDOW_MS: positiveMs.default(60 * 1000),
+    /**
+     * Open status streams of one attempt per API process (the stream is not
+     * counted by the rate limit; this bounds what one session can hold open).
+     */
+    STREAMS_PER_ATTEMPT_MAX: z.coerce.number().int().positive().default(8),
+    /** Serve client/dist (the built SPA) from the API. */
+    SERVE_CLIENT: bool.default(true),
+    /**
+     * HTTP basic credentials of /admin/queues and /admin/operations. Both set
+     * turns the admin routes on; either unset keeps them off (404).
+     */
+    ADMIN_USER: z
+      .string()
+      .regex(/^[^:\s]{1,64}$/, '1-64 characters, no colon or space')
+      .optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+  })
+  .superRefine((env, ctx) => {
+    // Half a pair is a mistake, not "off": say so instead of silently keeping the admin routes closed.
+    if (Boolean(env.ADMIN_USER) !== Boolean(env.ADMIN_PASSWORD)) {
+      const missing = env.ADMIN_USER ? 'ADMIN_PASSWORD' : 'ADMIN_USER';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'set ADMIN_USER and ADMIN_PASSWORD together, or neither',
+      });
+    }
+  });
 
 export const workerEnvSchema = baseEnvSchema.extend({
   /** Port of the worker's own HTTP server (/health/live, /health/ready, /metrics); 0 picks a free one. */
@@ -154,7 +155,11 @@ export const workerEnvSchema = baseEnvSchema.extend({
   WORKER_HEALTH_HOST: z
     .string()
     .refine(
-      (v) => isIP(v) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(v),
+      (v) =>
+        isIP(v) !== 0 ||
+        /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
+          v,
+        ),
       'an IP address or host name, such as 127.0.0.1 or 0.0.0.0',
     )
     .default('127.0.0.1'),

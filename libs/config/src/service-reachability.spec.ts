@@ -2,12 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { stat } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import {
-  assertReachable,
-  ServiceUnreachableError,
-  withTimeout,
-  type Reachability,
-} from './service-reachability';
+import { assertReachable, ServiceUnreachableError, withTimeout, type Reachability } from './service-reachability';
 
 const mysql: Reachability = {
   service: 'MySQL',
@@ -24,16 +19,13 @@ const redis: Reachability = {
 
 describe(assertReachable.name, () => {
   it('passes when everything answers', async () => {
-    await expect(
-      assertReachable([Promise.resolve({ ...mysql, problem: null })]),
-    ).resolves.toBeUndefined();
+    await expect(assertReachable([Promise.resolve({ ...mysql, problem: null })])).resolves.toBeUndefined();
   });
 
   it('names every service that is down in one line, and how to start them', async () => {
-    const error = (await assertReachable([
-      Promise.resolve(mysql),
-      Promise.resolve(redis),
-    ]).catch((e: unknown) => e)) as Error;
+    const error = (await assertReachable([Promise.resolve(mysql), Promise.resolve(redis)]).catch(
+      (e: unknown) => e,
+    )) as Error;
     expect(error).toBeInstanceOf(ServiceUnreachableError);
     expect(error.message).toBe(
       'cannot reach MySQL at 127.0.0.1:3306 (ECONNREFUSED) and Redis at 127.0.0.1:6379 (ECONNREFUSED): ' +
@@ -48,9 +40,7 @@ describe(assertReachable.name, () => {
       problem: 'access denied for root',
       hint: 'fix the user or password in DATABASE_URL',
     };
-    const error = (await assertReachable([Promise.resolve(refused)]).catch(
-      (e: unknown) => e,
-    )) as Error;
+    const error = (await assertReachable([Promise.resolve(refused)]).catch((e: unknown) => e)) as Error;
     expect(error.message).toBe(
       'MySQL at 127.0.0.1:3306 refused (access denied for root): fix the user or password in DATABASE_URL',
     );
@@ -87,7 +77,10 @@ describe(withTimeout.name, () => {
     // timers of the next turn before it reads the echo that arrived during the stall.
     const answer = new Promise<string>((resolve, reject) =>
       stat(__filename, () => {
-        const pending = withTimeout(once(socket, 'data').then(([data]) => String(data)), 10);
+        const pending = withTimeout(
+          once(socket, 'data').then(([data]) => String(data)),
+          10,
+        );
         socket.write('x');
         // Long enough for the other process to echo even on a busy machine.
         const until = Date.now() + 300;

@@ -16,17 +16,9 @@ function describe(unreachable: Reachability[]): string {
   const down = unreachable.filter((r) => !r.hint);
   const parts = unreachable
     .filter((r) => r.hint)
-    .map(
-      ({ service, target, problem, hint }) =>
-        `${service} at ${target} refused (${problem}): ${hint}`,
-    );
+    .map(({ service, target, problem, hint }) => `${service} at ${target} refused (${problem}): ${hint}`);
   if (down.length) {
-    const what = down
-      .map(
-        ({ service, target, problem }) =>
-          `${service} at ${target} (${problem})`,
-      )
-      .join(' and ');
+    const what = down.map(({ service, target, problem }) => `${service} at ${target} (${problem})`).join(' and ');
     const them = down.length > 1 ? 'them' : 'it';
     const services = down.length > 1 ? 'local services' : 'local service';
     const settings = down.map((r) => r.setting).join(' / ');
@@ -50,9 +42,7 @@ export class ServiceUnreachableError extends Error {
 }
 
 /** Throws one ServiceUnreachableError naming every service that is down. */
-export async function assertReachable(
-  checks: Promise<Reachability>[],
-): Promise<void> {
+export async function assertReachable(checks: Promise<Reachability>[]): Promise<void> {
   const results = await Promise.all(checks);
   const unreachable = results.filter((r) => r.problem !== null);
   if (unreachable.length) throw new ServiceUnreachableError(unreachable);
@@ -64,11 +54,7 @@ export async function assertReachable(
  * burst of work) the timer fires before the loop reads its sockets, and an
  * answer that already arrived should win over a timeout that is only late.
  */
-export function withTimeout<T>(
-  promise: Promise<T>,
-  ms: number,
-  message = `timed out after ${ms} ms`,
-): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number, message = `timed out after ${ms} ms`): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => setImmediate(() => reject(new Error(message))), ms);

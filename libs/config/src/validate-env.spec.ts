@@ -93,9 +93,7 @@ describe(validateEnv.name, () => {
     ] as const)(
       'turn Google on for the %s when both are set, and leave it off when neither is',
       (_process, schema, base) => {
-        expect(validateEnv(schema, { ...base, ...google })).toMatchObject(
-          google,
-        );
+        expect(validateEnv(schema, { ...base, ...google })).toMatchObject(google);
         const off = validateEnv(schema, {
           ...base,
           GOOGLE_CLIENT_ID: '',
@@ -107,20 +105,8 @@ describe(validateEnv.name, () => {
     );
 
     it.each([
-      [
-        'API',
-        apiEnvSchema,
-        minimal,
-        'GOOGLE_CLIENT_SECRET',
-        { GOOGLE_CLIENT_ID: google.GOOGLE_CLIENT_ID },
-      ],
-      [
-        'API',
-        apiEnvSchema,
-        minimal,
-        'GOOGLE_CLIENT_ID',
-        { GOOGLE_CLIENT_SECRET: google.GOOGLE_CLIENT_SECRET },
-      ],
+      ['API', apiEnvSchema, minimal, 'GOOGLE_CLIENT_SECRET', { GOOGLE_CLIENT_ID: google.GOOGLE_CLIENT_ID }],
+      ['API', apiEnvSchema, minimal, 'GOOGLE_CLIENT_ID', { GOOGLE_CLIENT_SECRET: google.GOOGLE_CLIENT_SECRET }],
       [
         'worker',
         workerEnvSchema,
@@ -135,21 +121,18 @@ describe(validateEnv.name, () => {
         'GOOGLE_CLIENT_ID',
         { GOOGLE_CLIENT_SECRET: google.GOOGLE_CLIENT_SECRET },
       ],
-    ] as const)(
-      'stop the %s at boot when only one is set, naming %s',
-      (_process, schema, base, missing, half) => {
-        let error: unknown;
-        try {
-          validateEnv(schema, { ...base, ...half });
-        } catch (e) {
-          error = e;
-        }
-        expect(error).toBeInstanceOf(InvalidEnvironmentError);
-        expect((error as InvalidEnvironmentError).problems).toEqual([
-          `${missing}: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET together, or neither`,
-        ]);
-      },
-    );
+    ] as const)('stop the %s at boot when only one is set, naming %s', (_process, schema, base, missing, half) => {
+      let error: unknown;
+      try {
+        validateEnv(schema, { ...base, ...half });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InvalidEnvironmentError);
+      expect((error as InvalidEnvironmentError).problems).toEqual([
+        `${missing}: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET together, or neither`,
+      ]);
+    });
 
     it("are reported with the schema's other problems, all at once", () => {
       expect(() =>
@@ -158,9 +141,7 @@ describe(validateEnv.name, () => {
           PORT: '70000',
           GOOGLE_CLIENT_ID: google.GOOGLE_CLIENT_ID,
         }),
-      ).toThrow(
-        /PORT: [^\n]+\n {2}- GOOGLE_CLIENT_SECRET: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET together/,
-      );
+      ).toThrow(/PORT: [^\n]+\n {2}- GOOGLE_CLIENT_SECRET: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET together/);
     });
 
     it('still hold when the schema is transformed after parsing', () => {

@@ -17,19 +17,12 @@ export class InvalidEnvironmentError extends Error {
  * whose schema has both (the API and the worker alike), instead of one of
  * them quietly running with the provider off.
  */
-const PAIRED_SETTINGS: ReadonlyArray<readonly [string, string]> = [
-  ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],
-];
+const PAIRED_SETTINGS: ReadonlyArray<readonly [string, string]> = [['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET']];
 
-function unpairedSettings(
-  schema: z.ZodType,
-  env: Record<string, unknown>,
-): string[] {
+function unpairedSettings(schema: z.ZodType, env: Record<string, unknown>): string[] {
   const shape = shapeOf(schema);
   const isSet = (name: string) => env[name] !== undefined;
-  return PAIRED_SETTINGS.filter(
-    ([a, b]) => a in shape && b in shape && isSet(a) !== isSet(b),
-  ).map(([a, b]) => {
+  return PAIRED_SETTINGS.filter(([a, b]) => a in shape && b in shape && isSet(a) !== isSet(b)).map(([a, b]) => {
     const missing = isSet(a) ? b : a;
     return `${missing}: set ${a} and ${b} together, or neither`;
   });
@@ -47,22 +40,15 @@ function shapeOf(schema: z.core.$ZodType): Record<string, unknown> {
  * `FOO=` in a .env file falls back to the default instead of failing oddly.
  * Every problem is reported at once: the schema's, and half-set pairs.
  */
-export function validateEnv<S extends z.ZodType>(
-  schema: S,
-  env: Record<string, unknown>,
-): z.infer<S> {
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== ''),
-  );
+export function validateEnv<S extends z.ZodType>(schema: S, env: Record<string, unknown>): z.infer<S> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const result = schema.safeParse(cleaned);
   const unpaired = unpairedSettings(schema, cleaned);
   if (result.success && unpaired.length === 0) return result.data;
   throw new InvalidEnvironmentError([
     ...(result.success
       ? []
-      : result.error.issues.map(
-          (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-        )),
+      : result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)),
     ...unpaired,
   ]);
 }

@@ -8,7 +8,10 @@ describe(isDependencyUnavailable.name, () => {
     ['MySQL shutting down', new QueryFailedError('SELECT 1', [], Object.assign(new Error('x'), { errno: 1053 }))],
     ['a deadlock', new QueryFailedError('UPDATE', [], Object.assign(new Error('x'), { errno: 1213 }))],
     ['ioredis with its offline queue off', new Error("Stream isn't writeable and enableOfflineQueue options is false")],
-    ['ioredis out of retries', Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' })],
+    [
+      'ioredis out of retries',
+      Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' }),
+    ],
   ])('recognises %s', (_label, error) => {
     expect(isDependencyUnavailable(error)).toBe(true);
   });

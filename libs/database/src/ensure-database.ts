@@ -26,9 +26,7 @@ export async function dropDatabase(url: string): Promise<void> {
   const { host, port, username, password, database } = parseMysqlUrl(url);
   const connection = await createConnection({ host, port, user: username, password });
   try {
-    await connection.query(
-      `DROP DATABASE IF EXISTS \`${database.replace(/`/g, '``')}\``,
-    );
+    await connection.query(`DROP DATABASE IF EXISTS \`${database.replace(/`/g, '``')}\``);
   } finally {
     await connection.end();
   }

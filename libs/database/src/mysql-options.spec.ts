@@ -4,9 +4,7 @@ import { UTC_SESSION_SQL, databaseIdentity, mysqlOptions, parseMysqlUrl, utcMysq
 
 describe(parseMysqlUrl.name, () => {
   it('reads host, port, credentials and database, decoding them', () => {
-    expect(
-      parseMysqlUrl('mysql://app%40x:p%2Fss@db.internal:3307/facebook_login'),
-    ).toEqual({
+    expect(parseMysqlUrl('mysql://app%40x:p%2Fss@db.internal:3307/facebook_login')).toEqual({
       host: 'db.internal',
       port: 3307,
       username: 'app@x',
@@ -26,7 +24,9 @@ describe(parseMysqlUrl.name, () => {
 
 describe(databaseIdentity.name, () => {
   it('names host, port and database, never the credentials', () => {
-    expect(databaseIdentity('mysql://app:s3cret@DB.Internal:3307/facebook_login')).toBe('db.internal:3307/facebook_login');
+    expect(databaseIdentity('mysql://app:s3cret@DB.Internal:3307/facebook_login')).toBe(
+      'db.internal:3307/facebook_login',
+    );
     expect(databaseIdentity('mariadb://127.0.0.1/afl')).toBe('127.0.0.1:3306/afl');
   });
 

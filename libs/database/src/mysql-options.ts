@@ -67,9 +67,7 @@ export function databaseIdentity(url: string): string {
  * dates in UTC (converted by mysql2 and computed by MySQL, whatever the
  * server's time zone), bounded connect time, and never `synchronize`.
  */
-export function mysqlOptions(
-  url: string,
-): Omit<MysqlDataSourceOptions, 'entities' | 'migrations'> {
+export function mysqlOptions(url: string): Omit<MysqlDataSourceOptions, 'entities' | 'migrations'> {
   const { host, port, username, password, database } = parseMysqlUrl(url);
   return {
     // mariadb:// makes TypeORM read MariaDB's catalog dialect (column defaults) correctly.

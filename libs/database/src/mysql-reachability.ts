@@ -4,10 +4,7 @@ import { withTimeout } from '@app/config/service-reachability';
 import { parseMysqlUrl } from './mysql-options';
 
 /** Connects once to DATABASE_URL (2 s at most) and says whether the process can use it. */
-export async function mysqlReachability(
-  url: string,
-  timeoutMs = 2000,
-): Promise<Reachability> {
+export async function mysqlReachability(url: string, timeoutMs = 2000): Promise<Reachability> {
   const { host, port, username, password, database } = parseMysqlUrl(url);
   const result = {
     service: 'MySQL',
@@ -37,10 +34,7 @@ export async function mysqlReachability(
         hint: 'create it with `npm run db:setup`',
       };
     }
-    if (
-      code === 'ER_ACCESS_DENIED_ERROR' ||
-      code === 'ER_DBACCESS_DENIED_ERROR'
-    ) {
+    if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') {
       return {
         ...result,
         problem: `access denied for ${username}`,

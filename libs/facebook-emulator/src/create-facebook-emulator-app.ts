@@ -18,18 +18,15 @@ export async function createFacebookEmulatorApp(
   options: FacebookEmulatorOptions,
   appOptions: CreateFacebookEmulatorAppOptions = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(
-    FacebookEmulatorModule.forRoot(options),
-    { logger: appOptions.logger ?? ['error', 'warn'], abortOnError: false },
-  );
+  const app = await NestFactory.create<NestExpressApplication>(FacebookEmulatorModule.forRoot(options), {
+    logger: appOptions.logger ?? ['error', 'warn'],
+    abortOnError: false,
+  });
   return configureFacebookEmulatorApp(app, appOptions.listenHost);
 }
 
 /** Shared by createFacebookEmulatorApp and apps built with @nestjs/testing. */
-export function configureFacebookEmulatorApp<T extends NestExpressApplication>(
-  app: T,
-  listenHost?: string,
-): T {
+export function configureFacebookEmulatorApp<T extends NestExpressApplication>(app: T, listenHost?: string): T {
   // DNS rebinding: a page of another origin must not drive the emulator through the browser.
   app.use(emulatorHostGuard(listenHost));
   app.disable('x-powered-by');

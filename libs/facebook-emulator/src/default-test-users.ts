@@ -6,10 +6,7 @@ const ACCENTED_LETTERS = 'áàâäãåçéèêëíìîïñóòôöõøúùûüý
 const ZOE_SURNAME_PREFIX = 'Ångström-Ñúñez-';
 
 export const ZOE_LAST_NAME = (
-  ZOE_SURNAME_PREFIX +
-  ACCENTED_LETTERS.repeat(
-    Math.ceil((300 - ZOE_SURNAME_PREFIX.length) / ACCENTED_LETTERS.length),
-  )
+  ZOE_SURNAME_PREFIX + ACCENTED_LETTERS.repeat(Math.ceil((300 - ZOE_SURNAME_PREFIX.length) / ACCENTED_LETTERS.length))
 ).slice(0, 300);
 
 /** The users the dialog offers when no `users` option is given. */

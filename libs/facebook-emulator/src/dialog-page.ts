@@ -1,18 +1,8 @@
-import {
-  KNOWN_PERMISSIONS,
-  type DialogRejection,
-  type DialogRequest,
-} from './dialog-request';
+import { KNOWN_PERMISSIONS, type DialogRejection, type DialogRequest } from './dialog-request';
 import type { EmulatorUserView } from './emulator-user';
-import {
-  englishList,
-  escapeHtml,
-  hiddenFields,
-  renderLayout,
-} from './html-page';
+import { englishList, escapeHtml, hiddenFields, renderLayout } from './html-page';
 
-const BANNER =
-  'Facebook emulator: a local stand-in for facebook.com. No real Facebook account is involved.';
+const BANNER = 'Facebook emulator: a local stand-in for facebook.com. No real Facebook account is involved.';
 
 function layout(title: string, body: string): string {
   return renderLayout(BANNER, title, body);
@@ -28,9 +18,7 @@ export interface ConsentPageInput {
 export function renderConsentPage(input: ConsentPageInput): string {
   const { request, users } = input;
   const scopes = request.grantedScopes;
-  const described = englishList(
-    scopes.map((scope) => KNOWN_PERMISSIONS[scope] ?? scope),
-  );
+  const described = englishList(scopes.map((scope) => KNOWN_PERMISSIONS[scope] ?? scope));
   const hidden = hiddenFields(request.params);
 
   const invalid =
@@ -41,9 +29,7 @@ export function renderConsentPage(input: ConsentPageInput): string {
   const userItems = users
     .map((user, index) => {
       const describedBy = `user-${index}`;
-      const email = user.email
-        ? escapeHtml(user.email)
-        : 'No email address on this account';
+      const email = user.email ? escapeHtml(user.email) : 'No email address on this account';
       return `<li><form method="post" action="${escapeHtml(input.confirmAction)}">${hidden}<input type="hidden" name="user_id" value="${escapeHtml(user.id)}"><p class="who" id="${describedBy}"><span class="name">${escapeHtml(user.name)}</span><span class="email">${email}</span></p><button type="submit" aria-describedby="${describedBy}">Continue as ${escapeHtml(user.first_name)}</button></form></li>`;
     })
     .join('\n');

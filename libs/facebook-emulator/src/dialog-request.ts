@@ -41,31 +41,21 @@ export interface DialogRejection {
   message: string;
 }
 
-export type DialogParseResult =
-  | { ok: true; request: DialogRequest }
-  | { ok: false; rejection: DialogRejection };
+export type DialogParseResult = { ok: true; request: DialogRequest } | { ok: false; rejection: DialogRejection };
 
 /**
  * Validates dialog parameters from scratch on every step (show, confirm,
  * cancel): the dialog keeps no server-side state, like Facebook's.
  */
-export function parseDialogRequest(
-  input: Params,
-  state: EmulatorStateService,
-): DialogParseResult {
-  const params: Params = Object.fromEntries(
-    Object.entries(input).filter(([key]) => key !== 'user_id'),
-  );
+export function parseDialogRequest(input: Params, state: EmulatorStateService): DialogParseResult {
+  const params: Params = Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'user_id'));
   const clientId = params.client_id;
   if (!clientId) {
     return reject('Invalid App ID', 'The parameter app_id is required');
   }
   const app = state.getApp(clientId);
   if (!app) {
-    return reject(
-      'Invalid App ID',
-      'The provided app ID does not look like a valid app ID.',
-    );
+    return reject('Invalid App ID', 'The provided app ID does not look like a valid app ID.');
   }
   const redirectUri = params.redirect_uri;
   if (!redirectUri || !state.isRedirectUriRegistered(app.appId, redirectUri)) {
@@ -85,32 +75,19 @@ export function parseDialogRequest(
   const codeChallenge = params.code_challenge || undefined;
   const method = params.code_challenge_method || undefined;
   if (method !== undefined && method !== 'S256' && method !== 'plain') {
-    return reject(
-      'Invalid code_challenge_method',
-      'code_challenge_method must be S256 or plain.',
-    );
+    return reject('Invalid code_challenge_method', 'code_challenge_method must be S256 or plain.');
   }
   if (method !== undefined && codeChallenge === undefined) {
-    return reject(
-      'Missing code_challenge',
-      'code_challenge_method was given without code_challenge.',
-    );
+    return reject('Missing code_challenge', 'code_challenge_method was given without code_challenge.');
   }
-  if (
-    codeChallenge !== undefined &&
-    !PKCE_CHALLENGE_PATTERN.test(codeChallenge)
-  ) {
+  if (codeChallenge !== undefined && !PKCE_CHALLENGE_PATTERN.test(codeChallenge)) {
     return reject(
       'Invalid code_challenge',
       'code_challenge must be 43 to 128 characters of A-Z, a-z, 0-9, "-", ".", "_" or "~".',
     );
   }
 
-  const requested = [
-    ...new Set(
-      (params.scope ?? '').split(/[\s,]+/).filter((scope) => scope.length > 0),
-    ),
-  ];
+  const requested = [...new Set((params.scope ?? '').split(/[\s,]+/).filter((scope) => scope.length > 0))];
   const grantedScopes = ['public_profile'];
   const invalidScopes: string[] = [];
   for (const scope of requested) {
@@ -127,9 +104,7 @@ export function parseDialogRequest(
       grantedScopes,
       invalidScopes,
       codeChallenge,
-      codeChallengeMethod: codeChallenge
-        ? ((method) ?? 'plain')
-        : undefined,
+      codeChallengeMethod: codeChallenge ? (method ?? 'plain') : undefined,
       params,
     },
   };
@@ -141,10 +116,6 @@ export function buildRedirect(redirectUri: string, extra: Params): string {
   return `${appendQuery(redirectUri, extra)}#_=_`;
 }
 
-function reject(
-  title: string,
-  message: string,
-  status = 400,
-): DialogParseResult {
+function reject(title: string, message: string, status = 400): DialogParseResult {
   return { ok: false, rejection: { status, title, message } };
 }

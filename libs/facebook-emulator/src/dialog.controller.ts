@@ -1,12 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { renderConsentPage, renderErrorPage } from './dialog-page';
-import {
-  buildRedirect,
-  parseDialogRequest,
-  type DialogRejection,
-  type DialogRequest,
-} from './dialog-request';
+import { buildRedirect, parseDialogRequest, type DialogRejection, type DialogRequest } from './dialog-request';
 import { EmulatorStateService } from './emulator-state.service';
 import { redirectBrowser, sendHtml } from './html-page';
 import { collectParams, versionPrefix, type Params } from './request-params';
@@ -17,11 +12,7 @@ export class DialogController {
   constructor(private readonly state: EmulatorStateService) {}
 
   @Get(['dialog/oauth', ':version/dialog/oauth'])
-  show(
-    @Param('version') version: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): void {
+  show(@Param('version') version: string | undefined, @Req() req: Request, @Res() res: Response): void {
     const prefix = versionPrefix(version);
     if (prefix === undefined) return sendNotFound(res);
     const parsed = parseDialogRequest(collectParams(req.query), this.state);
@@ -39,21 +30,14 @@ export class DialogController {
   }
 
   @Post(['dialog/oauth/confirm', ':version/dialog/oauth/confirm'])
-  confirm(
-    @Param('version') version: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): void {
+  confirm(@Param('version') version: string | undefined, @Req() req: Request, @Res() res: Response): void {
     this.withRequest(version, req, res, (request, params) => {
-      const user = params.user_id
-        ? this.state.getUser(params.user_id)
-        : undefined;
+      const user = params.user_id ? this.state.getUser(params.user_id) : undefined;
       if (!user) {
         return sendRejection(res, {
           status: 400,
           title: 'Unknown user',
-          message:
-            'This test user does not exist (any more). Go back and pick another one.',
+          message: 'This test user does not exist (any more). Go back and pick another one.',
         });
       }
       const code = this.state.issueCode({
@@ -69,11 +53,7 @@ export class DialogController {
   }
 
   @Post(['dialog/oauth/cancel', ':version/dialog/oauth/cancel'])
-  cancel(
-    @Param('version') version: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): void {
+  cancel(@Param('version') version: string | undefined, @Req() req: Request, @Res() res: Response): void {
     this.withRequest(version, req, res, (request) =>
       sendRedirect(res, request, {
         error: 'access_denied',
@@ -99,11 +79,7 @@ export class DialogController {
   }
 }
 
-function sendRedirect(
-  res: Response,
-  request: DialogRequest,
-  extra: Params,
-): void {
+function sendRedirect(res: Response, request: DialogRequest, extra: Params): void {
   const query: Params = { ...extra };
   if (request.state !== undefined) query.state = request.state;
   redirectBrowser(res, buildRedirect(request.redirectUri, query));

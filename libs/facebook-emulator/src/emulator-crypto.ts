@@ -1,9 +1,4 @@
-import {
-  createHash,
-  createHmac,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type PkceMethod = 'S256' | 'plain';
 
@@ -17,13 +12,8 @@ export function emulatorCodeKey(code: string): string {
 }
 
 /** What Graph expects in `appsecret_proof`: hex HMAC-SHA256(token, app secret). */
-export function computeAppSecretProof(
-  accessToken: string,
-  appSecret: string,
-): string {
-  return createHmac('sha256', appSecret)
-    .update(accessToken, 'utf8')
-    .digest('hex');
+export function computeAppSecretProof(accessToken: string, appSecret: string): string {
+  return createHmac('sha256', appSecret).update(accessToken, 'utf8').digest('hex');
 }
 
 /** S256 challenge for a verifier: base64url(sha256(verifier)), no padding. */
@@ -40,11 +30,7 @@ export function safeEqual(a: string, b: string): boolean {
 // RFC 7636: 43–128 characters from the unreserved set (challenges and verifiers alike).
 export const PKCE_CHALLENGE_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
 
-export function verifyPkce(
-  method: PkceMethod,
-  challenge: string,
-  verifier: string | undefined,
-): boolean {
+export function verifyPkce(method: PkceMethod, challenge: string, verifier: string | undefined): boolean {
   if (!verifier) return false;
   const expected = method === 'S256' ? pkceS256Challenge(verifier) : verifier;
   return safeEqual(expected, challenge);
@@ -55,8 +41,7 @@ export function newAuthorizationCode(): string {
   return randomBytes(48).toString('base64url');
 }
 
-const ALPHANUMERIC =
-  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Facebook user tokens are `EAA` + a long alphanumeric string. */
 export function newAccessToken(length = 180): string {

@@ -1,10 +1,4 @@
-import {
-  type ArgumentsHost,
-  Catch,
-  type ExceptionFilter,
-  HttpException,
-  Logger,
-} from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { errorShapeFor, isEmulatorErrorBody } from './error-shapes';
 
@@ -26,10 +20,7 @@ export class EmulatorExceptionFilter implements ExceptionFilter {
       return;
     }
     const status = statusOf(exception);
-    if (
-      exception instanceof HttpException &&
-      isEmulatorErrorBody(exception.getResponse())
-    ) {
+    if (exception instanceof HttpException && isEmulatorErrorBody(exception.getResponse())) {
       res.status(status).json(exception.getResponse());
       return;
     }
@@ -41,20 +32,14 @@ export class EmulatorExceptionFilter implements ExceptionFilter {
     }
     if (status >= 500) {
       // Message and stack only: request data may hold codes or secrets.
-      this.logger.error(
-        exception instanceof Error
-          ? (exception.stack ?? exception.message)
-          : String(exception),
-      );
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
       const { status: code, body } = shape.internal();
       res.status(code).json(body);
       return;
     }
     // 400s here are body/URL parse errors whose messages can quote the input.
     const message =
-      status === 400 || !(exception instanceof HttpException)
-        ? 'The request could not be parsed.'
-        : exception.message;
+      status === 400 || !(exception instanceof HttpException) ? 'The request could not be parsed.' : exception.message;
     const { body } = shape.clientError(status, message);
     res.status(status).json(body);
   }

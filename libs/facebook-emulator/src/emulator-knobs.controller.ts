@@ -19,11 +19,7 @@ import {
   type EmulatorFaultInput,
 } from './emulator-knobs.schemas';
 import { EmulatorStateService } from './emulator-state.service';
-import {
-  emulatorUserFieldsSchema,
-  emulatorUserIdSchema,
-  type EmulatorUserFields,
-} from './emulator-user';
+import { emulatorUserFieldsSchema, emulatorUserIdSchema, type EmulatorUserFields } from './emulator-user';
 
 /** What one provider side's state offers its knob routes. */
 export interface KnobTarget<Patch, Fault, UserFields> {
@@ -91,10 +87,7 @@ export abstract class KnobsControllerBase<Patch, Fault, UserFields> {
 
   @Put('users/:id')
   putUser(@Param('id') id: string, @Body() body: unknown): object {
-    return this.target.putUser(
-      parseBody(this.schemas.userId, id, 'id'),
-      parseBody(this.schemas.userFields, body),
-    );
+    return this.target.putUser(parseBody(this.schemas.userId, id, 'id'), parseBody(this.schemas.userFields, body));
   }
 
   @Delete('users/:id')

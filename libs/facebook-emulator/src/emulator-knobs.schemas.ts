@@ -27,10 +27,7 @@ export const SPENDING_FAULT_KINDS: ReadonlySet<FaultKind> = new Set([
 ]);
 
 /** Faults that answer a valid lookup with a distorted identity. */
-export const DISTORTING_FAULT_KINDS: ReadonlySet<FaultKind> = new Set([
-  'huge',
-  'missing-id',
-]);
+export const DISTORTING_FAULT_KINDS: ReadonlySet<FaultKind> = new Set(['huge', 'missing-id']);
 
 /** The config keys every provider side has. */
 export const faultKnobsShape = {
@@ -91,8 +88,7 @@ export function faultInputSchemaFor<E extends string>(
     })
     .refine(
       (fault) =>
-        !DISTORTING_FAULT_KINDS.has(fault.kind) ||
-        (rules.distorting as readonly string[]).includes(fault.endpoint),
+        !DISTORTING_FAULT_KINDS.has(fault.kind) || (rules.distorting as readonly string[]).includes(fault.endpoint),
       {
         message: `kinds 'huge' and 'missing-id' only apply to ${endpointList(rules.distorting)}`,
         path: ['kind'],
@@ -104,45 +100,30 @@ export function faultInputSchemaFor<E extends string>(
     })
     .refine(
       (fault) =>
-        !SPENDING_FAULT_KINDS.has(fault.kind) ||
-        (rules.spending as readonly string[]).includes(fault.endpoint),
+        !SPENDING_FAULT_KINDS.has(fault.kind) || (rules.spending as readonly string[]).includes(fault.endpoint),
       {
         message: `the spend-then-* kinds only apply to ${endpointList(rules.spending)}`,
         path: ['kind'],
       },
     )
-    .refine(
-      (fault) =>
-        (fault.kind === 'spend-then-late') === (fault.delayMs !== undefined),
-      {
-        message:
-          "delayMs is required by, and only applies to, kind 'spend-then-late'",
-        path: ['delayMs'],
-      },
-    ) as unknown as z.ZodType<FaultInput<E>>;
+    .refine((fault) => (fault.kind === 'spend-then-late') === (fault.delayMs !== undefined), {
+      message: "delayMs is required by, and only applies to, kind 'spend-then-late'",
+      path: ['delayMs'],
+    }) as unknown as z.ZodType<FaultInput<E>>;
 }
 
-export const faultInputSchema = faultInputSchemaFor<GraphEndpoint>(
-  graphEndpointSchema.options,
-  { distorting: ['me'], spending: ['token'] },
-);
+export const faultInputSchema = faultInputSchemaFor<GraphEndpoint>(graphEndpointSchema.options, {
+  distorting: ['me'],
+  spending: ['token'],
+});
 export type EmulatorFaultInput = FaultInput<GraphEndpoint>;
 
 export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map(
-      (issue) =>
-        `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`,
-    )
-    .join('; ');
+  return error.issues.map((issue) => `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`).join('; ');
 }
 
 /** Parses or throws an Error whose message names the failing keys. */
-export function parseOrThrow<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  label?: string,
-): T {
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, label?: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const detail = describeZodError(parsed.error);

@@ -1,20 +1,9 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { DEFAULT_TEST_USERS, ZOE_LAST_NAME } from './default-test-users';
-import {
-  computeAppSecretProof,
-  emulatorCodeKey,
-  pkceS256Challenge,
-} from './emulator-crypto';
-import {
-  EmulatorStateService,
-  type IssueCodeInput,
-  type TokenExchangeResult,
-} from './emulator-state.service';
+import { computeAppSecretProof, emulatorCodeKey, pkceS256Challenge } from './emulator-crypto';
+import { EmulatorStateService, type IssueCodeInput, type TokenExchangeResult } from './emulator-state.service';
 import type { FacebookErrorResponse } from './facebook-errors';
-import {
-  ACCESS_TOKEN_EXPIRES_IN_SECONDS,
-  type EmulatorClock,
-} from './facebook-emulator.options';
+import { ACCESS_TOKEN_EXPIRES_IN_SECONDS, type EmulatorClock } from './facebook-emulator.options';
 import { sampleLatencyMs, Z_99 } from './latency';
 
 const APP = {
@@ -41,17 +30,13 @@ class FakeClock implements EmulatorClock {
   }
 }
 
-function errorOf(result: {
-  ok: boolean;
-  error?: FacebookErrorResponse;
-}): FacebookErrorResponse {
+function errorOf(result: { ok: boolean; error?: FacebookErrorResponse }): FacebookErrorResponse {
   if (result.ok || !result.error) throw new Error('expected a failure');
   return result.error;
 }
 
 function tokenOf(result: TokenExchangeResult): string {
-  if (!result.ok)
-    throw new Error(`exchange failed: ${result.error.body.error.message}`);
+  if (!result.ok) throw new Error(`exchange failed: ${result.error.body.error.message}`);
   return result.body.access_token;
 }
 
@@ -68,10 +53,7 @@ describe(EmulatorStateService.name, () => {
       ...overrides,
     });
 
-  const exchange = (
-    code: string,
-    overrides: Record<string, string | undefined> = {},
-  ) =>
+  const exchange = (code: string, overrides: Record<string, string | undefined> = {}) =>
     state.exchangeCode({
       clientId: APP.appId,
       clientSecret: APP.appSecret,
@@ -80,15 +62,11 @@ describe(EmulatorStateService.name, () => {
       ...overrides,
     });
 
-  const proofFor = (token: string) =>
-    computeAppSecretProof(token, APP.appSecret);
+  const proofFor = (token: string) => computeAppSecretProof(token, APP.appSecret);
 
   beforeEach(() => {
     clock = new FakeClock();
-    state = new EmulatorStateService(
-      { apps: [APP, OTHER_APP], codeTtlMs: CODE_TTL_MS },
-      clock,
-    );
+    state = new EmulatorStateService({ apps: [APP, OTHER_APP], codeTtlMs: CODE_TTL_MS }, clock);
   });
 
   describe('default users', () => {
@@ -171,19 +149,12 @@ describe(EmulatorStateService.name, () => {
 
     it('checks client id, then secret, then the code', () => {
       const code = issue();
-      expect(
-        errorOf(exchange(code, { clientId: '999' })).body.error,
-      ).toMatchObject({
+      expect(errorOf(exchange(code, { clientId: '999' })).body.error).toMatchObject({
         message: 'Error validating application. Invalid application ID.',
         code: 101,
       });
-      expect(
-        errorOf(exchange(code, { clientId: '999', clientSecret: 'wrong' })).body
-          .error.code,
-      ).toBe(101);
-      expect(
-        errorOf(exchange(code, { clientSecret: 'wrong' })).body.error,
-      ).toMatchObject({
+      expect(errorOf(exchange(code, { clientId: '999', clientSecret: 'wrong' })).body.error.code).toBe(101);
+      expect(errorOf(exchange(code, { clientSecret: 'wrong' })).body.error).toMatchObject({
         message: 'Error validating client secret.',
         code: 1,
       });
@@ -198,10 +169,10 @@ describe(EmulatorStateService.name, () => {
 
     it('rejects a redirect_uri that differs from the dialog one (36008) and burns the code', () => {
       const code = issue();
-      expect(
-        errorOf(exchange(code, { redirectUri: `${APP.redirectUris[0]}/` })).body
-          .error,
-      ).toMatchObject({ code: 100, error_subcode: 36008 });
+      expect(errorOf(exchange(code, { redirectUri: `${APP.redirectUris[0]}/` })).body.error).toMatchObject({
+        code: 100,
+        error_subcode: 36008,
+      });
       expect(errorOf(exchange(code)).body.error.error_subcode).toBe(36009);
     });
 
@@ -226,21 +197,17 @@ describe(EmulatorStateService.name, () => {
         codeChallenge: pkceS256Challenge(verifier),
         codeChallengeMethod: 'S256',
       });
-      expect(
-        errorOf(exchange(code, { codeVerifier: 'x'.repeat(64) })).body.error,
-      ).toMatchObject({ message: 'Invalid code verifier.', code: 100 });
-      expect(
-        errorOf(exchange(code, { codeVerifier: verifier })).body.error
-          .error_subcode,
-      ).toBe(36009);
+      expect(errorOf(exchange(code, { codeVerifier: 'x'.repeat(64) })).body.error).toMatchObject({
+        message: 'Invalid code verifier.',
+        code: 100,
+      });
+      expect(errorOf(exchange(code, { codeVerifier: verifier })).body.error.error_subcode).toBe(36009);
 
       const second = issue({
         codeChallenge: pkceS256Challenge(verifier),
         codeChallengeMethod: 'S256',
       });
-      expect(errorOf(exchange(second)).body.error.message).toBe(
-        'Invalid code verifier.',
-      );
+      expect(errorOf(exchange(second)).body.error.message).toBe('Invalid code verifier.');
 
       const third = issue({
         codeChallenge: pkceS256Challenge(verifier),
@@ -250,9 +217,9 @@ describe(EmulatorStateService.name, () => {
     });
 
     it('matches the RFC 7636 S256 example', () => {
-      expect(
-        pkceS256Challenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'),
-      ).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+      expect(pkceS256Challenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+        'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      );
     });
 
     it('supports the plain PKCE method', () => {
@@ -271,20 +238,15 @@ describe(EmulatorStateService.name, () => {
   });
 
   describe('profile', () => {
-    const tokenFor = (
-      userId: string,
-      scopes = ['public_profile', 'email'],
-    ): string => tokenOf(exchange(issue({ userId, scopes })));
+    const tokenFor = (userId: string, scopes = ['public_profile', 'email']): string =>
+      tokenOf(exchange(issue({ userId, scopes })));
 
     it('answers 2500 without a token and 190 for an unknown one', () => {
       expect(errorOf(state.getProfile({})).body.error).toMatchObject({
-        message:
-          'An active access token must be used to query information about the current user.',
+        message: 'An active access token must be used to query information about the current user.',
         code: 2500,
       });
-      expect(
-        errorOf(state.getProfile({ accessToken: 'EAAnope' })).body.error,
-      ).toMatchObject({
+      expect(errorOf(state.getProfile({ accessToken: 'EAAnope' })).body.error).toMatchObject({
         message: 'Invalid OAuth access token - Cannot parse access token',
         type: 'OAuthException',
         code: 190,
@@ -293,11 +255,8 @@ describe(EmulatorStateService.name, () => {
 
     it('requires a correct appsecret_proof', () => {
       const token = tokenFor(ALICE.id);
-      expect(
-        errorOf(state.getProfile({ accessToken: token })).body.error,
-      ).toMatchObject({
-        message:
-          'API calls from the server require an appsecret_proof argument',
+      expect(errorOf(state.getProfile({ accessToken: token })).body.error).toMatchObject({
+        message: 'API calls from the server require an appsecret_proof argument',
         type: 'GraphMethodException',
         code: 100,
       });
@@ -325,9 +284,7 @@ describe(EmulatorStateService.name, () => {
       state.configure({ requireAppSecretProof: false });
       const token = tokenFor(ALICE.id);
       expect(state.getProfile({ accessToken: token }).ok).toBe(true);
-      expect(
-        state.getProfile({ accessToken: token, appsecretProof: 'abc' }).ok,
-      ).toBe(false);
+      expect(state.getProfile({ accessToken: token, appsecretProof: 'abc' }).ok).toBe(false);
     });
 
     it('returns id,name by default and only the requested fields, id appended', () => {
@@ -344,11 +301,7 @@ describe(EmulatorStateService.name, () => {
       });
       const selected = profile('first_name, email');
       if (!selected.ok) throw new Error('expected a profile');
-      expect(Object.keys(selected.profile)).toEqual([
-        'first_name',
-        'email',
-        'id',
-      ]);
+      expect(Object.keys(selected.profile)).toEqual(['first_name', 'email', 'id']);
       expect(selected.profile).toEqual({
         first_name: 'Alice',
         email: 'alice@example.com',
@@ -372,8 +325,7 @@ describe(EmulatorStateService.name, () => {
           }),
         ).body.error,
       ).toMatchObject({
-        message:
-          '(#100) Tried accessing nonexisting field (picture) on node type (User)',
+        message: '(#100) Tried accessing nonexisting field (picture) on node type (User)',
         code: 100,
       });
     });
@@ -431,16 +383,12 @@ describe(EmulatorStateService.name, () => {
     it('defaults a status fault to 500 and rejects profile faults on the token endpoint', () => {
       state.addFault({ endpoint: 'me', kind: 'status' });
       expect(state.takeFault('me')).toEqual({ kind: 'status', status: 500 });
-      expect(() =>
-        state.addFault({ endpoint: 'token', kind: 'missing-id' }),
-      ).toThrow(/kind/);
+      expect(() => state.addFault({ endpoint: 'token', kind: 'missing-id' })).toThrow(/kind/);
     });
 
     it('validates config and injects failures at the configured rate', () => {
       expect(() => state.configure({ failureRate: 2 })).toThrow(/failureRate/);
-      expect(() =>
-        state.configure({ latency: { medianMs: 100, p99Ms: 50 } }),
-      ).toThrow(/p99Ms/);
+      expect(() => state.configure({ latency: { medianMs: 100, p99Ms: 50 } })).toThrow(/p99Ms/);
       expect(state.shouldInjectFailure(() => 0)).toBe(false);
       state.configure({ failureRate: 0.25 });
       expect(state.shouldInjectFailure(() => 0.2)).toBe(true);
@@ -479,9 +427,7 @@ describe(EmulatorStateService.name, () => {
 
       state.reset();
 
-      expect(state.listUsers().map((user) => user.id)).toEqual(
-        DEFAULT_TEST_USERS.map((user) => user.id),
-      );
+      expect(state.listUsers().map((user) => user.id)).toEqual(DEFAULT_TEST_USERS.map((user) => user.id));
       expect(state.getConfig()).toEqual({
         latency: null,
         failureRate: 0,
@@ -494,15 +440,11 @@ describe(EmulatorStateService.name, () => {
         exchangesByCode: {},
         successfulExchanges: 0,
       });
-      expect(errorOf(exchange(code)).body.error.message).toBe(
-        'Invalid verification code format.',
-      );
+      expect(errorOf(exchange(code)).body.error.message).toBe('Invalid verification code format.');
     });
 
     it('validates upserted users', () => {
-      expect(() =>
-        state.upsertUser({ id: 'abc', first_name: 'A', last_name: 'B' }),
-      ).toThrow(/id/);
+      expect(() => state.upsertUser({ id: 'abc', first_name: 'A', last_name: 'B' })).toThrow(/id/);
       expect(() =>
         state.upsertUser({
           id: '5',
@@ -511,9 +453,7 @@ describe(EmulatorStateService.name, () => {
           email: 'not-an-email',
         }),
       ).toThrow(/email/);
-      expect(
-        state.upsertUser({ id: '5', first_name: 'A', last_name: 'B' }),
-      ).toEqual({
+      expect(state.upsertUser({ id: '5', first_name: 'A', last_name: 'B' })).toEqual({
         id: '5',
         name: 'A B',
         first_name: 'A',
@@ -549,9 +489,9 @@ describe(sampleLatencyMs.name, () => {
   });
 
   it('produces a realistic spread with the default random source', () => {
-    const samples = Array.from({ length: 20_000 }, () =>
-      sampleLatencyMs({ medianMs: 100, p99Ms: 1000 }),
-    ).sort((a, b) => a - b);
+    const samples = Array.from({ length: 20_000 }, () => sampleLatencyMs({ medianMs: 100, p99Ms: 1000 })).sort(
+      (a, b) => a - b,
+    );
     expect(samples[10_000]).toBeGreaterThan(85);
     expect(samples[10_000]).toBeLessThan(115);
     expect(samples[19_800]).toBeGreaterThan(700);

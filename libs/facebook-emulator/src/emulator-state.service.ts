@@ -1,9 +1,4 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Optional,
-} from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Optional } from '@nestjs/common';
 import {
   computeAppSecretProof,
   newAccessToken,
@@ -43,12 +38,7 @@ import {
   type ResolvedEmulatorApp,
   type ResolvedEmulatorOptions,
 } from './facebook-emulator.options';
-import {
-  FaultInjector,
-  type EmulatorFault,
-  type InFlightHandle,
-  type InFlightKind,
-} from './fault-injector';
+import { FaultInjector, type EmulatorFault, type InFlightHandle, type InFlightKind } from './fault-injector';
 import { GrantStore } from './grant-store';
 import type { LatencyProfile } from './latency';
 import { UserDirectory } from './user-directory';
@@ -92,9 +82,7 @@ export interface AccessTokenResponse {
   expires_in: number;
 }
 
-export type TokenExchangeResult =
-  | { ok: true; body: AccessTokenResponse }
-  | { ok: false; error: FacebookErrorResponse };
+export type TokenExchangeResult = { ok: true; body: AccessTokenResponse } | { ok: false; error: FacebookErrorResponse };
 
 export interface ProfileRequest {
   accessToken?: string;
@@ -103,20 +91,12 @@ export interface ProfileRequest {
   fields?: string;
 }
 
-export type UserField =
-  | 'id'
-  | 'name'
-  | 'first_name'
-  | 'last_name'
-  | 'middle_name'
-  | 'short_name'
-  | 'email';
+export type UserField = 'id' | 'name' | 'first_name' | 'last_name' | 'middle_name' | 'short_name' | 'email';
 
 export type GraphUserProfile = Partial<Record<UserField, string>>;
 
 export type ProfileResult =
-  | { ok: true; profile: GraphUserProfile; userId: string }
-  | { ok: false; error: FacebookErrorResponse };
+  { ok: true; profile: GraphUserProfile; userId: string } | { ok: false; error: FacebookErrorResponse };
 
 interface CodeGrant {
   clientId: string;
@@ -154,16 +134,12 @@ const USER_FIELDS: ReadonlySet<string> = new Set<UserField>([
 @Injectable()
 export class EmulatorStateService implements BeforeApplicationShutdown {
   /** Latency, failures and queued faults of /oauth/access_token and /me. */
-  readonly faultInjector = new FaultInjector<GraphEndpoint>(
-    graphEndpointSchema.options,
-  );
+  readonly faultInjector = new FaultInjector<GraphEndpoint>(graphEndpointSchema.options);
   private readonly options: ResolvedEmulatorOptions;
   private readonly apps: ReadonlyMap<string, ResolvedEmulatorApp>;
   private readonly users: UserDirectory<EmulatorUser, EmulatorUserView>;
   private readonly grants: GrantStore<CodeGrant, TokenGrant>;
-  private readonly stats = new EndpointStats<GraphEndpoint>(
-    graphEndpointSchema.options,
-  );
+  private readonly stats = new EndpointStats<GraphEndpoint>(graphEndpointSchema.options);
   private requireAppSecretProof: boolean;
 
   constructor(
@@ -172,11 +148,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
   ) {
     this.options = resolveEmulatorOptions(options);
     this.apps = new Map(this.options.apps.map((app) => [app.appId, app]));
-    this.users = new UserDirectory(
-      this.options.users,
-      (user) => user.id,
-      toUserView,
-    );
+    this.users = new UserDirectory(this.options.users, (user) => user.id, toUserView);
     this.grants = new GrantStore(clock ?? systemClock, this.options.codeTtlMs);
     this.reset();
   }
@@ -187,14 +159,9 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
     return appId === undefined ? undefined : this.apps.get(appId);
   }
 
-  isRedirectUriRegistered(
-    appId: string,
-    redirectUri: string | undefined,
-  ): boolean {
+  isRedirectUriRegistered(appId: string, redirectUri: string | undefined): boolean {
     const app = this.apps.get(appId);
-    return (
-      redirectUri !== undefined && !!app?.redirectUris.includes(redirectUri)
-    );
+    return redirectUri !== undefined && !!app?.redirectUris.includes(redirectUri);
   }
 
   // --- users ----------------------------------------------------------------
@@ -231,21 +198,16 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
   /** Mints a one-time code; callers must have validated app and redirect URI. */
   issueCode(input: IssueCodeInput): string {
     if (!this.isRedirectUriRegistered(input.clientId, input.redirectUri)) {
-      throw new Error(
-        'issueCode: unknown client_id or unregistered redirect_uri',
-      );
+      throw new Error('issueCode: unknown client_id or unregistered redirect_uri');
     }
-    if (!this.users.has(input.userId))
-      throw new Error('issueCode: unknown user');
+    if (!this.users.has(input.userId)) throw new Error('issueCode: unknown user');
     return this.grants.issueCode(newAuthorizationCode(), {
       clientId: input.clientId,
       redirectUri: input.redirectUri,
       userId: input.userId,
       scopes: [...input.scopes],
       codeChallenge: input.codeChallenge,
-      codeChallengeMethod: input.codeChallenge
-        ? (input.codeChallengeMethod ?? 'plain')
-        : undefined,
+      codeChallengeMethod: input.codeChallenge ? (input.codeChallengeMethod ?? 'plain') : undefined,
     });
   }
 
@@ -276,15 +238,10 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
     if (input.redirectUri !== grant.redirectUri) {
       return fail(FacebookErrors.redirectUriMismatch());
     }
-    if (grant.clientId !== app.appId)
-      return fail(FacebookErrors.invalidVerificationCode());
+    if (grant.clientId !== app.appId) return fail(FacebookErrors.invalidVerificationCode());
     if (
       grant.codeChallenge &&
-      !verifyPkce(
-        grant.codeChallengeMethod ?? 'plain',
-        grant.codeChallenge,
-        input.codeVerifier,
-      )
+      !verifyPkce(grant.codeChallengeMethod ?? 'plain', grant.codeChallenge, input.codeVerifier)
     ) {
       return fail(FacebookErrors.invalidCodeVerifier());
     }
@@ -324,12 +281,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
       if (this.requireAppSecretProof) {
         return fail(FacebookErrors.appSecretProofRequired());
       }
-    } else if (
-      !safeEqual(
-        proof.toLowerCase(),
-        computeAppSecretProof(token, app.appSecret),
-      )
-    ) {
+    } else if (!safeEqual(proof.toLowerCase(), computeAppSecretProof(token, app.appSecret))) {
       return fail(FacebookErrors.invalidAppSecretProof());
     }
 
@@ -338,8 +290,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
 
     const requested = parseFields(request.fields);
     for (const field of requested) {
-      if (!USER_FIELDS.has(field))
-        return fail(FacebookErrors.nonexistingField(field));
+      if (!USER_FIELDS.has(field)) return fail(FacebookErrors.nonexistingField(field));
     }
     // Facebook answers in the requested order and appends id when not asked.
     const profile: GraphUserProfile = {};
@@ -362,10 +313,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
 
   /** Applies the given keys (others unchanged); throws on invalid input. */
   configure(patch: EmulatorConfigPatch): EmulatorConfig {
-    const { requireAppSecretProof, ...knobs } = parseOrThrow(
-      configPatchSchema,
-      patch,
-    );
+    const { requireAppSecretProof, ...knobs } = parseOrThrow(configPatchSchema, patch);
     this.faultInjector.setKnobs(knobs);
     if (requireAppSecretProof !== undefined) {
       this.requireAppSecretProof = requireAppSecretProof;
@@ -454,11 +402,7 @@ function parseFields(fields: string | undefined): string[] {
   return unique.length > 0 ? unique : DEFAULT_FIELDS.split(',');
 }
 
-function fieldValue(
-  user: EmulatorUser,
-  field: UserField,
-  scopes: readonly string[],
-): string | undefined {
+function fieldValue(user: EmulatorUser, field: UserField, scopes: readonly string[]): string | undefined {
   switch (field) {
     case 'id':
       return user.id;

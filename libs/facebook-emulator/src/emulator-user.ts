@@ -15,9 +15,7 @@ export interface EmulatorUserView extends EmulatorUser {
 }
 
 // Facebook user ids are numeric strings; apps usually store them as varchar.
-export const emulatorUserIdSchema = z
-  .string()
-  .regex(/^\d{1,32}$/, 'must be a numeric Facebook user id');
+export const emulatorUserIdSchema = z.string().regex(/^\d{1,32}$/, 'must be a numeric Facebook user id');
 
 export const emulatorUserFieldsSchema = z.strictObject({
   first_name: z.string().min(1).max(100_000),

@@ -34,10 +34,7 @@ export class EndpointStats<E extends string> {
 
   snapshot(): EndpointStatsSnapshot<E> {
     const counts = Object.fromEntries(
-      this.endpoints.map((endpoint) => [
-        `${endpoint}Calls`,
-        this.calls.get(endpoint) ?? 0,
-      ]),
+      this.endpoints.map((endpoint) => [`${endpoint}Calls`, this.calls.get(endpoint) ?? 0]),
     );
     return {
       ...counts,

@@ -21,11 +21,7 @@ export const urlList = z
   .pipe(z.array(httpUrlSchema).min(1, 'must list at least one URI'));
 
 /** Parses one variable; empty counts as unset. Errors name the variable. */
-export function readEnv<T>(
-  env: EmulatorEnv,
-  name: string,
-  schema: z.ZodType<T>,
-): T | undefined {
+export function readEnv<T>(env: EmulatorEnv, name: string, schema: z.ZodType<T>): T | undefined {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
   const parsed = schema.safeParse(raw);
@@ -36,7 +32,5 @@ export function readEnv<T>(
 
 /** PUBLIC_URL (the app's origin, default http://localhost:3000) without a trailing slash. */
 export function readPublicUrl(env: EmulatorEnv): string {
-  return (
-    readEnv(env, 'PUBLIC_URL', httpUrlSchema) ?? 'http://localhost:3000'
-  ).replace(/\/+$/, '');
+  return (readEnv(env, 'PUBLIC_URL', httpUrlSchema) ?? 'http://localhost:3000').replace(/\/+$/, '');
 }

@@ -1,9 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  errorShapeFor,
-  isEmulatorErrorBody,
-  isGooglePath,
-} from './error-shapes';
+import { errorShapeFor, isEmulatorErrorBody, isGooglePath } from './error-shapes';
 
 describe(errorShapeFor.name, () => {
   it('answers in Google’s shape under /google (any case) and Facebook’s elsewhere', () => {

@@ -1,8 +1,4 @@
-import {
-  facebookError,
-  FacebookErrors,
-  isFacebookErrorBody,
-} from './facebook-errors';
+import { facebookError, FacebookErrors, isFacebookErrorBody } from './facebook-errors';
 import { GOOGLE_PATH_PREFIX } from './google/google-emulator.constants';
 import { GoogleErrors, isGoogleErrorBody } from './google/google-errors';
 
@@ -25,8 +21,7 @@ export interface ErrorShape {
 const FACEBOOK_SHAPE: ErrorShape = {
   notFound: (path) => FacebookErrors.unknownPath(path),
   internal: () => FacebookErrors.unexpected(500),
-  clientError: (status, message) =>
-    facebookError(status, { message, code: 100 }),
+  clientError: (status, message) => facebookError(status, { message, code: 100 }),
   misdirected: (message) => facebookError(421, { message, code: 1 }),
 };
 
@@ -40,9 +35,7 @@ const GOOGLE_SHAPE: ErrorShape = {
 /** Under /google the Google side answers (Express routes case-insensitively, so does this). */
 export function isGooglePath(path: string): boolean {
   const lower = path.toLowerCase();
-  return (
-    lower === GOOGLE_PATH_PREFIX || lower.startsWith(`${GOOGLE_PATH_PREFIX}/`)
-  );
+  return lower === GOOGLE_PATH_PREFIX || lower.startsWith(`${GOOGLE_PATH_PREFIX}/`);
 }
 
 export function errorShapeFor(path: string): ErrorShape {

@@ -1,28 +1,15 @@
-import {
-  afterAll,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  it,
-} from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import {
-  configureFacebookEmulatorApp,
-  createFacebookEmulatorApp,
-} from './create-facebook-emulator-app';
+import { configureFacebookEmulatorApp, createFacebookEmulatorApp } from './create-facebook-emulator-app';
 import { computeAppSecretProof, pkceS256Challenge } from './emulator-crypto';
 import { EmulatorStateService } from './emulator-state.service';
 import { FacebookEmulatorModule } from './facebook-emulator.module';
-import {
-  EMULATOR_CLOCK,
-  type FacebookEmulatorOptions,
-} from './facebook-emulator.options';
+import { EMULATOR_CLOCK, type FacebookEmulatorOptions } from './facebook-emulator.options';
 
 const REDIRECT = 'http://localhost:3000/auth/facebook/callback';
 const REDIRECT_WITH_QUERY = 'http://localhost:3000/cb?from=fb';
@@ -59,9 +46,7 @@ function dialogParams(overrides: Query = {}): Query {
 function fbError(body: unknown): Record<string, unknown> {
   expect(body).toEqual({ error: expect.any(Object) });
   const error = (body as { error: Record<string, unknown> }).error;
-  expect(error.fbtrace_id).toEqual(
-    expect.stringMatching(/^[A-Za-z0-9_-]{8,}$/),
-  );
+  expect(error.fbtrace_id).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]{8,}$/));
   const rest = { ...error };
   delete rest.fbtrace_id;
   return rest;
@@ -83,22 +68,15 @@ interface ParsedForm {
 
 /** What a browser without JavaScript would submit. */
 function parseForms(html: string): ParsedForm[] {
-  return [
-    ...html.matchAll(
-      /<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/g,
-    ),
-  ].map(([, action, inner]) => ({
+  return [...html.matchAll(/<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/g)].map(([, action, inner]) => ({
     action: unescapeHtml(action),
     fields: Object.fromEntries(
-      [
-        ...inner.matchAll(
-          /<input type="hidden" name="([^"]*)" value="([^"]*)">/g,
-        ),
-      ].map(([, name, value]) => [unescapeHtml(name), unescapeHtml(value)]),
+      [...inner.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map(([, name, value]) => [
+        unescapeHtml(name),
+        unescapeHtml(value),
+      ]),
     ),
-    button: unescapeHtml(
-      /<button[^>]*>([\s\S]*?)<\/button>/.exec(inner)?.[1] ?? '',
-    ),
+    button: unescapeHtml(/<button[^>]*>([\s\S]*?)<\/button>/.exec(inner)?.[1] ?? ''),
   }));
 }
 
@@ -107,10 +85,7 @@ describe(FacebookEmulatorModule.name, () => {
   let state: EmulatorStateService;
   let base: string;
 
-  const authorize = async (
-    overrides: Query = {},
-    userId = ALICE,
-  ): Promise<string> => {
+  const authorize = async (overrides: Query = {}, userId = ALICE): Promise<string> => {
     const res = await request(base)
       .post('/v25.0/dialog/oauth/confirm')
       .type('form')
@@ -133,10 +108,7 @@ describe(FacebookEmulatorModule.name, () => {
         ...overrides,
       });
 
-  const tokenFor = async (
-    userId = ALICE,
-    overrides: Query = {},
-  ): Promise<string> => {
+  const tokenFor = async (userId = ALICE, overrides: Query = {}): Promise<string> => {
     const res = await exchange(await authorize(overrides, userId)).expect(200);
     return (res.body as { access_token: string }).access_token;
   };
@@ -165,30 +137,18 @@ describe(FacebookEmulatorModule.name, () => {
 
   describe('dialog', () => {
     it('renders a self-contained consent page listing every test user', async () => {
-      const res = await request(base)
-        .get('/v25.0/dialog/oauth')
-        .query(dialogParams())
-        .expect(200);
+      const res = await request(base).get('/v25.0/dialog/oauth').query(dialogParams()).expect(200);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-      expect(res.headers['content-security-policy']).toContain(
-        "default-src 'none'",
-      );
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
       const html = res.text;
       expect(html).toContain('<html lang="en">');
       expect(html).toContain('<title>Log in With Facebook</title>');
       expect(html).toContain(
         '<strong>Async Login &lt;Test&gt;</strong> is requesting: your public profile and email address',
       );
-      expect(html).not.toMatch(
-        /<script|<link|<img|<iframe|\ssrc=|\shref=|url\(/i,
-      );
+      expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|\shref=|url\(/i);
       const buttons = parseForms(html).map((form) => form.button);
-      expect(buttons).toEqual([
-        'Continue as Alice',
-        'Continue as Bob',
-        'Continue as Zoë 😀',
-        'Cancel',
-      ]);
+      expect(buttons).toEqual(['Continue as Alice', 'Continue as Bob', 'Continue as Zoë 😀', 'Cancel']);
     });
 
     it('escapes everything reflected from the query', async () => {
@@ -203,87 +163,44 @@ describe(FacebookEmulatorModule.name, () => {
         .expect(200);
       expect(res.text).not.toContain('<script>');
       expect(res.text).not.toContain('<b ');
-      expect(res.text).toContain(
-        '&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;',
-      );
+      expect(res.text).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     });
 
     it.each([
       ['an unknown client_id', { client_id: '999' }, 'Invalid App ID'],
       ['a missing client_id', { client_id: undefined }, 'Invalid App ID'],
-      [
-        'an unregistered redirect_uri',
-        { redirect_uri: 'http://evil.test/cb' },
-        'URL blocked',
-      ],
-      [
-        'a near-miss redirect_uri',
-        { redirect_uri: `${REDIRECT}/` },
-        'URL blocked',
-      ],
-      [
-        'another app’s redirect_uri',
-        { redirect_uri: REDIRECT_WITH_QUERY, client_id: OTHER_APP.appId },
-        'URL blocked',
-      ],
+      ['an unregistered redirect_uri', { redirect_uri: 'http://evil.test/cb' }, 'URL blocked'],
+      ['a near-miss redirect_uri', { redirect_uri: `${REDIRECT}/` }, 'URL blocked'],
+      ['another app’s redirect_uri', { redirect_uri: REDIRECT_WITH_QUERY, client_id: OTHER_APP.appId }, 'URL blocked'],
       ['a missing redirect_uri', { redirect_uri: undefined }, 'URL blocked'],
-      [
-        'response_type=token',
-        { response_type: 'token' },
-        'Unsupported response_type',
-      ],
+      ['response_type=token', { response_type: 'token' }, 'Unsupported response_type'],
       [
         'a bad code_challenge_method',
         { code_challenge: 'a'.repeat(43), code_challenge_method: 'S512' },
         'Invalid code_challenge_method',
       ],
-    ])(
-      'answers %s with a 400 page and no redirect',
-      async (_label, overrides, title) => {
-        const res = await request(base)
-          .get('/v25.0/dialog/oauth')
-          .query(dialogParams(overrides))
-          .expect(400);
-        expect(res.headers.location).toBeUndefined();
-        expect(res.headers['content-type']).toContain('text/html');
-        expect(res.text).toContain(`<h1>${title}</h1>`);
-      },
-    );
+    ])('answers %s with a 400 page and no redirect', async (_label, overrides, title) => {
+      const res = await request(base).get('/v25.0/dialog/oauth').query(dialogParams(overrides)).expect(400);
+      expect(res.headers.location).toBeUndefined();
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.text).toContain(`<h1>${title}</h1>`);
+    });
 
     it('serves any vX.Y version and none, but not other prefixes', async () => {
-      await request(base)
-        .get('/v2.12/dialog/oauth')
-        .query(dialogParams())
-        .expect(200);
-      const unversioned = await request(base)
-        .get('/dialog/oauth')
-        .query(dialogParams())
-        .expect(200);
-      expect(parseForms(unversioned.text)[0].action).toBe(
-        '/dialog/oauth/confirm',
-      );
-      await request(base)
-        .get('/latest/dialog/oauth')
-        .query(dialogParams())
-        .expect(404);
+      await request(base).get('/v2.12/dialog/oauth').query(dialogParams()).expect(200);
+      const unversioned = await request(base).get('/dialog/oauth').query(dialogParams()).expect(200);
+      expect(parseForms(unversioned.text)[0].action).toBe('/dialog/oauth/confirm');
+      await request(base).get('/latest/dialog/oauth').query(dialogParams()).expect(404);
     });
 
     it('works without JavaScript: submitting a user form redirects with code, state and #_=_', async () => {
-      const page = await request(base)
-        .get('/v25.0/dialog/oauth')
-        .query(dialogParams());
-      const form = parseForms(page.text).find(
-        (f) => f.button === 'Continue as Zoë 😀',
-      );
+      const page = await request(base).get('/v25.0/dialog/oauth').query(dialogParams());
+      const form = parseForms(page.text).find((f) => f.button === 'Continue as Zoë 😀');
       if (!form) throw new Error('no form for Zoë');
       expect(form.action).toBe('/v25.0/dialog/oauth/confirm');
       expect(form.fields).toEqual({ ...dialogParams(), user_id: ZOE });
 
-      const res = await request(base)
-        .post(form.action)
-        .type('form')
-        .send(form.fields)
-        .expect(302);
+      const res = await request(base).post(form.action).type('form').send(form.fields).expect(302);
       const location: string = res.headers.location;
       expect(location.startsWith(`${REDIRECT}?code=`)).toBe(true);
       expect(location.endsWith('#_=_')).toBe(true);
@@ -305,16 +222,11 @@ describe(FacebookEmulatorModule.name, () => {
           user_id: BOB,
         })
         .expect(302);
-      expect(res.headers.location).toMatch(
-        /^http:\/\/localhost:3000\/cb\?from=fb&code=[A-Za-z0-9_-]+#_=_$/,
-      );
+      expect(res.headers.location).toMatch(/^http:\/\/localhost:3000\/cb\?from=fb&code=[A-Za-z0-9_-]+#_=_$/);
     });
 
     it('re-validates client and redirect on confirm (the dialog is stateless)', async () => {
-      for (const overrides of [
-        { redirect_uri: 'http://evil.test/cb' },
-        { client_id: '1' },
-      ]) {
+      for (const overrides of [{ redirect_uri: 'http://evil.test/cb' }, { client_id: '1' }]) {
         const res = await request(base)
           .post('/v25.0/dialog/oauth/confirm')
           .type('form')
@@ -441,9 +353,7 @@ describe(FacebookEmulatorModule.name, () => {
 
     it('refuses a reused code with 36009 and revokes its token', async () => {
       const code = await authorize();
-      const token = (
-        (await exchange(code).expect(200)).body as { access_token: string }
-      ).access_token;
+      const token = ((await exchange(code).expect(200)).body as { access_token: string }).access_token;
       await me(token).expect(200);
       const reuse = await exchange(code).expect(400);
       expect(fbError(reuse.body)).toEqual({
@@ -474,9 +384,7 @@ describe(FacebookEmulatorModule.name, () => {
 
       const missing = await exchange(await authorize(pkce)).expect(400);
       expect(fbError(missing.body).message).toBe('Invalid code verifier.');
-      await exchange(await authorize(pkce), { code_verifier: verifier }).expect(
-        200,
-      );
+      await exchange(await authorize(pkce), { code_verifier: verifier }).expect(200);
     });
   });
 
@@ -531,8 +439,7 @@ describe(FacebookEmulatorModule.name, () => {
       const token = await tokenFor(ALICE);
       const noToken = await request(base).get('/v25.0/me').expect(400);
       expect(fbError(noToken.body)).toEqual({
-        message:
-          'An active access token must be used to query information about the current user.',
+        message: 'An active access token must be used to query information about the current user.',
         type: 'OAuthException',
         code: 2500,
       });
@@ -543,12 +450,9 @@ describe(FacebookEmulatorModule.name, () => {
         type: 'OAuthException',
         code: 190,
       });
-      const noProof = await me(token, { appsecret_proof: undefined }).expect(
-        400,
-      );
+      const noProof = await me(token, { appsecret_proof: undefined }).expect(400);
       expect(fbError(noProof.body)).toEqual({
-        message:
-          'API calls from the server require an appsecret_proof argument',
+        message: 'API calls from the server require an appsecret_proof argument',
         type: 'GraphMethodException',
         code: 100,
       });
@@ -562,8 +466,7 @@ describe(FacebookEmulatorModule.name, () => {
       });
       const badField = await me(token, { fields: 'id,picture' }).expect(400);
       expect(fbError(badField.body)).toEqual({
-        message:
-          '(#100) Tried accessing nonexisting field (picture) on node type (User)',
+        message: '(#100) Tried accessing nonexisting field (picture) on node type (User)',
         type: 'OAuthException',
         code: 100,
       });
@@ -571,8 +474,7 @@ describe(FacebookEmulatorModule.name, () => {
   });
 
   describe('faults and knobs', () => {
-    const addFault = (body: object) =>
-      request(base).post('/__emulator/faults').send(body).expect(200);
+    const addFault = (body: object) => request(base).post('/__emulator/faults').send(body).expect(200);
 
     it('answers health', async () => {
       await request(base).get('/__emulator/health').expect(200, { ok: true });
@@ -583,16 +485,14 @@ describe(FacebookEmulatorModule.name, () => {
       await addFault({ endpoint: 'token', kind: 'status' });
       const failed = await exchange(code).expect(500);
       expect(fbError(failed.body)).toEqual({
-        message:
-          'An unexpected error has occurred. Please retry your request later.',
+        message: 'An unexpected error has occurred. Please retry your request later.',
         type: 'OAuthException',
         is_transient: true,
         code: 2,
       });
       await exchange(code).expect(200);
 
-      const stats = (await request(base).get('/__emulator/stats').expect(200))
-        .body;
+      const stats = (await request(base).get('/__emulator/stats').expect(200)).body;
       const key = createHash('sha256').update(code).digest('hex');
       expect(stats).toEqual({
         tokenCalls: 2,
@@ -629,18 +529,9 @@ describe(FacebookEmulatorModule.name, () => {
     });
 
     it('refuses spend-then-* faults on /me and a late fault without delayMs', async () => {
-      await request(base)
-        .post('/__emulator/faults')
-        .send({ endpoint: 'me', kind: 'spend-then-drop' })
-        .expect(400);
-      await request(base)
-        .post('/__emulator/faults')
-        .send({ endpoint: 'token', kind: 'spend-then-late' })
-        .expect(400);
-      await request(base)
-        .post('/__emulator/faults')
-        .send({ endpoint: 'token', kind: 'hang', delayMs: 5 })
-        .expect(400);
+      await request(base).post('/__emulator/faults').send({ endpoint: 'me', kind: 'spend-then-drop' }).expect(400);
+      await request(base).post('/__emulator/faults').send({ endpoint: 'token', kind: 'spend-then-late' }).expect(400);
+      await request(base).post('/__emulator/faults').send({ endpoint: 'token', kind: 'hang', delayMs: 5 }).expect(400);
     });
 
     it('consumes faults in order, with custom statuses', async () => {
@@ -667,10 +558,7 @@ describe(FacebookEmulatorModule.name, () => {
         .buffer(true)
         .parse((response, done) => {
           let text = '';
-          response.on(
-            'data',
-            (chunk: Buffer) => (text += chunk.toString('utf8')),
-          );
+          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
           response.on('end', () => done(null, text));
         });
       expect(res.status).toBe(200);
@@ -712,10 +600,7 @@ describe(FacebookEmulatorModule.name, () => {
       expect(badFault.body).toEqual({
         error: { message: expect.stringContaining('kind') },
       });
-      const badConfig = await request(base)
-        .put('/__emulator/config')
-        .send({ failureRate: 1.5 })
-        .expect(400);
+      const badConfig = await request(base).put('/__emulator/config').send({ failureRate: 1.5 }).expect(400);
       expect(badConfig.body).toEqual({
         error: { message: expect.stringContaining('failureRate') },
       });
@@ -728,22 +613,14 @@ describe(FacebookEmulatorModule.name, () => {
         .set('Content-Type', 'application/json')
         .send('{"latency":')
         .expect(400)
-        .expect((res) =>
-          expect(res.body.error.message).toEqual(expect.any(String)),
-        );
+        .expect((res) => expect(res.body.error.message).toEqual(expect.any(String)));
     });
 
     it('failureRate 1 fails every token and me call with a transient 500', async () => {
       const code = await authorize();
-      await request(base)
-        .put('/__emulator/config')
-        .send({ failureRate: 1 })
-        .expect(200);
+      await request(base).put('/__emulator/config').send({ failureRate: 1 }).expect(200);
       expect(fbError((await exchange(code).expect(500)).body).code).toBe(2);
-      await request(base)
-        .put('/__emulator/config')
-        .send({ failureRate: 0 })
-        .expect(200);
+      await request(base).put('/__emulator/config').send({ failureRate: 0 }).expect(200);
       await exchange(code).expect(200);
     });
 
@@ -763,10 +640,7 @@ describe(FacebookEmulatorModule.name, () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(240);
 
       started = Date.now();
-      await request(base)
-        .get('/v25.0/dialog/oauth')
-        .query(dialogParams())
-        .expect(200);
+      await request(base).get('/v25.0/dialog/oauth').query(dialogParams()).expect(200);
       expect(Date.now() - started).toBeLessThan(240);
 
       await request(base)
@@ -786,18 +660,12 @@ describe(FacebookEmulatorModule.name, () => {
           first_name: 'Nina',
           last_name: 'Null',
         });
-      await request(base)
-        .put('/__emulator/users/x')
-        .send({ first_name: 'A', last_name: 'B' })
-        .expect(400);
-      const users = (await request(base).get('/__emulator/users').expect(200))
-        .body as Array<{
+      await request(base).put('/__emulator/users/x').send({ first_name: 'A', last_name: 'B' }).expect(400);
+      const users = (await request(base).get('/__emulator/users').expect(200)).body as Array<{
         id: string;
       }>;
       expect(users.map((user) => user.id)).toEqual([ALICE, BOB, ZOE, '77']);
-      const page = await request(base)
-        .get('/v25.0/dialog/oauth')
-        .query(dialogParams());
+      const page = await request(base).get('/v25.0/dialog/oauth').query(dialogParams());
       expect(page.text).toContain('Continue as Nina');
       await request(base).delete('/__emulator/users/77').expect(204);
       await request(base).delete('/__emulator/users/77').expect(404);
@@ -809,9 +677,7 @@ describe(FacebookEmulatorModule.name, () => {
       await request(base).put('/__emulator/config').send({ failureRate: 1 });
       await request(base).post('/__emulator/reset').expect(200, { ok: true });
       const res = await exchange(code).expect(400);
-      expect(fbError(res.body).message).toBe(
-        'Invalid verification code format.',
-      );
+      expect(fbError(res.body).message).toBe('Invalid verification code format.');
     });
 
     it('answers unknown paths with a Graph-style error', async () => {
@@ -825,9 +691,7 @@ describe(`${FacebookEmulatorModule.name} built with @nestjs/testing`, () => {
   it('expires codes by the injected clock (36007)', async () => {
     let now = Date.now();
     const moduleRef = await Test.createTestingModule({
-      imports: [
-        FacebookEmulatorModule.forRoot({ ...OPTIONS, codeTtlMs: 1000 }),
-      ],
+      imports: [FacebookEmulatorModule.forRoot({ ...OPTIONS, codeTtlMs: 1000 })],
     })
       .overrideProvider(EMULATOR_CLOCK)
       .useValue({ now: () => now })
@@ -876,12 +740,8 @@ describe(`${FacebookEmulatorModule.name} built with @nestjs/testing`, () => {
 
     const outcome = new Promise<string>((resolve) => {
       http
-        .get({ host: '127.0.0.1', port, path: '/v25.0/me' }, () =>
-          resolve('answered'),
-        )
-        .on('error', (error: NodeJS.ErrnoException) =>
-          resolve(error.code ?? 'error'),
-        );
+        .get({ host: '127.0.0.1', port, path: '/v25.0/me' }, () => resolve('answered'))
+        .on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
     });
     await waitFor(() => app.get(EmulatorStateService).inFlightCount() === 1);
     const started = Date.now();
@@ -891,10 +751,7 @@ describe(`${FacebookEmulatorModule.name} built with @nestjs/testing`, () => {
   });
 });
 
-async function waitFor(
-  condition: () => boolean,
-  timeoutMs = 2000,
-): Promise<void> {
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

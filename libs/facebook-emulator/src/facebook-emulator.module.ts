@@ -20,27 +20,17 @@ export class FacebookEmulatorModule {
     // Fail at boot, not on the first request.
     const resolved = resolveEmulatorOptions(options);
     const clock: EmulatorClock = { now: () => Date.now() };
-    const google = resolved.google
-      ? googleEmulatorParts(resolved.google)
-      : { controllers: [], providers: [] };
+    const google = resolved.google ? googleEmulatorParts(resolved.google) : { controllers: [], providers: [] };
     return {
       module: FacebookEmulatorModule,
-      controllers: [
-        DialogController,
-        GraphController,
-        EmulatorKnobsController,
-        ...google.controllers,
-      ],
+      controllers: [DialogController, GraphController, EmulatorKnobsController, ...google.controllers],
       providers: [
         { provide: FACEBOOK_EMULATOR_OPTIONS, useValue: resolved },
         { provide: EMULATOR_CLOCK, useValue: clock },
         EmulatorStateService,
         ...google.providers,
       ],
-      exports: [
-        EmulatorStateService,
-        ...(resolved.google ? [GoogleEmulatorStateService] : []),
-      ],
+      exports: [EmulatorStateService, ...(resolved.google ? [GoogleEmulatorStateService] : [])],
     };
   }
 }

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_TEST_USERS } from './default-test-users';
 import { emulatorUserSchema, type EmulatorUser } from './emulator-user';
-import {
-  DEFAULT_CODE_TTL_MS,
-  EMULATOR_CLOCK,
-  type EmulatorClock,
-} from './emulator.constants';
+import { DEFAULT_CODE_TTL_MS, EMULATOR_CLOCK, type EmulatorClock } from './emulator.constants';
 import {
   resolveGoogleEmulatorOptions,
   type GoogleEmulatorOptions,
@@ -72,22 +68,16 @@ const optionsSchema = z.object({
   users: z.array(emulatorUserSchema).optional(),
 });
 
-export function resolveEmulatorOptions(
-  options: FacebookEmulatorOptions,
-): ResolvedEmulatorOptions {
+export function resolveEmulatorOptions(options: FacebookEmulatorOptions): ResolvedEmulatorOptions {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
-    throw new Error(
-      `Invalid Facebook emulator options: ${describeOptionsError(parsed.error)}`,
-    );
+    throw new Error(`Invalid Facebook emulator options: ${describeOptionsError(parsed.error)}`);
   }
   const value = parsed.data;
   const userIds = new Set<string>();
   for (const user of value.users ?? []) {
     if (userIds.has(user.id)) {
-      throw new Error(
-        `Invalid Facebook emulator options: duplicate user id ${user.id}`,
-      );
+      throw new Error(`Invalid Facebook emulator options: duplicate user id ${user.id}`);
     }
     userIds.add(user.id);
   }
@@ -101,8 +91,6 @@ export function resolveEmulatorOptions(
     requireAppSecretProof: value.requireAppSecretProof ?? true,
     codeTtlMs: value.codeTtlMs ?? DEFAULT_CODE_TTL_MS,
     users: (value.users ?? DEFAULT_TEST_USERS).map((user) => ({ ...user })),
-    ...(options.google
-      ? { google: resolveGoogleEmulatorOptions(options.google) }
-      : {}),
+    ...(options.google ? { google: resolveGoogleEmulatorOptions(options.google) } : {}),
   };
 }

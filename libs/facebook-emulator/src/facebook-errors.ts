@@ -32,17 +32,12 @@ export function newFbTraceId(): string {
   return randomBytes(17).toString('base64url');
 }
 
-export function facebookError(
-  status: number,
-  spec: FacebookErrorSpec,
-): FacebookErrorResponse {
+export function facebookError(status: number, spec: FacebookErrorSpec): FacebookErrorResponse {
   // Key order mirrors Facebook's own bodies.
   const error: FacebookErrorPayload = {
     message: spec.message,
     type: spec.type ?? 'OAuthException',
-    ...(spec.isTransient === undefined
-      ? {}
-      : { is_transient: spec.isTransient }),
+    ...(spec.isTransient === undefined ? {} : { is_transient: spec.isTransient }),
     code: spec.code,
     ...(spec.subcode === undefined ? {} : { error_subcode: spec.subcode }),
     fbtrace_id: newFbTraceId(),
@@ -50,31 +45,23 @@ export function facebookError(
   return { status, body: { error } };
 }
 
-export function isFacebookErrorBody(
-  value: unknown,
-): value is FacebookErrorBody {
+export function isFacebookErrorBody(value: unknown): value is FacebookErrorBody {
   if (typeof value !== 'object' || value === null || !('error' in value)) {
     return false;
   }
-  const error = (value).error;
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { message?: unknown }).message === 'string'
-  );
+  const error = value.error;
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
 }
 
 /** The error bodies the emulator can produce, named after what they mean. */
 export const FacebookErrors = {
-  missingClientId: () =>
-    facebookError(400, { message: 'Missing client_id parameter.', code: 101 }),
+  missingClientId: () => facebookError(400, { message: 'Missing client_id parameter.', code: 101 }),
   invalidApplicationId: () =>
     facebookError(400, {
       message: 'Error validating application. Invalid application ID.',
       code: 101,
     }),
-  invalidClientSecret: () =>
-    facebookError(400, { message: 'Error validating client secret.', code: 1 }),
+  invalidClientSecret: () => facebookError(400, { message: 'Error validating client secret.', code: 1 }),
   invalidVerificationCode: () =>
     facebookError(400, {
       message: 'Invalid verification code format.',
@@ -99,12 +86,10 @@ export const FacebookErrors = {
       code: 100,
       subcode: 36008,
     }),
-  invalidCodeVerifier: () =>
-    facebookError(400, { message: 'Invalid code verifier.', code: 100 }),
+  invalidCodeVerifier: () => facebookError(400, { message: 'Invalid code verifier.', code: 100 }),
   noActiveAccessToken: () =>
     facebookError(400, {
-      message:
-        'An active access token must be used to query information about the current user.',
+      message: 'An active access token must be used to query information about the current user.',
       code: 2500,
     }),
   invalidAccessToken: () =>
@@ -143,8 +128,7 @@ export const FacebookErrors = {
     }),
   unexpected: (status = 500) =>
     facebookError(status, {
-      message:
-        'An unexpected error has occurred. Please retry your request later.',
+      message: 'An unexpected error has occurred. Please retry your request later.',
       isTransient: true,
       code: 2,
     }),

@@ -42,22 +42,12 @@ describe(faultInputSchemaFor.name, () => {
   });
 
   it('enforces where each kind applies, naming the endpoints', () => {
-    expect(schema.safeParse({ endpoint: 'y', kind: 'huge' }).success).toBe(
-      true,
-    );
-    expect(
-      schema.safeParse({ endpoint: 'x', kind: 'spend-then-drop' }).success,
-    ).toBe(true);
+    expect(schema.safeParse({ endpoint: 'y', kind: 'huge' }).success).toBe(true);
+    expect(schema.safeParse({ endpoint: 'x', kind: 'spend-then-drop' }).success).toBe(true);
     const huge = schema.safeParse({ endpoint: 'x', kind: 'huge' });
-    expect(huge.error?.issues[0].message).toBe(
-      "kinds 'huge' and 'missing-id' only apply to endpoints 'y' or 'z'",
-    );
+    expect(huge.error?.issues[0].message).toBe("kinds 'huge' and 'missing-id' only apply to endpoints 'y' or 'z'");
     const spend = schema.safeParse({ endpoint: 'y', kind: 'spend-then-hang' });
-    expect(spend.error?.issues[0].message).toBe(
-      "the spend-then-* kinds only apply to endpoint 'x'",
-    );
-    expect(schema.safeParse({ endpoint: 'w', kind: 'status' }).success).toBe(
-      false,
-    );
+    expect(spend.error?.issues[0].message).toBe("the spend-then-* kinds only apply to endpoint 'x'");
+    expect(schema.safeParse({ endpoint: 'w', kind: 'status' }).success).toBe(false);
   });
 });

@@ -44,8 +44,7 @@ export class FaultInjector<E extends string> {
   /** Applies the given keys; `latency: null` switches latency off. */
   setKnobs(patch: Partial<FaultKnobs>): void {
     if (patch.latency !== undefined) this.knobs.latency = patch.latency;
-    if (patch.failureRate !== undefined)
-      this.knobs.failureRate = patch.failureRate;
+    if (patch.failureRate !== undefined) this.knobs.failureRate = patch.failureRate;
   }
 
   /** Queues `times` copies of the fault for the next calls to its endpoint. */
@@ -105,8 +104,9 @@ export class FaultInjector<E extends string> {
   }
 
   private emptyQueues(): Record<E, EmulatorFault[]> {
-    return Object.fromEntries(
-      this.endpoints.map((endpoint) => [endpoint, []]),
-    ) as unknown as Record<E, EmulatorFault[]>;
+    return Object.fromEntries(this.endpoints.map((endpoint) => [endpoint, []])) as unknown as Record<
+      E,
+      EmulatorFault[]
+    >;
   }
 }

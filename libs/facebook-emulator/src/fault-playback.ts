@@ -1,8 +1,5 @@
 import type { Response } from 'express';
-import {
-  DISTORTING_FAULT_KINDS,
-  SPENDING_FAULT_KINDS,
-} from './emulator-knobs.schemas';
+import { DISTORTING_FAULT_KINDS, SPENDING_FAULT_KINDS } from './emulator-knobs.schemas';
 import type { EmulatorFault, FaultInjector } from './fault-injector';
 
 /** Faults that still run the real lookup and then distort its answer. */
@@ -32,9 +29,7 @@ export function isSpendingFault(fault: DeferredFault): fault is SpendingFault {
   return SPENDING_FAULT_KINDS.has(fault.kind);
 }
 
-export function isDistortingFault(
-  fault: DeferredFault,
-): fault is DistortingFault {
+export function isDistortingFault(fault: DeferredFault): fault is DistortingFault {
   return DISTORTING_FAULT_KINDS.has(fault.kind);
 }
 
@@ -50,13 +45,8 @@ export class FaultPlayback<E extends string> {
    * means the response is handled (or the client left); a DeferredFault asks
    * the caller to distort or delay a normal answer; undefined means proceed normally.
    */
-  async preamble(
-    endpoint: E,
-    res: Response,
-    answers: FaultAnswers,
-  ): Promise<'answered' | DeferredFault | undefined> {
-    if (!(await this.delay(res, this.faults.sampleLatencyMs())))
-      return 'answered';
+  async preamble(endpoint: E, res: Response, answers: FaultAnswers): Promise<'answered' | DeferredFault | undefined> {
+    if (!(await this.delay(res, this.faults.sampleLatencyMs()))) return 'answered';
     const fault = this.faults.take(endpoint);
     if (fault) {
       switch (fault.kind) {
@@ -107,10 +97,7 @@ export class FaultPlayback<E extends string> {
   /** Never answers; the socket goes when the client gives up, or on reset/close. */
   hang(res: Response): void {
     if (!res.socket || res.socket.destroyed) return;
-    const untrack = this.faults.trackInFlight(
-      { destroy: () => res.destroy() },
-      'hang',
-    );
+    const untrack = this.faults.trackInFlight({ destroy: () => res.destroy() }, 'hang');
     res.once('close', untrack);
   }
 

@@ -1,10 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { GraphEndpoint } from './emulator-knobs.schemas';
-import {
-  EmulatorStateService,
-  type GraphUserProfile,
-} from './emulator-state.service';
+import { EmulatorStateService, type GraphUserProfile } from './emulator-state.service';
 import { FacebookErrors, type FacebookErrorResponse } from './facebook-errors';
 import {
   FaultPlayback,
@@ -28,8 +25,7 @@ function faultAnswers(endpoint: GraphEndpoint): FaultAnswers {
     status: (res, status) => sendError(res, FacebookErrors.unexpected(status)),
     throttle: (res) => sendError(res, FacebookErrors.throttled()),
     failure: (res) => sendError(res, FacebookErrors.unexpected()),
-    malformedBody:
-      endpoint === 'token' ? MALFORMED_TOKEN_BODY : MALFORMED_ME_BODY,
+    malformedBody: endpoint === 'token' ? MALFORMED_TOKEN_BODY : MALFORMED_ME_BODY,
   };
 }
 
@@ -48,11 +44,7 @@ export class GraphController {
   }
 
   @Get(['oauth/access_token', ':version/oauth/access_token'])
-  tokenViaGet(
-    @Param('version') version: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  tokenViaGet(@Param('version') version: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.token(version, req, res, collectParams(req.query));
   }
 
@@ -66,11 +58,7 @@ export class GraphController {
   }
 
   @Get(['me', ':version/me'])
-  async me(
-    @Param('version') version: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  async me(@Param('version') version: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.acceptVersion(version, req, res)) return;
     const params = collectParams(req.query);
     this.state.recordMeCall();
@@ -90,22 +78,13 @@ export class GraphController {
     sendJson(res, 200, distort(result.profile, outcome, lastName));
   }
 
-  private async token(
-    version: string | undefined,
-    req: Request,
-    res: Response,
-    params: Params,
-  ): Promise<void> {
+  private async token(version: string | undefined, req: Request, res: Response, params: Params): Promise<void> {
     if (!this.acceptVersion(version, req, res)) return;
     this.state.recordTokenCall(params.code);
     // Most faults and injected failures answer before the code is looked at,
     // so a client retry with the same code can still succeed; the spend-then-*
     // ones run the real exchange first, as a slow Facebook does.
-    const outcome = await this.playback.preamble(
-      'token',
-      res,
-      FAULT_ANSWERS.token,
-    );
+    const outcome = await this.playback.preamble('token', res, FAULT_ANSWERS.token);
     if (outcome === 'answered') return;
     const result = this.state.exchangeCode({
       clientId: params.client_id,
@@ -122,11 +101,7 @@ export class GraphController {
     sendJson(res, 200, result.body);
   }
 
-  private acceptVersion(
-    version: string | undefined,
-    req: Request,
-    res: Response,
-  ): boolean {
+  private acceptVersion(version: string | undefined, req: Request, res: Response): boolean {
     const prefix = versionPrefix(version);
     if (prefix === undefined) {
       sendError(res, FacebookErrors.unknownPath(req.path));
@@ -137,11 +112,7 @@ export class GraphController {
   }
 }
 
-function distort(
-  profile: GraphUserProfile,
-  fault: DistortingFault,
-  lastName: string,
-): GraphUserProfile {
+function distort(profile: GraphUserProfile, fault: DistortingFault, lastName: string): GraphUserProfile {
   const distorted: GraphUserProfile = { ...profile };
   if (fault.kind === 'missing-id') {
     delete distorted.id;
@@ -157,9 +128,7 @@ function distort(
 
 /** `Authorization: Bearer <token>` or Facebook's older `OAuth <token>`. */
 function headerToken(req: Request): string | undefined {
-  const match = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(
-    req.get('authorization') ?? '',
-  );
+  const match = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
   return match?.[1];
 }
 
@@ -172,10 +141,7 @@ function sendError(res: Response, error: FacebookErrorResponse): void {
   // Graph sends these challenges alongside auth errors.
   if (code === 190 || code === 2500) {
     const reason = code === 190 ? 'invalid_token' : 'invalid_request';
-    res.set(
-      'WWW-Authenticate',
-      `OAuth "Facebook Platform" "${reason}" "${message}"`,
-    );
+    res.set('WWW-Authenticate', `OAuth "Facebook Platform" "${reason}" "${message}"`);
   }
   sendJson(res, error.status, error.body);
 }

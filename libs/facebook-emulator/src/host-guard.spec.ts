@@ -82,8 +82,14 @@ describe('The emulator app behind its Host check', () => {
     for (const path of ['/__emulator/health', '/v25.0/me', '/v25.0/dialog/oauth', '/nothing']) {
       const response = await get(path, `evil.example:${port}`);
       expect(response.status).toBe(421);
-      const body = JSON.parse(response.body) as { error: { message: string; type: string; code: number; fbtrace_id: string } };
-      expect(body.error).toMatchObject({ type: 'OAuthException', code: expect.any(Number), fbtrace_id: expect.any(String) });
+      const body = JSON.parse(response.body) as {
+        error: { message: string; type: string; code: number; fbtrace_id: string };
+      };
+      expect(body.error).toMatchObject({
+        type: 'OAuthException',
+        code: expect.any(Number),
+        fbtrace_id: expect.any(String),
+      });
       expect(body.error.message).toMatch(/host/i);
       expect(response.body).not.toContain('evil.example');
     }

@@ -47,11 +47,7 @@ const STYLES = `
 `;
 
 /** A whole page: `banner` says which provider this stands in for. */
-export function renderLayout(
-  banner: string,
-  title: string,
-  body: string,
-): string {
+export function renderLayout(banner: string, title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -80,10 +76,7 @@ export function englishList(items: readonly string[]): string {
 /** The request's parameters, replayed by a form (the pages keep no server-side state). */
 export function hiddenFields(params: Params): string {
   return Object.entries(params)
-    .map(
-      ([name, value]) =>
-        `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
-    )
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
 }
 

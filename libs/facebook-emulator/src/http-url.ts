@@ -12,7 +12,5 @@ export const httpUrlSchema = z.string().refine((value) => {
 
 /** `path: message; …` for an options error. */
 export function describeOptionsError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
 }

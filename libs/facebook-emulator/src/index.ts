@@ -4,12 +4,7 @@ export {
   type CreateFacebookEmulatorAppOptions,
 } from './create-facebook-emulator-app';
 export { DEFAULT_TEST_USERS, ZOE_LAST_NAME } from './default-test-users';
-export {
-  computeAppSecretProof,
-  emulatorCodeKey,
-  pkceS256Challenge,
-  type PkceMethod,
-} from './emulator-crypto';
+export { computeAppSecretProof, emulatorCodeKey, pkceS256Challenge, type PkceMethod } from './emulator-crypto';
 export type {
   EmulatorConfigPatch,
   EmulatorFaultInput,
@@ -29,16 +24,8 @@ export {
   type TokenExchangeInput,
   type TokenExchangeResult,
 } from './emulator-state.service';
-export {
-  userDisplayName,
-  type EmulatorUser,
-  type EmulatorUserView,
-} from './emulator-user';
-export {
-  type FacebookErrorBody,
-  type FacebookErrorPayload,
-  type FacebookErrorResponse,
-} from './facebook-errors';
+export { userDisplayName, type EmulatorUser, type EmulatorUserView } from './emulator-user';
+export { type FacebookErrorBody, type FacebookErrorPayload, type FacebookErrorResponse } from './facebook-errors';
 export { FacebookEmulatorModule } from './facebook-emulator.module';
 export {
   ACCESS_TOKEN_EXPIRES_IN_SECONDS,
@@ -69,10 +56,7 @@ export {
   type GoogleEndpoint,
   type GoogleScope,
 } from './google/google-emulator.constants';
-export type {
-  GoogleEmulatorClientConfig,
-  GoogleEmulatorOptions,
-} from './google/google-emulator.options';
+export type { GoogleEmulatorClientConfig, GoogleEmulatorOptions } from './google/google-emulator.options';
 export {
   GoogleEmulatorStateService,
   type GoogleEmulatorConfig,
@@ -82,14 +66,8 @@ export {
   type GoogleTokenResponse,
   type OpenIdConfiguration,
 } from './google/google-emulator-state.service';
-export type {
-  GoogleEmulatorUser,
-  GoogleEmulatorUserView,
-} from './google/google-emulator-user';
-export type {
-  GoogleErrorBody,
-  GoogleErrorResponse,
-} from './google/google-errors';
+export type { GoogleEmulatorUser, GoogleEmulatorUserView } from './google/google-emulator-user';
+export type { GoogleErrorBody, GoogleErrorResponse } from './google/google-errors';
 export {
   DEFAULT_EMULATOR_GOOGLE_CLIENT_ID,
   DEFAULT_EMULATOR_GOOGLE_CLIENT_SECRET,

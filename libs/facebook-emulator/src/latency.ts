@@ -31,10 +31,7 @@ export function standardNormal(random: () => number = Math.random): number {
  * Delay for one call. The realistic profile is log-normal: median = e^mu and
  * p99 = e^(mu + Z_99 * sigma), so sigma = ln(p99 / median) / Z_99.
  */
-export function sampleLatencyMs(
-  profile: LatencyProfile | null,
-  normal: () => number = standardNormal,
-): number {
+export function sampleLatencyMs(profile: LatencyProfile | null, normal: () => number = standardNormal): number {
   if (!profile) return 0;
   if ('fixedMs' in profile) return profile.fixedMs;
   const mu = Math.log(profile.medianMs);

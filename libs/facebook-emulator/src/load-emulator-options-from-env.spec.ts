@@ -1,9 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadGoogleEmulatorOptionsFromEnv } from './google/load-google-emulator-options-from-env';
-import {
-  loadEmulatorListenOptionsFromEnv,
-  loadEmulatorOptionsFromEnv,
-} from './load-emulator-options-from-env';
+import { loadEmulatorListenOptionsFromEnv, loadEmulatorOptionsFromEnv } from './load-emulator-options-from-env';
 
 describe(loadEmulatorOptionsFromEnv.name, () => {
   it('has working defaults', () => {
@@ -24,9 +21,7 @@ describe(loadEmulatorOptionsFromEnv.name, () => {
     const options = loadEmulatorOptionsFromEnv({
       PUBLIC_URL: 'https://app.test:8443/',
     });
-    expect(options.apps[0].redirectUris).toEqual([
-      'https://app.test:8443/auth/facebook/callback',
-    ]);
+    expect(options.apps[0].redirectUris).toEqual(['https://app.test:8443/auth/facebook/callback']);
   });
 
   it('reads every variable', () => {
@@ -63,9 +58,7 @@ describe(loadEmulatorOptionsFromEnv.name, () => {
   });
 
   it('treats empty values as unset', () => {
-    expect(
-      loadEmulatorOptionsFromEnv({ FACEBOOK_APP_ID: '' }).apps[0].appId,
-    ).toBe('1234567890123456');
+    expect(loadEmulatorOptionsFromEnv({ FACEBOOK_APP_ID: '' }).apps[0].appId).toBe('1234567890123456');
   });
 
   it.each([
@@ -91,11 +84,7 @@ describe(loadEmulatorListenOptionsFromEnv.name, () => {
         EMULATOR_HOST: '0.0.0.0',
       }),
     ).toEqual({ host: '0.0.0.0', port: 0 });
-    expect(() =>
-      loadEmulatorListenOptionsFromEnv({ EMULATOR_PORT: '70000' }),
-    ).toThrow('EMULATOR_PORT');
-    expect(() =>
-      loadEmulatorListenOptionsFromEnv({ EMULATOR_PORT: 'x' }),
-    ).toThrow('EMULATOR_PORT');
+    expect(() => loadEmulatorListenOptionsFromEnv({ EMULATOR_PORT: '70000' })).toThrow('EMULATOR_PORT');
+    expect(() => loadEmulatorListenOptionsFromEnv({ EMULATOR_PORT: 'x' })).toThrow('EMULATOR_PORT');
   });
 });

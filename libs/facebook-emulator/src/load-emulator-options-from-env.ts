@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  booleanFlag,
-  readEnv,
-  readPublicUrl,
-  urlList,
-  type EmulatorEnv,
-} from './env-reading';
+import { booleanFlag, readEnv, readPublicUrl, urlList, type EmulatorEnv } from './env-reading';
 import type { FacebookEmulatorOptions } from './facebook-emulator.options';
 import { loadGoogleEmulatorOptionsFromEnv } from './google/load-google-emulator-options-from-env';
 
@@ -21,24 +15,13 @@ export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
  * default `${PUBLIC_URL}/auth/facebook/callback`), EMULATOR_REQUIRE_APPSECRET_PROOF;
  * the Google side's variables: see loadGoogleEmulatorOptionsFromEnv.
  */
-export function loadEmulatorOptionsFromEnv(
-  env: EmulatorEnv,
-): FacebookEmulatorOptions {
+export function loadEmulatorOptionsFromEnv(env: EmulatorEnv): FacebookEmulatorOptions {
   const appId =
-    readEnv(
-      env,
-      'FACEBOOK_APP_ID',
-      z.string().regex(/^\d+$/, 'must be a numeric app id'),
-    ) ?? DEFAULT_EMULATOR_APP_ID;
-  const appSecret =
-    readEnv(env, 'FACEBOOK_APP_SECRET', z.string().min(1)) ??
-    DEFAULT_EMULATOR_APP_SECRET;
+    readEnv(env, 'FACEBOOK_APP_ID', z.string().regex(/^\d+$/, 'must be a numeric app id')) ?? DEFAULT_EMULATOR_APP_ID;
+  const appSecret = readEnv(env, 'FACEBOOK_APP_SECRET', z.string().min(1)) ?? DEFAULT_EMULATOR_APP_SECRET;
   const publicUrl = readPublicUrl(env);
-  const redirectUris = readEnv(env, 'EMULATOR_REDIRECT_URIS', urlList) ?? [
-    `${publicUrl}/auth/facebook/callback`,
-  ];
-  const requireAppSecretProof =
-    readEnv(env, 'EMULATOR_REQUIRE_APPSECRET_PROOF', booleanFlag) ?? true;
+  const redirectUris = readEnv(env, 'EMULATOR_REDIRECT_URIS', urlList) ?? [`${publicUrl}/auth/facebook/callback`];
+  const requireAppSecretProof = readEnv(env, 'EMULATOR_REQUIRE_APPSECRET_PROOF', booleanFlag) ?? true;
 
   return {
     apps: [{ appId, appSecret, redirectUris }],
@@ -62,7 +45,6 @@ export function loadEmulatorListenOptionsFromEnv(env: EmulatorEnv): {
         .transform(Number)
         .pipe(z.number().int().min(0).max(65535, 'must be a port number')),
     ) ?? DEFAULT_EMULATOR_PORT;
-  const host =
-    readEnv(env, 'EMULATOR_HOST', z.string().min(1)) ?? DEFAULT_EMULATOR_HOST;
+  const host = readEnv(env, 'EMULATOR_HOST', z.string().min(1)) ?? DEFAULT_EMULATOR_HOST;
   return { host, port };
 }

@@ -41,8 +41,6 @@ export class UserDirectory<U, V> {
   }
 
   reset(): void {
-    this.users = new Map(
-      this.bootUsers.map((user) => [this.idOf(user), { ...user }]),
-    );
+    this.users = new Map(this.bootUsers.map((user) => [this.idOf(user), { ...user }]));
   }
 }

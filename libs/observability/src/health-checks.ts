@@ -38,18 +38,18 @@ export class HealthChecks {
       () => this.database.pingCheck('mysql', { timeout: PROBE_TIMEOUT_MS }),
       () => this.ping('redis', this.redis),
       // A queue has connections of its own: the ones registered must be up too.
-      ...this.connections.redisConnections().map(({ key, client }) => () => this.ping(key, client)),
+      ...this.connections.redisConnections().map(
+        ({ key, client }) =>
+          () =>
+            this.ping(key, client),
+      ),
     ]);
   }
 
-  private async ping<const Key extends string>(
-    key: Key,
-    client: Redis,
-  ): Promise<HealthIndicatorResult<Key>> {
+  private async ping<const Key extends string>(key: Key, client: Redis): Promise<HealthIndicatorResult<Key>> {
     const check = this.indicators.check(key);
     // A client that is reconnecting would queue the PING: say so at once instead.
-    if (client.status !== 'ready')
-      return check.down({ message: `connection is ${client.status}` });
+    if (client.status !== 'ready') return check.down({ message: `connection is ${client.status}` });
     try {
       await withTimeout(client.ping(), PROBE_TIMEOUT_MS);
       return check.up();

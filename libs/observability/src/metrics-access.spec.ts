@@ -4,12 +4,7 @@ describe(metricsAccess.name, () => {
   const token = 'a-metrics-token-of-some-length';
 
   it('answers 404 (disabled) with METRICS_ENABLED=false, whatever the header', () => {
-    expect(
-      metricsAccess(
-        { METRICS_ENABLED: false, METRICS_TOKEN: token },
-        `Bearer ${token}`,
-      ),
-    ).toBe('disabled');
+    expect(metricsAccess({ METRICS_ENABLED: false, METRICS_TOKEN: token }, `Bearer ${token}`)).toBe('disabled');
   });
 
   it('is open without METRICS_TOKEN outside production', () => {
@@ -32,14 +27,7 @@ describe(metricsAccess.name, () => {
     const env = { METRICS_ENABLED: true, METRICS_TOKEN: token };
     expect(metricsAccess(env, `Bearer ${token}`)).toBe('allowed');
     expect(metricsAccess(env, `bearer ${token}`)).toBe('allowed');
-    for (const header of [
-      undefined,
-      '',
-      token,
-      `Bearer ${token}x`,
-      `Basic ${token}`,
-      `Bearer ${token.slice(1)}`,
-    ]) {
+    for (const header of [undefined, '', token, `Bearer ${token}x`, `Basic ${token}`, `Bearer ${token.slice(1)}`]) {
       expect(metricsAccess(env, header)).toBe('unauthorized');
     }
   });

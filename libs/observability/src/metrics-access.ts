@@ -1,11 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { BaseEnv } from '@app/config';
 
-export type MetricsAccess =
-  | 'allowed'
-  | 'disabled'
-  | 'unauthorized'
-  | 'token-required';
+export type MetricsAccess = 'allowed' | 'disabled' | 'unauthorized' | 'token-required';
 
 /** The answer to a production scrape while METRICS_TOKEN is unset (403; the process still boots). */
 export const METRICS_TOKEN_REQUIRED_MESSAGE =
@@ -13,8 +9,7 @@ export const METRICS_TOKEN_REQUIRED_MESSAGE =
 
 /** Compares two secrets in constant time, whatever their lengths. */
 export function secretsMatch(given: string, expected: string): boolean {
-  const digest = (value: string) =>
-    createHash('sha256').update(value, 'utf8').digest();
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
 
@@ -25,15 +20,11 @@ export function secretsMatch(given: string, expected: string): boolean {
  * metrics name queues, reasons and traffic, which is not for anyone who asks.
  */
 export function metricsAccess(
-  env: Pick<BaseEnv, 'METRICS_ENABLED' | 'METRICS_TOKEN'> &
-    Partial<Pick<BaseEnv, 'NODE_ENV'>>,
+  env: Pick<BaseEnv, 'METRICS_ENABLED' | 'METRICS_TOKEN'> & Partial<Pick<BaseEnv, 'NODE_ENV'>>,
   authorization: string | undefined,
 ): MetricsAccess {
   if (!env.METRICS_ENABLED) return 'disabled';
-  if (!env.METRICS_TOKEN)
-    return env.NODE_ENV === 'production' ? 'token-required' : 'allowed';
+  if (!env.METRICS_TOKEN) return env.NODE_ENV === 'production' ? 'token-required' : 'allowed';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  return match && secretsMatch(match[1], env.METRICS_TOKEN)
-    ? 'allowed'
-    : 'unauthorized';
+  return match && secretsMatch(match[1], env.METRICS_TOKEN) ? 'allowed' : 'unauthorized';
 }

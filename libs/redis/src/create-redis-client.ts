@@ -5,10 +5,7 @@ import Redis, { RedisOptions } from 'ioredis';
  * reconnects forever with a capped delay and fails commands fast while Redis
  * is away, instead of queueing them without bound.
  */
-export function createRedisClient(
-  url: string,
-  overrides: RedisOptions = {},
-): Redis {
+export function createRedisClient(url: string, overrides: RedisOptions = {}): Redis {
   return new Redis(url, {
     connectTimeout: 2000,
     maxRetriesPerRequest: 2,

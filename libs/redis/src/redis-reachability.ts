@@ -3,10 +3,7 @@ import type { Reachability } from '@app/config/service-reachability';
 import { withTimeout } from '@app/config/service-reachability';
 
 /** One PING to REDIS_URL, 2 s at most, without reconnect attempts. */
-export async function redisReachability(
-  url: string,
-  timeoutMs = 2000,
-): Promise<Reachability> {
+export async function redisReachability(url: string, timeoutMs = 2000): Promise<Reachability> {
   const parsed = new URL(url);
   const result = {
     service: 'Redis',

@@ -6,9 +6,7 @@ import { UserProfile } from './user-profile.entity';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([UserProfile, UserIdentity, DataDeletionRequest]),
-  ],
+  imports: [TypeOrmModule.forFeature([UserProfile, UserIdentity, DataDeletionRequest])],
   providers: [UsersService],
   exports: [UsersService],
 })

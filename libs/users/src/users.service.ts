@@ -274,7 +274,8 @@ export class UsersService {
       ]),
     );
     const reported = Number(result.insertId);
-    if (!(reported > 0)) throw new Error(`The Facebook sign-in's upsert reported no row (insert id ${result.insertId})`);
+    if (!(reported > 0))
+      throw new Error(`The Facebook sign-in's upsert reported no row (insert id ${result.insertId})`);
     if (reported >= EXISTING_ROW) return reported - EXISTING_ROW;
     if (matchableEmail(identity.email) === null) return reported;
     const removed = await this.withRetries(() =>
@@ -310,7 +311,10 @@ export class UsersService {
         const taken = await manager.query<unknown[]>(EMAIL_TAKEN, [email, email]);
         if (taken.length > 0) {
           // The profile with this e-mail may be this identity's own, created a moment ago by a racing sign-in.
-          const owner = await manager.query<Array<{ user_profile_id: number }>>(FIND_IDENTITY_LOCKING, [provider, subject]);
+          const owner = await manager.query<Array<{ user_profile_id: number }>>(FIND_IDENTITY_LOCKING, [
+            provider,
+            subject,
+          ]);
           if (owner.length === 0) throw new IdentityNotLinkedError(provider);
           const id = owner[0].user_profile_id;
           await manager.query(REFRESH_PROFILE, this.refreshParams(identity, id));

@@ -6,7 +6,12 @@ import { TestBrowser } from '../../support/browser';
 import type { FacebookSide } from '../../support/login-flow';
 import { createTestDatabase } from '../../support/test-database';
 import { freePort } from '../../support/test-env';
-import { TEST_APP_ID, TEST_APP_SECRET, TEST_GOOGLE_CLIENT_ID, TEST_GOOGLE_CLIENT_SECRET } from '../../support/test-stack';
+import {
+  TEST_APP_ID,
+  TEST_APP_SECRET,
+  TEST_GOOGLE_CLIENT_ID,
+  TEST_GOOGLE_CLIENT_SECRET,
+} from '../../support/test-stack';
 import { PrivateMariaDb, PrivateRedis } from '../../support/private-services';
 
 export interface FaultStackOptions {

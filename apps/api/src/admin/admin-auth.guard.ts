@@ -1,18 +1,8 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import type { ApiEnv } from '@app/config';
-import {
-  ADMIN_REALM,
-  adminCredentials,
-  basicAuthMatches,
-  type AdminCredentials,
-} from './admin-credentials';
+import { ADMIN_REALM, adminCredentials, basicAuthMatches, type AdminCredentials } from './admin-credentials';
 
 /** HTTP basic auth with ADMIN_USER / ADMIN_PASSWORD; a 401 carries the challenge. */
 @Injectable()
@@ -28,15 +18,8 @@ export class AdminAuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
-    if (
-      this.credentials &&
-      basicAuthMatches(req.get('authorization'), this.credentials)
-    )
-      return true;
-    context
-      .switchToHttp()
-      .getResponse<Response>()
-      .setHeader('WWW-Authenticate', ADMIN_REALM);
+    if (this.credentials && basicAuthMatches(req.get('authorization'), this.credentials)) return true;
+    context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', ADMIN_REALM);
     throw new UnauthorizedException('Admin credentials required');
   }
 }

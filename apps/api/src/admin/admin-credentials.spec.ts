@@ -6,9 +6,7 @@ describe(basicAuthMatches.name, () => {
   const credentials = { user: 'support', password: 'pa:ss word with: colons' };
 
   it('accepts the right user and password (the password may hold colons)', () => {
-    expect(
-      basicAuthMatches(basic('support:pa:ss word with: colons'), credentials),
-    ).toBe(true);
+    expect(basicAuthMatches(basic('support:pa:ss word with: colons'), credentials)).toBe(true);
   });
 
   it.each([

@@ -1,11 +1,4 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Header,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBasicAuth,
@@ -43,8 +36,7 @@ export class AdminOperationsController {
   @Get()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
-    summary:
-      'Recent login attempts, newest first, filterable by status and reason',
+    summary: 'Recent login attempts, newest first, filterable by status and reason',
   })
   @ApiQuery({
     name: 'status',
@@ -72,17 +64,12 @@ export class AdminOperationsController {
   })
   @ApiUnauthorizedResponse({
     type: HttpErrorDto,
-    description:
-      'No or wrong admin credentials (with `WWW-Authenticate: Basic`).',
+    description: 'No or wrong admin credentials (with `WWW-Authenticate: Basic`).',
   })
   async search(@Query() query: unknown): Promise<OperationRecordsDto> {
     const parsed = searchQuery.safeParse(query);
     if (!parsed.success) {
-      throw new BadRequestException(
-        parsed.error.issues.map(
-          (i) => `${i.path.join('.') || 'query'}: ${i.message}`,
-        ),
-      );
+      throw new BadRequestException(parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`));
     }
     return { operations: await this.history.search(parsed.data) };
   }

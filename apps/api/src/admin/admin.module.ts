@@ -27,10 +27,7 @@ class AdminOffModule implements NestModule {
         // Thrown, not passed to next(): Nest answers with its usual JSON 404.
         throw new NotFoundException();
       })
-      .forRoutes(
-        { path: 'admin', method: RequestMethod.ALL },
-        { path: 'admin/{*path}', method: RequestMethod.ALL },
-      );
+      .forRoutes({ path: 'admin', method: RequestMethod.ALL }, { path: 'admin/{*path}', method: RequestMethod.ALL });
   }
 }
 
@@ -41,10 +38,7 @@ class AdminOffModule implements NestModule {
  */
 @Module({})
 export class AdminModule {
-  static forRoot(env: {
-    ADMIN_USER?: string;
-    ADMIN_PASSWORD?: string;
-  }): DynamicModule {
+  static forRoot(env: { ADMIN_USER?: string; ADMIN_PASSWORD?: string }): DynamicModule {
     const credentials = adminCredentials(env);
     if (!credentials) return { module: AdminModule, imports: [AdminOffModule] };
     const requireAdmin = basicAuthMiddleware(credentials);

@@ -19,7 +19,9 @@ export interface DashboardJobData {
  * hidden until someone decides it may be shown.
  */
 export function dashboardJobData(data: unknown): DashboardJobData {
-  const job = (typeof data === 'object' && data !== null ? data : {}) as Partial<Record<keyof ExchangeJobData, unknown>>;
+  const job = (typeof data === 'object' && data !== null ? data : {}) as Partial<
+    Record<keyof ExchangeJobData, unknown>
+  >;
   const present = (value: unknown) => typeof value === 'string' && value.length > 0;
   return {
     operationId: typeof job.operationId === 'string' ? job.operationId : null,

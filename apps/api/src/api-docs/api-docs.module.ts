@@ -1,16 +1,5 @@
-import {
-  Injectable,
-  MiddlewareConsumer,
-  Module,
-  NestModule,
-  OnModuleInit,
-  RequestMethod,
-} from '@nestjs/common';
-import {
-  ApplicationConfig,
-  HttpAdapterHost,
-  ModulesContainer,
-} from '@nestjs/core';
+import { Injectable, MiddlewareConsumer, Module, NestModule, OnModuleInit, RequestMethod } from '@nestjs/common';
+import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import type { ExpressAdapter } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -43,8 +32,7 @@ export class ApiDocsMount implements OnModuleInit {
       },
       config: new ApplicationConfig(),
       getHttpAdapter: () => adapter,
-      useStaticAssets: (path: string, options: object): void =>
-        void adapter.useStaticAssets(path, options),
+      useStaticAssets: (path: string, options: object): void => void adapter.useStaticAssets(path, options),
     } as unknown as INestApplication;
     SwaggerModule.setup(API_DOCS_PATH, app, () => buildApiDocument(app), {
       jsonDocumentUrl: API_DOCS_JSON_PATH,

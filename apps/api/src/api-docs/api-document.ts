@@ -1,21 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import {
-  DocumentBuilder,
-  SwaggerModule,
-  type OpenAPIObject,
-} from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AUTH_API_MODELS, FACEBOOK_PLATFORM_MODELS } from '@app/auth/api';
 import { AUTH_ROUTE_DOCS, GOOGLE_ROUTE_DOCS } from './auth-routes.docs';
 
-const METHODS = [
-  'get',
-  'put',
-  'post',
-  'delete',
-  'patch',
-  'options',
-  'head',
-] as const;
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /**
  * The API's OpenAPI document: what the controllers' decorators say, plus
@@ -61,14 +49,9 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
   const googleMounted = Boolean(document.paths['/auth/google']);
   const routeDocs = { ...AUTH_ROUTE_DOCS, ...(googleMounted && GOOGLE_ROUTE_DOCS) };
   for (const [route, docs] of Object.entries(routeDocs)) {
-    const [method, path] = route.split(' ') as [
-      (typeof METHODS)[number],
-      string,
-    ];
-    const operation =
-      document.paths[path]?.[method.toLowerCase() as (typeof METHODS)[number]];
-    if (!operation)
-      throw new Error(`OpenAPI: ${route} is documented but not mounted`);
+    const [method, path] = route.split(' ') as [(typeof METHODS)[number], string];
+    const operation = document.paths[path]?.[method.toLowerCase() as (typeof METHODS)[number]];
+    if (!operation) throw new Error(`OpenAPI: ${route} is documented but not mounted`);
     Object.assign(operation, docs);
   }
   return document;
@@ -77,8 +60,6 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
 /** Every "METHOD /path" of a document, for tests. */
 export function documentedRoutes(document: OpenAPIObject): string[] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
-    METHODS.filter((method) => item[method]).map(
-      (method) => `${method.toUpperCase()} ${path}`,
-    ),
+    METHODS.filter((method) => item[method]).map((method) => `${method.toUpperCase()} ${path}`),
   );
 }

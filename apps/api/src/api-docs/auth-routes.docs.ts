@@ -1,8 +1,5 @@
 import { getSchemaPath } from '@nestjs/swagger';
-import type {
-  OperationObject,
-  ResponseObject,
-} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import {
   HttpErrorDto,
   OperationStatusEventDto,
@@ -41,9 +38,7 @@ const signedRequestBody: OperationObject['requestBody'] = {
 const RATE_LIMITED = error(
   'Past the rate limit (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS); `Retry-After` says when to try again.',
 );
-const CROSS_SITE = error(
-  'A cross-site request (`Origin` / `Sec-Fetch-Site` not this origin).',
-);
+const CROSS_SITE = error('A cross-site request (`Origin` / `Sec-Fetch-Site` not this origin).');
 
 /**
  * The sign-in routes of libs/auth, documented here because their controllers
@@ -62,8 +57,7 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
         name: 'returnTo',
         in: 'query',
         required: false,
-        description:
-          'Same-origin path to show after sign-in; anything else becomes `/`.',
+        description: 'Same-origin path to show after sign-in; anything else becomes `/`.',
         schema: { type: 'string', example: '/settings' },
       },
     ],
@@ -111,8 +105,7 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
         name: 'Last-Event-ID',
         in: 'header',
         required: false,
-        description:
-          "Sent by EventSource on reconnect: the last event's id (a status).",
+        description: "Sent by EventSource on reconnect: the last event's id (a status).",
         schema: { type: 'string', enum: ['pending', 'ok', 'error'] },
       },
     ],
@@ -128,8 +121,7 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
         },
       },
       204: {
-        description:
-          'Reconnected after the final status: nothing more will come.',
+        description: 'Reconnected after the final status: nothing more will come.',
       },
       404: error('This session has no attempt.'),
       429: RATE_LIMITED,
@@ -166,10 +158,7 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
       'Verifies the `signed_request` (HMAC-SHA256 with the app secret), deletes the profile and its sign-in history, ends its sessions.',
     requestBody: signedRequestBody,
     responses: {
-      200: json(
-        'Where the person can check the request, and its code.',
-        DataDeletionAnswerDto,
-      ),
+      200: json('Where the person can check the request, and its code.', DataDeletionAnswerDto),
       400: error('Missing or invalid `signed_request`.'),
       429: RATE_LIMITED,
     },
@@ -191,10 +180,7 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
     summary: "Facebook's Deauthorize callback: end the person's sessions",
     requestBody: signedRequestBody,
     responses: {
-      200: json(
-        'Done; the profile stays until a deletion request.',
-        DeauthorizeAnswerDto,
-      ),
+      200: json('Done; the profile stays until a deletion request.', DeauthorizeAnswerDto),
       400: error('Missing or invalid `signed_request`.'),
       429: RATE_LIMITED,
     },
@@ -205,9 +191,9 @@ export const AUTH_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
 export const GOOGLE_ROUTE_DOCS: Record<string, Partial<OperationObject>> = {
   'GET /auth/google': {
     tags: ['sign-in'],
-    summary: "Start a sign-in with Google: 302 to its authorization endpoint (OpenID Connect)",
+    summary: 'Start a sign-in with Google: 302 to its authorization endpoint (OpenID Connect)',
     description:
-      'Reads the issuer\'s `/.well-known/openid-configuration` (GOOGLE_ISSUER), stores a one-time 256-bit `state`, a `nonce` and a PKCE verifier in the session and redirects with `response_type=code`, `scope=openid email profile`, `state`, `nonce`, `code_challenge` and `code_challenge_method=S256`. The same `returnTo` and `link=1` as `GET /auth/facebook`.',
+      "Reads the issuer's `/.well-known/openid-configuration` (GOOGLE_ISSUER), stores a one-time 256-bit `state`, a `nonce` and a PKCE verifier in the session and redirects with `response_type=code`, `scope=openid email profile`, `state`, `nonce`, `code_challenge` and `code_challenge_method=S256`. The same `returnTo` and `link=1` as `GET /auth/facebook`.",
     parameters: [
       { name: 'returnTo', in: 'query', required: false, schema: { type: 'string', example: '/settings' } },
       {

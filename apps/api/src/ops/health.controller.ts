@@ -21,8 +21,7 @@ export class HealthController {
   @Header('Cache-Control', 'no-store')
   @HealthCheck()
   @ApiOperation({
-    summary:
-      'Readiness: MySQL, Redis and the Bull queue answer (503 with the report while one does not)',
+    summary: 'Readiness: MySQL, Redis and the Bull queue answer (503 with the report while one does not)',
   })
   ready(): Promise<HealthCheckResult> {
     return this.checks.ready();

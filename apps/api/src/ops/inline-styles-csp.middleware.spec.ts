@@ -4,8 +4,7 @@ import { allowInlineStyles } from './inline-styles-csp.middleware';
 describe(allowInlineStyles.name, () => {
   it("adds 'unsafe-inline' to style-src only, keeping every other directive", () => {
     const headers: Record<string, string> = {
-      'content-security-policy':
-        "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:",
+      'content-security-policy': "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:",
     };
     const res = {
       getHeader: (name: string) => headers[name],

@@ -6,11 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
  * the queue dashboard both style elements inline. Scripts stay 'self' only;
  * the rest of the site keeps the strict policy.
  */
-export function allowInlineStyles(
-  _req: Request,
-  res: Response,
-  next: NextFunction,
-): void {
+export function allowInlineStyles(_req: Request, res: Response, next: NextFunction): void {
   const policy = res.getHeader('content-security-policy');
   if (typeof policy === 'string') {
     res.setHeader(

@@ -20,11 +20,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { HttpErrorDto } from '@app/auth/api';
-import {
-  METRICS_TOKEN_REQUIRED_MESSAGE,
-  MetricsRegistry,
-  metricsAccess,
-} from '@app/observability';
+import { METRICS_TOKEN_REQUIRED_MESSAGE, MetricsRegistry, metricsAccess } from '@app/observability';
 import type { ApiEnv } from '@app/config';
 
 @ApiTags('operations')
@@ -49,8 +45,7 @@ export class MetricsController {
   })
   @ApiUnauthorizedResponse({
     type: HttpErrorDto,
-    description:
-      'METRICS_TOKEN is set and the bearer token is missing or wrong.',
+    description: 'METRICS_TOKEN is set and the bearer token is missing or wrong.',
   })
   @ApiForbiddenResponse({
     type: HttpErrorDto,
@@ -70,8 +65,7 @@ export class MetricsController {
       req.get('authorization'),
     );
     if (access === 'disabled') throw new NotFoundException();
-    if (access === 'token-required')
-      throw new ForbiddenException(METRICS_TOKEN_REQUIRED_MESSAGE);
+    if (access === 'token-required') throw new ForbiddenException(METRICS_TOKEN_REQUIRED_MESSAGE);
     if (access === 'unauthorized') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
       throw new UnauthorizedException('Metrics token required');

@@ -71,19 +71,25 @@ export class ExampleExchange implements ProviderExchange, OnModuleInit {
       signal: AbortSignal.timeout(timeoutMs),
     });
     const parsed = tokenAnswer.safeParse(json);
-    if (!parsed.success) throw new ExampleApiError('malformed', 'provider_bad_response', "Example's token answer has no access_token");
+    if (!parsed.success)
+      throw new ExampleApiError('malformed', 'provider_bad_response', "Example's token answer has no access_token");
     return parsed.data.access_token;
   }
 
   /** The person behind the token. The job carries `nonce` for OpenID Connect providers that verify an id_token. */
-  async identify(accessToken: string, _job: Readonly<ExchangeJobData>, { signal }: { signal?: AbortSignal }): Promise<ExchangedIdentity> {
+  async identify(
+    accessToken: string,
+    _job: Readonly<ExchangeJobData>,
+    { signal }: { signal?: AbortSignal },
+  ): Promise<ExchangedIdentity> {
     const timeout = AbortSignal.timeout(this.callTimeoutMs);
     const json = await this.call('userinfo', this.options.userinfoUrl, {
       headers: { authorization: `Bearer ${accessToken}` },
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     const parsed = userinfoAnswer.safeParse(json);
-    if (!parsed.success) throw new ExampleApiError('malformed', 'provider_bad_response', "Example's userinfo answer is unusable");
+    if (!parsed.success)
+      throw new ExampleApiError('malformed', 'provider_bad_response', "Example's userinfo answer is unusable");
     const { sub, email, email_verified, given_name, family_name } = parsed.data;
     return {
       provider: EXAMPLE,
@@ -113,7 +119,8 @@ export class ExampleExchange implements ProviderExchange, OnModuleInit {
       json = undefined;
     }
     if (!response.ok) throw classifyExampleErrorResponse(which, response.status, json);
-    if (json === undefined) throw new ExampleApiError('malformed', 'provider_bad_response', `Example's ${which} answer is not JSON`);
+    if (json === undefined)
+      throw new ExampleApiError('malformed', 'provider_bad_response', `Example's ${which} answer is not JSON`);
     return json;
   }
 }

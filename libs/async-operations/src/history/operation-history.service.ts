@@ -1,18 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, Repository } from 'typeorm';
-import {
-  OperationStatusId,
-  type OperationStatusCode,
-} from '../async-operation-status.entity';
+import { OperationStatusId, type OperationStatusCode } from '../async-operation-status.entity';
 import { AsyncOperation } from '../async-operation.entity';
 import type { OperationFinishedEvent } from '../async-operations.service';
-import {
-  toOperationRecord,
-  toSignInEntry,
-  type OperationRecord,
-  type SignInEntry,
-} from './sign-in-entry';
+import { toOperationRecord, toSignInEntry, type OperationRecord, type SignInEntry } from './sign-in-entry';
 
 export const SIGN_IN_HISTORY_LENGTH = 10;
 export const PRUNE_BATCH_SIZE = 1000;
@@ -38,10 +30,7 @@ export class OperationHistoryService {
   ) {}
 
   /** A user's latest attempts, newest first: those that signed them in and the failures linked to them. */
-  async signInsOf(
-    userProfileId: number,
-    limit = SIGN_IN_HISTORY_LENGTH,
-  ): Promise<SignInEntry[]> {
+  async signInsOf(userProfileId: number, limit = SIGN_IN_HISTORY_LENGTH): Promise<SignInEntry[]> {
     const rows = await this.operations.find({
       where: { userProfileId },
       order: { createdAt: 'DESC', id: 'DESC' },
@@ -51,11 +40,7 @@ export class OperationHistoryService {
   }
 
   /** Every attempt, newest first, for support (GET /admin/operations). */
-  async search({
-    status,
-    reason,
-    limit,
-  }: OperationSearch): Promise<OperationRecord[]> {
+  async search({ status, reason, limit }: OperationSearch): Promise<OperationRecord[]> {
     const query = this.operations
       .createQueryBuilder('operation')
       .leftJoin('operation.userProfile', 'user')
@@ -91,10 +76,7 @@ export class OperationHistoryService {
         order: { id: 'DESC' },
       });
       if (owner?.userProfileId) {
-        await this.operations.update(
-          { publicId: event.operationId },
-          { userProfileId: owner.userProfileId },
-        );
+        await this.operations.update({ publicId: event.operationId }, { userProfileId: owner.userProfileId });
       }
     }
   }
@@ -125,10 +107,7 @@ export class OperationHistoryService {
   }
 
   /** Deletes attempts that began before `cutoff`, in batches; returns how many. */
-  async pruneCreatedBefore(
-    cutoff: Date,
-    batchSize = PRUNE_BATCH_SIZE,
-  ): Promise<number> {
+  async pruneCreatedBefore(cutoff: Date, batchSize = PRUNE_BATCH_SIZE): Promise<number> {
     let deleted = 0;
     for (;;) {
       const batch = await this.operations.find({

@@ -1,9 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import {
-  OPERATION_FINISHED_EVENT,
-  type OperationFinishedEvent,
-} from '../async-operations.service';
+import { OPERATION_FINISHED_EVENT, type OperationFinishedEvent } from '../async-operations.service';
 import { OperationHistoryService } from './operation-history.service';
 
 /** Keeps the sign-in history's ownership up to date as attempts end (see OperationHistoryService.linkToOwner). */
@@ -18,9 +15,7 @@ export class OperationOwnerLinker {
     try {
       await this.history.linkToOwner(event);
     } catch (error) {
-      this.logger.warn(
-        `Could not link operation ${event.operationId} to its owner: ${(error as Error).message}`,
-      );
+      this.logger.warn(`Could not link operation ${event.operationId} to its owner: ${(error as Error).message}`);
     }
   }
 }

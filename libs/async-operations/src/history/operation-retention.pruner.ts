@@ -21,8 +21,7 @@ export class OperationRetentionPruner implements OnApplicationShutdown {
     private readonly history: OperationHistoryService,
     config: ConfigService<WorkerEnv, true>,
   ) {
-    this.retentionMs =
-      config.get('OPERATION_RETENTION_DAYS', { infer: true }) * DAY_MS;
+    this.retentionMs = config.get('OPERATION_RETENTION_DAYS', { infer: true }) * DAY_MS;
   }
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'operation-retention' })
@@ -35,16 +34,11 @@ export class OperationRetentionPruner implements OnApplicationShutdown {
     this.running ??= this.history
       .pruneCreatedBefore(new Date(now.getTime() - this.retentionMs))
       .then((deleted) => {
-        if (deleted)
-          this.logger.log(
-            `Deleted ${deleted} sign-in attempt(s) past the retention period`,
-          );
+        if (deleted) this.logger.log(`Deleted ${deleted} sign-in attempt(s) past the retention period`);
         return deleted;
       })
       .catch((error: Error) => {
-        this.logger.warn(
-          `Pruning old sign-in attempts failed: ${error.message}`,
-        );
+        this.logger.warn(`Pruning old sign-in attempts failed: ${error.message}`);
         return 0;
       })
       .finally(() => (this.running = undefined));

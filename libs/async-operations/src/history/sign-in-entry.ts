@@ -1,7 +1,4 @@
-import {
-  STATUS_CODES,
-  type OperationStatusCode,
-} from '../async-operation-status.entity';
+import { STATUS_CODES, type OperationStatusCode } from '../async-operation-status.entity';
 import type { AsyncOperation } from '../async-operation.entity';
 
 /** One line of a person's sign-in history, as `GET /api/me/sign-ins` shows it. */

@@ -2,7 +2,10 @@ import { GoogleApiError, classifyGoogleErrorResponse } from './google-api.error'
 
 describe(classifyGoogleErrorResponse.name, () => {
   it('calls invalid_grant on the token call a rejected code, not worth a retry', () => {
-    const error = classifyGoogleErrorResponse('token', 400, { error: 'invalid_grant', error_description: 'Bad Request' });
+    const error = classifyGoogleErrorResponse('token', 400, {
+      error: 'invalid_grant',
+      error_description: 'Bad Request',
+    });
     expect(error).toBeInstanceOf(GoogleApiError);
     expect(error).toMatchObject({
       reason: 'code_rejected',
@@ -32,7 +35,9 @@ describe(classifyGoogleErrorResponse.name, () => {
   describe('what a failed token call did to the code', () => {
     it('leaves it untouched after throttling or a "temporarily_unavailable"', () => {
       expect(classifyGoogleErrorResponse('token', 429, { error: 'rate_limit_exceeded' }).codeMayBeSpent).toBe(false);
-      expect(classifyGoogleErrorResponse('token', 503, { error: 'temporarily_unavailable' }).codeFate).toBe('untouched');
+      expect(classifyGoogleErrorResponse('token', 503, { error: 'temporarily_unavailable' }).codeFate).toBe(
+        'untouched',
+      );
     });
 
     it('cannot tell after a bare 5xx (a proxy may answer after Google spent it)', () => {
@@ -47,7 +52,10 @@ describe(classifyGoogleErrorResponse.name, () => {
   });
 
   it("keeps Google's words short and never echoes a whole body", () => {
-    const error = classifyGoogleErrorResponse('token', 400, { error: 'invalid_request', error_description: 'x'.repeat(5000) });
+    const error = classifyGoogleErrorResponse('token', 400, {
+      error: 'invalid_request',
+      error_description: 'x'.repeat(5000),
+    });
     expect(error.message.length).toBeLessThan(300);
   });
 });

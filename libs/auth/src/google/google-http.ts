@@ -45,7 +45,12 @@ export class GoogleAgents {
 }
 
 function agentOptions(): http.AgentOptions {
-  return { keepAlive: true, timeout: GOOGLE_IDLE_SOCKET_MS, maxFreeSockets: GOOGLE_MAX_IDLE_SOCKETS, scheduling: 'lifo' };
+  return {
+    keepAlive: true,
+    timeout: GOOGLE_IDLE_SOCKET_MS,
+    maxFreeSockets: GOOGLE_MAX_IDLE_SOCKETS,
+    scheduling: 'lifo',
+  };
 }
 
 /** Why a call got no usable HTTP answer, and whether the request can have reached Google. */
@@ -86,7 +91,12 @@ export function sendRequest(
 ): Promise<GoogleAnswer> {
   return new Promise<GoogleAnswer>((resolve, reject) => {
     if (signal?.aborted) {
-      reject(new GoogleTransportError('aborted', 'aborted before it started', { cause: signal.reason, codeFate: 'untouched' }));
+      reject(
+        new GoogleTransportError('aborted', 'aborted before it started', {
+          cause: signal.reason,
+          codeFate: 'untouched',
+        }),
+      );
       return;
     }
     const transport = url.protocol === 'https:' ? https : http;
@@ -159,7 +169,8 @@ export function sendRequest(
       let length = 0;
       res.on('data', (chunk: Buffer) => {
         length += chunk.length;
-        if (length > MAX_RESPONSE_BYTES) finish(new GoogleTransportError('too-large', 'too large', { codeFate: 'unknown' }));
+        if (length > MAX_RESPONSE_BYTES)
+          finish(new GoogleTransportError('too-large', 'too large', { codeFate: 'unknown' }));
         else chunks.push(chunk);
       });
       res.on('end', () => finish(null, { status, text: Buffer.concat(chunks).toString('utf8') }));
@@ -173,7 +184,8 @@ export function sendRequest(
         ),
       );
       res.on('close', () => {
-        if (!res.complete) finish(new GoogleTransportError('network', 'the answer was cut off', { codeFate: 'unknown' }));
+        if (!res.complete)
+          finish(new GoogleTransportError('network', 'the answer was cut off', { codeFate: 'unknown' }));
       });
     });
     req.end(body);

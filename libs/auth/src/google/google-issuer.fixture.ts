@@ -40,7 +40,8 @@ export interface FixtureIssuer {
 }
 
 /** RSA keys take a while to make: one pair (and one stranger's) per test file. */
-let keyPairs: Promise<[Awaited<ReturnType<typeof generateKeyPair>>, Awaited<ReturnType<typeof generateKeyPair>>]> | undefined;
+let keyPairs:
+  Promise<[Awaited<ReturnType<typeof generateKeyPair>>, Awaited<ReturnType<typeof generateKeyPair>>]> | undefined;
 
 export async function fixtureIssuer(): Promise<FixtureIssuer> {
   const [keys, other] = await (keyPairs ??= Promise.all([generateKeyPair('RS256'), generateKeyPair('RS256')]));
@@ -89,7 +90,8 @@ export async function fixtureIssuer(): Promise<FixtureIssuer> {
         json(res, 200, {
           access_token: 'ya29.access-token',
           expires_in: 3599,
-          scope: 'openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile',
+          scope:
+            'openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile',
           token_type: 'Bearer',
           id_token: idToken,
         }),

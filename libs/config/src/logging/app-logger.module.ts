@@ -2,11 +2,7 @@ import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import type { LoggingEnv } from '../env.schema';
-import {
-  createLogDestination,
-  pinoHttpOptions,
-  type PinoSettings,
-} from './pino-options';
+import { createLogDestination, pinoHttpOptions, type PinoSettings } from './pino-options';
 
 /**
  * nestjs-pino for one process: pino-http on every route (request id, one
@@ -29,10 +25,7 @@ export class AppLoggerModule {
               LOG_DESTINATION: config.get('LOG_DESTINATION', { infer: true }),
             };
             return {
-              pinoHttp: [
-                pinoHttpOptions(env, settings),
-                createLogDestination(env),
-              ],
+              pinoHttp: [pinoHttpOptions(env, settings), createLogDestination(env)],
               forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
             };
           },

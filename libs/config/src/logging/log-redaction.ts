@@ -58,10 +58,7 @@ const SECRET_QUERY_PARAMS = new Set([
  * callback, whose whole query is a code and a state) lose their query; any
  * other URL keeps its query with the values of secret parameters redacted.
  */
-export function loggableUrl(
-  url: string | undefined,
-  queryFreePaths: readonly string[] = [],
-): string {
+export function loggableUrl(url: string | undefined, queryFreePaths: readonly string[] = []): string {
   if (!url) return '';
   const q = url.indexOf('?');
   if (q < 0) return url;
@@ -83,9 +80,7 @@ export function loggableUrl(
         return `${rawName}=${REDACTED}`;
       }
       // `code[]=…` is still a code.
-      return SECRET_QUERY_PARAMS.has(name.replace(/\[.*$/, ''))
-        ? `${rawName}=${REDACTED}`
-        : pair;
+      return SECRET_QUERY_PARAMS.has(name.replace(/\[.*$/, '')) ? `${rawName}=${REDACTED}` : pair;
     })
     .join('&');
   return `${path}?${query}`;

@@ -13,10 +13,7 @@ export interface OperationLogContext {
 
 const storage = new AsyncLocalStorage<OperationLogContext>();
 
-export function runWithOperationLogContext<T>(
-  context: OperationLogContext,
-  fn: () => T,
-): T {
+export function runWithOperationLogContext<T>(context: OperationLogContext, fn: () => T): T {
   return storage.run(context, fn);
 }
 

@@ -32,35 +32,25 @@ function capture(): {
 
 describe(loggableUrl.name, () => {
   it('drops the whole query of the OAuth callback, however the path is spelled', () => {
-    expect(
-      loggableUrl('/auth/facebook/callback?code=AQ123&state=s3cret', [
-        '/auth/facebook/callback',
-      ]),
-    ).toBe('/auth/facebook/callback');
-    expect(
-      loggableUrl('/AUTH/facebook/callback/?code=AQ123', [
-        '/auth/facebook/callback',
-      ]),
-    ).toBe('/AUTH/facebook/callback/');
+    expect(loggableUrl('/auth/facebook/callback?code=AQ123&state=s3cret', ['/auth/facebook/callback'])).toBe(
+      '/auth/facebook/callback',
+    );
+    expect(loggableUrl('/AUTH/facebook/callback/?code=AQ123', ['/auth/facebook/callback'])).toBe(
+      '/AUTH/facebook/callback/',
+    );
   });
 
   it('keeps other queries but redacts the values of secret parameters', () => {
     expect(
-      loggableUrl(
-        '/v25.0/oauth/access_token?client_id=1&client_secret=abc&code=AQ1&code_verifier=v&redirect_uri=x',
-      ),
+      loggableUrl('/v25.0/oauth/access_token?client_id=1&client_secret=abc&code=AQ1&code_verifier=v&redirect_uri=x'),
     ).toBe(
       '/v25.0/oauth/access_token?client_id=1&client_secret=[Redacted]&code=[Redacted]&code_verifier=[Redacted]&redirect_uri=x',
     );
-    expect(loggableUrl('/me?access_token=EAAxyz&fields=id')).toBe(
-      '/me?access_token=[Redacted]&fields=id',
-    );
+    expect(loggableUrl('/me?access_token=EAAxyz&fields=id')).toBe('/me?access_token=[Redacted]&fields=id');
     expect(loggableUrl('/x?code[]=AQ1&code%5B%5D=AQ2&%E0=1')).toBe(
       '/x?code[]=[Redacted]&code%5B%5D=[Redacted]&%E0=[Redacted]',
     );
-    expect(loggableUrl('/admin/operations?status=error&limit=5')).toBe(
-      '/admin/operations?status=error&limit=5',
-    );
+    expect(loggableUrl('/admin/operations?status=error&limit=5')).toBe('/admin/operations?status=error&limit=5');
   });
 });
 
@@ -77,19 +67,11 @@ describe(requestId.name, () => {
   it('honours a well-formed incoming id and echoes it', () => {
     const response = res();
     expect(requestId(req('proxy-1234'), response)).toBe('proxy-1234');
-    expect(response.setHeader).toHaveBeenCalledWith(
-      'x-request-id',
-      'proxy-1234',
-    );
+    expect(response.setHeader).toHaveBeenCalledWith('x-request-id', 'proxy-1234');
   });
 
   it('replaces a missing or malformed one with a random uuid', () => {
-    for (const incoming of [
-      undefined,
-      '',
-      'a\nfake log line',
-      'x'.repeat(65),
-    ]) {
+    for (const incoming of [undefined, '', 'a\nfake log line', 'x'.repeat(65)]) {
       expect(requestId(req(incoming), res())).toMatch(/^[0-9a-f-]{36}$/);
     }
   });
@@ -109,9 +91,7 @@ describe(pinoHttpOptions.name, () => {
       err: { code: 'ECONNREFUSED' },
     });
     const [line] = lines();
-    expect(JSON.stringify(line)).not.toMatch(
-      /EAAtoken|"verifier"|"sealed"|s%3Asecret/,
-    );
+    expect(JSON.stringify(line)).not.toMatch(/EAAtoken|"verifier"|"sealed"|s%3Asecret/);
     expect(line).toMatchObject({
       service: 'api',
       job: { operationId: 'op1' },
@@ -121,9 +101,7 @@ describe(pinoHttpOptions.name, () => {
 
   it('adds the operation id of the current context to every line', () => {
     const { logger, lines } = capture();
-    runWithOperationLogContext({ operationId: 'op-42' }, () =>
-      logger.info('inside'),
-    );
+    runWithOperationLogContext({ operationId: 'op-42' }, () => logger.info('inside'));
     let late: string | undefined;
     runWithOperationLogContext({ resolve: () => late }, () => {
       logger.info('before it is known');
@@ -144,12 +122,7 @@ describe(pinoHttpOptions.name, () => {
       service: 'api',
       queryFreePaths: ['/auth/facebook/callback'],
     });
-    const serialize = (
-      options.serializers as Record<
-        string,
-        (value: unknown) => Record<string, unknown>
-      >
-    ).req;
+    const serialize = (options.serializers as Record<string, (value: unknown) => Record<string, unknown>>).req;
     const serialized = serialize({
       id: 'r1',
       method: 'GET',

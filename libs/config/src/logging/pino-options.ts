@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import pino, {
-  type DestinationStream,
-  type Level,
-  type LevelWithSilent,
-} from 'pino';
+import pino, { type DestinationStream, type Level, type LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import pretty from 'pino-pretty';
 import type { LoggingEnv } from '../env.schema';
@@ -35,11 +31,7 @@ const LOGGED_REQUEST_HEADERS = [
   'x-forwarded-for',
   'x-forwarded-proto',
 ];
-const LOGGED_RESPONSE_HEADERS = [
-  'content-type',
-  'content-length',
-  'x-request-id',
-];
+const LOGGED_RESPONSE_HEADERS = ['content-type', 'content-length', 'x-request-id'];
 
 export interface PinoSettings {
   /** `service` field of every line: api, worker, facebook-emulator. */
@@ -47,10 +39,7 @@ export interface PinoSettings {
   /** Paths whose query is never logged (the OAuth callback). */
   queryFreePaths?: readonly string[];
   /** Extra fields for a request's completion line, read when it ends (undefined: none). */
-  customProps?: (
-    req: IncomingMessage,
-    res: ServerResponse,
-  ) => Record<string, unknown> | undefined;
+  customProps?: (req: IncomingMessage, res: ServerResponse) => Record<string, unknown> | undefined;
 }
 
 type SerializedRequest = {
@@ -66,23 +55,16 @@ type SerializedResponse = {
   headers?: Record<string, unknown>;
 };
 
-function pick(
-  source: Record<string, unknown> | undefined,
-  keys: string[],
-): Record<string, unknown> {
+function pick(source: Record<string, unknown> | undefined, keys: string[]): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
-  for (const key of keys)
-    if (source?.[key] !== undefined) picked[key] = source[key];
+  for (const key of keys) if (source?.[key] !== undefined) picked[key] = source[key];
   return picked;
 }
 
 /** Honours a well-formed incoming `x-request-id` (a proxy's), else makes one; echoes it back. */
 export function requestId(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers['x-request-id'];
-  const id =
-    typeof incoming === 'string' && REQUEST_ID.test(incoming)
-      ? incoming
-      : randomUUID();
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   res.setHeader('x-request-id', id);
   return id;
 }
@@ -100,9 +82,7 @@ export function createLogDestination(env: LoggingEnv): DestinationStream {
       return pretty({
         destination: fd,
         sync: true,
-        colorize: Boolean(
-          (destination === 'stdout' ? process.stdout : process.stderr).isTTY,
-        ),
+        colorize: Boolean((destination === 'stdout' ? process.stdout : process.stderr).isTTY),
         singleLine: true,
         translateTime: 'SYS:HH:MM:ss.l',
         ignore: 'pid,hostname,service,context,req,res,responseTime',
@@ -125,19 +105,11 @@ export function createLogDestination(env: LoggingEnv): DestinationStream {
  * configuration (REDACT_PATHS, whitelisted headers, URLs without secret
  * query values).
  */
-export function pinoHttpOptions(
-  env: LoggingEnv,
-  settings: PinoSettings,
-): Options {
+export function pinoHttpOptions(env: LoggingEnv, settings: PinoSettings): Options {
   const queryFreePaths = settings.queryFreePaths ?? [];
-  const level: LevelWithSilent =
-    env.LOG_DESTINATION === 'off' ? 'silent' : PINO_LEVELS[env.LOG_LEVEL];
+  const level: LevelWithSilent = env.LOG_DESTINATION === 'off' ? 'silent' : PINO_LEVELS[env.LOG_LEVEL];
   const urlOf = (req: IncomingMessage) =>
-    loggableUrl(
-      (req as IncomingMessage & { originalUrl?: string }).originalUrl ??
-        req.url,
-      queryFreePaths,
-    );
+    loggableUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url, queryFreePaths);
   return {
     level,
     base: { service: settings.service, pid: process.pid },
@@ -150,12 +122,9 @@ export function pinoHttpOptions(
     // pino-http's type says `object`, but its code skips a falsy answer (no child logger then).
     customProps: settings.customProps as Options['customProps'],
     autoLogging: { ignore: (req) => UNLOGGED_PATHS.test(req.url ?? '') },
-    customLogLevel: (_req, res, error) =>
-      error || res.statusCode >= 500 ? 'error' : 'info',
-    customSuccessMessage: (req, res, ms) =>
-      `${req.method} ${urlOf(req)} ${res.statusCode} ${ms}ms`,
-    customErrorMessage: (req, res, error) =>
-      `${req.method} ${urlOf(req)} ${res.statusCode}: ${error.message}`,
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    customSuccessMessage: (req, res, ms) => `${req.method} ${urlOf(req)} ${res.statusCode} ${ms}ms`,
+    customErrorMessage: (req, res, error) => `${req.method} ${urlOf(req)} ${res.statusCode}: ${error.message}`,
     serializers: {
       req: (req: SerializedRequest) => ({
         id: req.id,

@@ -1,9 +1,4 @@
-import {
-  englishList,
-  escapeHtml,
-  hiddenFields,
-  renderLayout,
-} from '../html-page';
+import { englishList, escapeHtml, hiddenFields, renderLayout } from '../html-page';
 import {
   ACCOUNT_FIELD,
   type GoogleAuthorizationRejection,
@@ -12,8 +7,7 @@ import {
 import { GOOGLE_SCOPE_DESCRIPTIONS } from './google-emulator.constants';
 import type { GoogleEmulatorUserView } from './google-emulator-user';
 
-const BANNER =
-  'Google emulator: a local stand-in for accounts.google.com. No real Google account is involved.';
+const BANNER = 'Google emulator: a local stand-in for accounts.google.com. No real Google account is involved.';
 
 export interface AccountChooserPageInput {
   request: GoogleAuthorizationRequest;
@@ -22,14 +16,10 @@ export interface AccountChooserPageInput {
   cancelAction: string;
 }
 
-export function renderAccountChooserPage(
-  input: AccountChooserPageInput,
-): string {
+export function renderAccountChooserPage(input: AccountChooserPageInput): string {
   const { request, users } = input;
   const hidden = hiddenFields(request.params);
-  const described = englishList(
-    request.scopes.map((scope) => GOOGLE_SCOPE_DESCRIPTIONS[scope]),
-  );
+  const described = englishList(request.scopes.map((scope) => GOOGLE_SCOPE_DESCRIPTIONS[scope]));
 
   const userItems = users
     .map((user, index) => {
@@ -59,9 +49,7 @@ ${userList}
 }
 
 /** Google's error page: "Access blocked: Authorization Error", then "Error 400: <code>". */
-export function renderGoogleErrorPage(
-  rejection: GoogleAuthorizationRejection,
-): string {
+export function renderGoogleErrorPage(rejection: GoogleAuthorizationRejection): string {
   const line = `Error ${rejection.status}: ${rejection.error}`;
   return renderLayout(
     BANNER,

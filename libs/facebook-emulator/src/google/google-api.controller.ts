@@ -1,31 +1,18 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import {
-  FaultPlayback,
-  isDistortingFault,
-  isSpendingFault,
-  type FaultAnswers,
-} from '../fault-playback';
+import { FaultPlayback, isDistortingFault, isSpendingFault, type FaultAnswers } from '../fault-playback';
 import { collectParams } from '../request-params';
-import {
-  GOOGLE_PATH_PREFIX,
-  GOOGLE_ROUTES,
-  type GoogleEndpoint,
-} from './google-emulator.constants';
-import {
-  GoogleEmulatorStateService,
-  type IdentityDistortion,
-} from './google-emulator-state.service';
+import { GOOGLE_PATH_PREFIX, GOOGLE_ROUTES, type GoogleEndpoint } from './google-emulator.constants';
+import { GoogleEmulatorStateService, type IdentityDistortion } from './google-emulator-state.service';
 import { GoogleErrors, type GoogleErrorResponse } from './google-errors';
 
 /** Bodies of the 'malformed' fault: a 200 whose JSON stops mid-way. */
-export const MALFORMED_GOOGLE_BODIES: Readonly<Record<GoogleEndpoint, string>> =
-  {
-    discovery: '{"issuer": ',
-    token: '{"access_token": ',
-    jwks: '{"keys": [',
-    userinfo: '{"sub": ',
-  };
+export const MALFORMED_GOOGLE_BODIES: Readonly<Record<GoogleEndpoint, string>> = {
+  discovery: '{"issuer": ',
+  token: '{"access_token": ',
+  jwks: '{"keys": [',
+  userinfo: '{"sub": ',
+};
 
 // Google publishes these with long cache lifetimes; the key lives as long as the process.
 const DISCOVERY_CACHE_CONTROL = 'public, max-age=3600';
@@ -64,11 +51,7 @@ export class GoogleApiController {
   @Get(path(GOOGLE_ROUTES.discovery))
   async discovery(@Req() req: Request, @Res() res: Response): Promise<void> {
     this.state.recordCall('discovery');
-    const outcome = await this.playback.preamble(
-      'discovery',
-      res,
-      FAULT_ANSWERS.discovery,
-    );
+    const outcome = await this.playback.preamble('discovery', res, FAULT_ANSWERS.discovery);
     if (outcome === 'answered') return;
     res.set('Cache-Control', DISCOVERY_CACHE_CONTROL);
     res.status(200).json(this.state.discovery(requestOrigin(req)));
@@ -77,11 +60,7 @@ export class GoogleApiController {
   @Get(path(GOOGLE_ROUTES.jwks))
   async jwks(@Res() res: Response): Promise<void> {
     this.state.recordCall('jwks');
-    const outcome = await this.playback.preamble(
-      'jwks',
-      res,
-      FAULT_ANSWERS.jwks,
-    );
+    const outcome = await this.playback.preamble('jwks', res, FAULT_ANSWERS.jwks);
     if (outcome === 'answered') return;
     res.set('Cache-Control', DISCOVERY_CACHE_CONTROL);
     res.status(200).json(this.state.jwks());
@@ -95,11 +74,7 @@ export class GoogleApiController {
     // Most faults and injected failures answer before the code is looked at,
     // so a client retry with the same code can still succeed; the spend-then-*
     // ones run the real exchange first, as a slow Google does.
-    const outcome = await this.playback.preamble(
-      'token',
-      res,
-      FAULT_ANSWERS.token,
-    );
+    const outcome = await this.playback.preamble('token', res, FAULT_ANSWERS.token);
     if (outcome === 'answered') return;
     const result = await this.state.exchangeCode(
       {
@@ -130,29 +105,14 @@ export class GoogleApiController {
   // OpenID Connect Core §5.3.1: userinfo answers POST too.
   @Post(path(GOOGLE_ROUTES.userinfo))
   userinfoViaPost(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.userinfo(
-      req,
-      res,
-      collectParams(req.query, req.body).access_token,
-    );
+    return this.userinfo(req, res, collectParams(req.query, req.body).access_token);
   }
 
-  private async userinfo(
-    req: Request,
-    res: Response,
-    paramToken: string | undefined,
-  ): Promise<void> {
+  private async userinfo(req: Request, res: Response, paramToken: string | undefined): Promise<void> {
     this.state.recordCall('userinfo');
-    const outcome = await this.playback.preamble(
-      'userinfo',
-      res,
-      FAULT_ANSWERS.userinfo,
-    );
+    const outcome = await this.playback.preamble('userinfo', res, FAULT_ANSWERS.userinfo);
     if (outcome === 'answered') return;
-    const result = this.state.userinfo(
-      bearerToken(req) ?? paramToken,
-      distortionOf(outcome),
-    );
+    const result = this.state.userinfo(bearerToken(req) ?? paramToken, distortionOf(outcome));
     res.set('Cache-Control', 'no-store');
     if (!result.ok) return sendError(res, result.error);
     res.status(200).json(result.body);
@@ -162,9 +122,7 @@ export class GoogleApiController {
 function distortionOf(
   outcome: Awaited<ReturnType<FaultPlayback<GoogleEndpoint>['preamble']>>,
 ): IdentityDistortion | undefined {
-  return outcome && outcome !== 'answered' && isDistortingFault(outcome)
-    ? outcome.kind
-    : undefined;
+  return outcome && outcome !== 'answered' && isDistortingFault(outcome) ? outcome.kind : undefined;
 }
 
 /** Where the request arrived (the host guard has vouched for the Host header). */

@@ -34,8 +34,7 @@ describe(parseGoogleAuthorizationRequest.name, () => {
     const parsed = parseGoogleAuthorizationRequest(
       {
         ...PARAMS,
-        scope:
-          'https://www.googleapis.com/auth/userinfo.profile  email openid email',
+        scope: 'https://www.googleapis.com/auth/userinfo.profile  email openid email',
         sub: '1',
         prompt: 'select_account',
       },
@@ -49,10 +48,7 @@ describe(parseGoogleAuthorizationRequest.name, () => {
   });
 
   it('checks the client before the redirect URI, and both before anything else', () => {
-    const unknown = parseGoogleAuthorizationRequest(
-      { client_id: 'x', redirect_uri: 'http://evil.test' },
-      state,
-    );
+    const unknown = parseGoogleAuthorizationRequest({ client_id: 'x', redirect_uri: 'http://evil.test' }, state);
     expect(unknown).toMatchObject({
       ok: false,
       rejection: { status: 401, error: 'invalid_client' },
@@ -68,17 +64,11 @@ describe(parseGoogleAuthorizationRequest.name, () => {
   });
 
   it('lists the invalid scopes like Google', () => {
-    expect(
-      parseGoogleAuthorizationRequest(
-        { ...PARAMS, scope: 'openid drive calendar' },
-        state,
-      ),
-    ).toMatchObject({
+    expect(parseGoogleAuthorizationRequest({ ...PARAMS, scope: 'openid drive calendar' }, state)).toMatchObject({
       ok: false,
       rejection: {
         error: 'invalid_scope',
-        message:
-          'Some requested scopes were invalid. {invalid=[drive, calendar]}',
+        message: 'Some requested scopes were invalid. {invalid=[drive, calendar]}',
       },
     });
   });

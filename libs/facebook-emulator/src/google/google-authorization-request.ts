@@ -1,10 +1,6 @@
 import { PKCE_CHALLENGE_PATTERN } from '../emulator-crypto';
 import type { Params } from '../request-params';
-import {
-  GOOGLE_SCOPE_URIS,
-  GOOGLE_SCOPES,
-  type GoogleScope,
-} from './google-emulator.constants';
+import { GOOGLE_SCOPE_URIS, GOOGLE_SCOPES, type GoogleScope } from './google-emulator.constants';
 import type { ResolvedGoogleClient } from './google-emulator.options';
 import type { GoogleEmulatorStateService } from './google-emulator-state.service';
 
@@ -32,8 +28,7 @@ export interface GoogleAuthorizationRejection {
 }
 
 export type GoogleAuthorizationParseResult =
-  | { ok: true; request: GoogleAuthorizationRequest }
-  | { ok: false; rejection: GoogleAuthorizationRejection };
+  { ok: true; request: GoogleAuthorizationRequest } | { ok: false; rejection: GoogleAuthorizationRejection };
 
 const SCOPE_BY_NAME: ReadonlyMap<string, GoogleScope> = new Map(
   GOOGLE_SCOPES.flatMap((scope) => [
@@ -53,9 +48,7 @@ export function parseGoogleAuthorizationRequest(
   input: Params,
   state: GoogleEmulatorStateService,
 ): GoogleAuthorizationParseResult {
-  const params: Params = Object.fromEntries(
-    Object.entries(input).filter(([key]) => key !== ACCOUNT_FIELD),
-  );
+  const params: Params = Object.fromEntries(Object.entries(input).filter(([key]) => key !== ACCOUNT_FIELD));
   if (!params.client_id) return missing('client_id');
   const client = state.getClient(params.client_id);
   if (!client) {
@@ -78,10 +71,7 @@ export function parseGoogleAuthorizationRequest(
     );
   }
   if (params.response_mode !== undefined && params.response_mode !== 'query') {
-    return reject(
-      'invalid_request',
-      'The Google emulator only supports response_mode=query.',
-    );
+    return reject('invalid_request', 'The Google emulator only supports response_mode=query.');
   }
 
   if (!params.scope) return missing('scope');
@@ -93,10 +83,7 @@ export function parseGoogleAuthorizationRequest(
     else invalid.push(name);
   }
   if (invalid.length > 0) {
-    return reject(
-      'invalid_scope',
-      `Some requested scopes were invalid. {invalid=[${invalid.join(', ')}]}`,
-    );
+    return reject('invalid_scope', `Some requested scopes were invalid. {invalid=[${invalid.join(', ')}]}`);
   }
   if (!scopes.has('openid')) {
     return reject(
@@ -109,10 +96,7 @@ export function parseGoogleAuthorizationRequest(
   if (!params.nonce) return missing('nonce');
   if (!params.code_challenge) return missing('code_challenge');
   if (params.code_challenge_method !== 'S256') {
-    return reject(
-      'invalid_request',
-      'code_challenge_method must be S256 (PKCE with plain is not accepted).',
-    );
+    return reject('invalid_request', 'code_challenge_method must be S256 (PKCE with plain is not accepted).');
   }
   if (!PKCE_CHALLENGE_PATTERN.test(params.code_challenge)) {
     return reject(
@@ -139,10 +123,6 @@ function missing(name: string): GoogleAuthorizationParseResult {
   return reject('invalid_request', `Missing required parameter: ${name}`);
 }
 
-function reject(
-  error: string,
-  message: string,
-  status = 400,
-): GoogleAuthorizationParseResult {
+function reject(error: string, message: string, status = 400): GoogleAuthorizationParseResult {
   return { ok: false, rejection: { status, error, message } };
 }

@@ -2,10 +2,7 @@ import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { redirectBrowser, sendHtml } from '../html-page';
 import { appendQuery, collectParams, type Params } from '../request-params';
-import {
-  renderAccountChooserPage,
-  renderGoogleErrorPage,
-} from './google-account-chooser-page';
+import { renderAccountChooserPage, renderGoogleErrorPage } from './google-account-chooser-page';
 import {
   ACCOUNT_FIELD,
   parseGoogleAuthorizationRequest,
@@ -13,10 +10,7 @@ import {
   type GoogleAuthorizationRequest,
 } from './google-authorization-request';
 import { GOOGLE_PATH_PREFIX, GOOGLE_ROUTES } from './google-emulator.constants';
-import {
-  GoogleEmulatorStateService,
-  grantedScopeString,
-} from './google-emulator-state.service';
+import { GoogleEmulatorStateService, grantedScopeString } from './google-emulator-state.service';
 
 const AUTHORIZATION_PATH = `${GOOGLE_PATH_PREFIX}${GOOGLE_ROUTES.authorization}`;
 const CHOOSE_PATH = `${AUTHORIZATION_PATH}/choose`;
@@ -29,10 +23,7 @@ export class GoogleAuthorizationController {
 
   @Get(AUTHORIZATION_PATH)
   show(@Req() req: Request, @Res() res: Response): void {
-    const parsed = parseGoogleAuthorizationRequest(
-      collectParams(req.query),
-      this.state,
-    );
+    const parsed = parseGoogleAuthorizationRequest(collectParams(req.query), this.state);
     if (!parsed.ok) return sendRejection(res, parsed.rejection);
     sendHtml(
       res,
@@ -55,8 +46,7 @@ export class GoogleAuthorizationController {
         return sendRejection(res, {
           status: 400,
           error: 'invalid_request',
-          message:
-            'This test account does not exist (any more). Go back and pick another one.',
+          message: 'This test account does not exist (any more). Go back and pick another one.',
         });
       }
       const code = this.state.issueCode({
@@ -107,9 +97,6 @@ export class GoogleAuthorizationController {
   }
 }
 
-function sendRejection(
-  res: Response,
-  rejection: GoogleAuthorizationRejection,
-): void {
+function sendRejection(res: Response, rejection: GoogleAuthorizationRejection): void {
   sendHtml(res, rejection.status, renderGoogleErrorPage(rejection));
 }

@@ -34,11 +34,7 @@ describe(parseBasicAuthorization.name, () => {
 describe(accessTokenHash.name, () => {
   it('is base64url of the left half of sha256 (OpenID Connect Core §3.1.3.6)', () => {
     // sha256('abc') = ba7816bf8f01cfea414140de5dae2223 b00361a396177a9cb410ff61f20015ad
-    expect(accessTokenHash('abc')).toBe(
-      Buffer.from('ba7816bf8f01cfea414140de5dae2223', 'hex').toString(
-        'base64url',
-      ),
-    );
+    expect(accessTokenHash('abc')).toBe(Buffer.from('ba7816bf8f01cfea414140de5dae2223', 'hex').toString('base64url'));
   });
 });
 

@@ -16,11 +16,7 @@ export function newGoogleAccessToken(): string {
 
 /** OpenID Connect `at_hash` for RS256: base64url of the left half of sha256(token). */
 export function accessTokenHash(accessToken: string): string {
-  return createHash('sha256')
-    .update(accessToken, 'ascii')
-    .digest()
-    .subarray(0, 16)
-    .toString('base64url');
+  return createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
 }
 
 export interface BasicCredentials {
@@ -32,9 +28,7 @@ export interface BasicCredentials {
  * `Authorization: Basic base64(id:secret)`, each part form-urlencoded
  * (RFC 6749 §2.3.1). undefined: no Basic header; null: a malformed one.
  */
-export function parseBasicAuthorization(
-  header: string | undefined,
-): BasicCredentials | null | undefined {
+export function parseBasicAuthorization(header: string | undefined): BasicCredentials | null | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? '');
   if (!header || !/^Basic\s/i.test(header)) return undefined;
   if (!match) return null;
@@ -42,8 +36,7 @@ export function parseBasicAuthorization(
   const colon = decoded.indexOf(':');
   if (colon <= 0) return null;
   try {
-    const part = (value: string) =>
-      decodeURIComponent(value.replace(/\+/g, ' '));
+    const part = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
     return {
       clientId: part(decoded.slice(0, colon)),
       clientSecret: part(decoded.slice(colon + 1)),

@@ -1,19 +1,9 @@
-import {
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  it,
-  jest,
-} from '@jest/globals';
+import { beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { emulatorCodeKey, pkceS256Challenge } from '../emulator-crypto';
 import type { EmulatorClock } from '../emulator.constants';
 import { DEFAULT_GOOGLE_TEST_USERS } from './default-google-test-users';
-import {
-  resolveGoogleEmulatorOptions,
-  type GoogleEmulatorOptions,
-} from './google-emulator.options';
+import { resolveGoogleEmulatorOptions, type GoogleEmulatorOptions } from './google-emulator.options';
 import {
   GoogleEmulatorStateService,
   type GoogleIssueCodeInput,
@@ -22,10 +12,7 @@ import {
   type IdentityDistortion,
 } from './google-emulator-state.service';
 import type { GoogleErrorResponse } from './google-errors';
-import {
-  generateGoogleSigningKey,
-  type GoogleSigningKey,
-} from './google-signing-key';
+import { generateGoogleSigningKey, type GoogleSigningKey } from './google-signing-key';
 
 const CLIENT = {
   clientId: '111-one.apps.googleusercontent.com',
@@ -52,17 +39,13 @@ class FakeClock implements EmulatorClock {
   }
 }
 
-function errorOf(result: {
-  ok: boolean;
-  error?: GoogleErrorResponse;
-}): GoogleErrorResponse {
+function errorOf(result: { ok: boolean; error?: GoogleErrorResponse }): GoogleErrorResponse {
   if (result.ok || !result.error) throw new Error('expected a failure');
   return result.error;
 }
 
 function bodyOf(result: GoogleTokenResult) {
-  if (!result.ok)
-    throw new Error(`exchange failed: ${result.error.body.error}`);
+  if (!result.ok) throw new Error(`exchange failed: ${result.error.body.error}`);
   return result.body;
 }
 
@@ -125,12 +108,8 @@ describe(GoogleEmulatorStateService.name, () => {
     it('uses the request origin when no issuer is configured', () => {
       const config = state.discovery(ORIGIN);
       expect(config.issuer).toBe(`${ORIGIN}/google`);
-      expect(config.authorization_endpoint).toBe(
-        `${ORIGIN}/google/o/oauth2/v2/auth`,
-      );
-      expect(state.issuerFor('http://localhost:3001')).toBe(
-        'http://localhost:3001/google',
-      );
+      expect(config.authorization_endpoint).toBe(`${ORIGIN}/google/o/oauth2/v2/auth`);
+      expect(state.issuerFor('http://localhost:3001')).toBe('http://localhost:3001/google');
     });
 
     it('pins a configured issuer, and sends browsers to the issuer origin unless a public URL is given', () => {
@@ -144,9 +123,7 @@ describe(GoogleEmulatorStateService.name, () => {
         issuer: 'http://127.0.0.1:3001/google',
         publicUrl: 'http://192.168.1.20:3001/',
       });
-      expect(state.discovery(ORIGIN).authorization_endpoint).toBe(
-        'http://192.168.1.20:3001/google/o/oauth2/v2/auth',
-      );
+      expect(state.discovery(ORIGIN).authorization_endpoint).toBe('http://192.168.1.20:3001/google/o/oauth2/v2/auth');
     });
 
     it('publishes the public key only', () => {
@@ -165,15 +142,11 @@ describe(GoogleEmulatorStateService.name, () => {
   describe('code exchange', () => {
     it('signs an id_token with the claims, the nonce and times from the clock', async () => {
       const body = bodyOf(await exchange(issue()));
-      const { payload } = await jwtVerify(
-        body.id_token,
-        createLocalJWKSet(state.jwks()),
-        {
-          issuer: `${ORIGIN}/google`,
-          audience: CLIENT.clientId,
-          currentDate: new Date(clock.now()),
-        },
-      );
+      const { payload } = await jwtVerify(body.id_token, createLocalJWKSet(state.jwks()), {
+        issuer: `${ORIGIN}/google`,
+        audience: CLIENT.clientId,
+        currentDate: new Date(clock.now()),
+      });
       expect(payload).toMatchObject({
         sub: ALICE.sub,
         azp: CLIENT.clientId,
@@ -199,20 +172,10 @@ describe(GoogleEmulatorStateService.name, () => {
 
     it('checks grant_type, then the client, then the parameters, without spending the code', async () => {
       const code = issue();
-      expect(
-        errorOf(await exchange(code, { grantType: 'password' })).body.error,
-      ).toBe('unsupported_grant_type');
-      expect(errorOf(await exchange(code, { clientId: 'nope' })).status).toBe(
-        401,
-      );
-      expect(
-        errorOf(
-          await exchange(code, { clientSecret: CLIENT.clientSecret.slice(1) }),
-        ).status,
-      ).toBe(401);
-      expect(
-        errorOf(await exchange(code, { redirectUri: undefined })).body.error,
-      ).toBe('invalid_request');
+      expect(errorOf(await exchange(code, { grantType: 'password' })).body.error).toBe('unsupported_grant_type');
+      expect(errorOf(await exchange(code, { clientId: 'nope' })).status).toBe(401);
+      expect(errorOf(await exchange(code, { clientSecret: CLIENT.clientSecret.slice(1) })).status).toBe(401);
+      expect(errorOf(await exchange(code, { redirectUri: undefined })).body.error).toBe('invalid_request');
       expect(state.getStats().successfulExchanges).toBe(0);
       expect((await exchange(code)).ok).toBe(true);
     });
@@ -226,18 +189,11 @@ describe(GoogleEmulatorStateService.name, () => {
           }),
         ).body.error,
       ).toBe('redirect_uri_mismatch');
-      expect(errorOf(await exchange(mismatched)).body.error).toBe(
-        'invalid_grant',
-      );
+      expect(errorOf(await exchange(mismatched)).body.error).toBe('invalid_grant');
 
       const badVerifier = issue();
-      expect(
-        errorOf(await exchange(badVerifier, { codeVerifier: 'b'.repeat(43) }))
-          .body.error,
-      ).toBe('invalid_grant');
-      expect(errorOf(await exchange(badVerifier)).body.error).toBe(
-        'invalid_grant',
-      );
+      expect(errorOf(await exchange(badVerifier, { codeVerifier: 'b'.repeat(43) })).body.error).toBe('invalid_grant');
+      expect(errorOf(await exchange(badVerifier)).body.error).toBe('invalid_grant');
     });
 
     it("refuses another client's code", async () => {
@@ -263,9 +219,7 @@ describe(GoogleEmulatorStateService.name, () => {
     it('authenticates with HTTP Basic, and only one way at a time', async () => {
       const basic = `Basic ${Buffer.from(`${CLIENT.clientId}:${CLIENT.clientSecret}`).toString('base64')}`;
       const code = issue();
-      expect(
-        errorOf(await exchange(code, { authorization: basic })).body.error,
-      ).toBe('invalid_request');
+      expect(errorOf(await exchange(code, { authorization: basic })).body.error).toBe('invalid_request');
       expect(
         errorOf(
           await exchange(code, {
@@ -287,18 +241,14 @@ describe(GoogleEmulatorStateService.name, () => {
     });
 
     it('refuses to issue codes for unregistered redirect URIs or unknown users', () => {
-      expect(() => issue({ redirectUri: 'http://evil.test/cb' })).toThrow(
-        /redirect_uri/,
-      );
+      expect(() => issue({ redirectUri: 'http://evil.test/cb' })).toThrow(/redirect_uri/);
       expect(() => issue({ sub: '1' })).toThrow(/user/);
     });
   });
 
   describe('userinfo', () => {
     it('answers by scope, and 401 for expired tokens', async () => {
-      const { access_token: token } = bodyOf(
-        await exchange(issue({ sub: GRACE.sub, scopes: ['openid', 'email'] })),
-      );
+      const { access_token: token } = bodyOf(await exchange(issue({ sub: GRACE.sub, scopes: ['openid', 'email'] })));
       expect(state.userinfo(token)).toEqual({
         ok: true,
         body: { sub: GRACE.sub, email: GRACE.email, email_verified: true },
@@ -312,9 +262,7 @@ describe(GoogleEmulatorStateService.name, () => {
     });
 
     it('applies huge and missing-id', async () => {
-      const { access_token: token, id_token: idToken } = bodyOf(
-        await exchange(issue(), {}, 'huge'),
-      );
+      const { access_token: token, id_token: idToken } = bodyOf(await exchange(issue(), {}, 'huge'));
       expect(decodeJwt(idToken).given_name).toHaveLength(100_000);
       expect(decodeJwt(idToken).name).toBe(`${'a'.repeat(100_000)} Liddell`);
       const info = state.userinfo(token, 'missing-id');
@@ -335,21 +283,15 @@ describe(GoogleEmulatorStateService.name, () => {
       expect(state.takeFault('jwks')).toEqual({ kind: 'status', status: 503 });
       expect(state.takeFault('jwks')).toBeUndefined();
       expect(state.takeFault('userinfo')).toEqual({ kind: 'huge' });
-      expect(() =>
-        state.addFault({ endpoint: 'discovery', kind: 'missing-id' }),
-      ).toThrow(
+      expect(() => state.addFault({ endpoint: 'discovery', kind: 'missing-id' })).toThrow(
         "kinds 'huge' and 'missing-id' only apply to endpoints 'token' or 'userinfo'",
       );
-      expect(() =>
-        state.addFault({ endpoint: 'jwks', kind: 'spend-then-hang' }),
-      ).toThrow(/endpoint 'token'/);
+      expect(() => state.addFault({ endpoint: 'jwks', kind: 'spend-then-hang' })).toThrow(/endpoint 'token'/);
     });
 
     it('validates config: latency and failureRate only', () => {
       expect(() => state.configure({ failureRate: 2 })).toThrow(/failureRate/);
-      expect(() =>
-        state.configure({ requireAppSecretProof: true } as never),
-      ).toThrow();
+      expect(() => state.configure({ requireAppSecretProof: true } as never)).toThrow();
       expect(state.configure({ latency: { fixedMs: 5 } })).toEqual({
         latency: { fixedMs: 5 },
         failureRate: 0,
@@ -364,9 +306,7 @@ describe(GoogleEmulatorStateService.name, () => {
           given_name: 'A',
         }),
       ).toThrow(/sub/);
-      expect(() =>
-        state.upsertUser({ sub: '5', email: 'nope', given_name: 'A' }),
-      ).toThrow(/email/);
+      expect(() => state.upsertUser({ sub: '5', email: 'nope', given_name: 'A' })).toThrow(/email/);
       expect(
         state.upsertUser({
           sub: '5',
@@ -409,9 +349,7 @@ describe(GoogleEmulatorStateService.name, () => {
 
       state.reset();
 
-      expect(state.listUsers().map((user) => user.sub)).toEqual(
-        DEFAULT_GOOGLE_TEST_USERS.map((user) => user.sub),
-      );
+      expect(state.listUsers().map((user) => user.sub)).toEqual(DEFAULT_GOOGLE_TEST_USERS.map((user) => user.sub));
       expect(state.getConfig()).toEqual({ latency: null, failureRate: 0 });
       expect(state.listFaults()).toEqual({
         discovery: [],

@@ -1,22 +1,8 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Optional,
-} from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Optional } from '@nestjs/common';
 import type { JWK, JWTPayload } from 'jose';
 import { pkceS256Challenge, safeEqual } from '../emulator-crypto';
-import {
-  faultInputSchemaFor,
-  faultKnobsPatchSchema,
-  parseOrThrow,
-  type FaultInput,
-} from '../emulator-knobs.schemas';
-import {
-  EMULATOR_CLOCK,
-  systemClock,
-  type EmulatorClock,
-} from '../emulator.constants';
+import { faultInputSchemaFor, faultKnobsPatchSchema, parseOrThrow, type FaultInput } from '../emulator-knobs.schemas';
+import { EMULATOR_CLOCK, systemClock, type EmulatorClock } from '../emulator.constants';
 import { EndpointStats, type EndpointStatsSnapshot } from '../endpoint-stats';
 import {
   FaultInjector,
@@ -59,11 +45,7 @@ import {
   type GoogleEmulatorUserView,
 } from './google-emulator-user';
 import { GoogleErrors, type GoogleErrorResponse } from './google-errors';
-import {
-  GOOGLE_SIGNING_KEY,
-  signIdToken,
-  type GoogleSigningKey,
-} from './google-signing-key';
+import { GOOGLE_SIGNING_KEY, signIdToken, type GoogleSigningKey } from './google-signing-key';
 
 /** The Google side's knobs: latency and random failures (no Facebook-only keys). */
 export type GoogleEmulatorConfig = FaultKnobs;
@@ -113,15 +95,11 @@ export interface GoogleTokenResponse {
   id_token: string;
 }
 
-export type GoogleTokenResult =
-  | { ok: true; body: GoogleTokenResponse }
-  | { ok: false; error: GoogleErrorResponse };
+export type GoogleTokenResult = { ok: true; body: GoogleTokenResponse } | { ok: false; error: GoogleErrorResponse };
 
 export type GoogleUserinfo = Record<string, string | boolean>;
 
-export type GoogleUserinfoResult =
-  | { ok: true; body: GoogleUserinfo }
-  | { ok: false; error: GoogleErrorResponse };
+export type GoogleUserinfoResult = { ok: true; body: GoogleUserinfo } | { ok: false; error: GoogleErrorResponse };
 
 export interface OpenIdConfiguration {
   issuer: string;
@@ -198,10 +176,7 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
   readonly faultInjector = new FaultInjector<GoogleEndpoint>(GOOGLE_ENDPOINTS);
   private readonly clock: EmulatorClock;
   private readonly clients: ReadonlyMap<string, ResolvedGoogleClient>;
-  private readonly users: UserDirectory<
-    GoogleEmulatorUser,
-    GoogleEmulatorUserView
-  >;
+  private readonly users: UserDirectory<GoogleEmulatorUser, GoogleEmulatorUserView>;
   private readonly grants: GrantStore<CodeGrant, TokenGrant>;
   private readonly stats = new EndpointStats<GoogleEndpoint>(GOOGLE_ENDPOINTS);
 
@@ -212,14 +187,8 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
     @Optional() @Inject(EMULATOR_CLOCK) clock?: EmulatorClock,
   ) {
     this.clock = clock ?? systemClock;
-    this.clients = new Map(
-      options.clients.map((client) => [client.clientId, client]),
-    );
-    this.users = new UserDirectory(
-      options.users,
-      (user) => user.sub,
-      toGoogleUserView,
-    );
+    this.clients = new Map(options.clients.map((client) => [client.clientId, client]));
+    this.users = new UserDirectory(options.users, (user) => user.sub, toGoogleUserView);
     this.grants = new GrantStore(this.clock, options.codeTtlMs);
     this.reset();
   }
@@ -245,10 +214,7 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
       scopes_supported: [...GOOGLE_SCOPES],
-      token_endpoint_auth_methods_supported: [
-        'client_secret_post',
-        'client_secret_basic',
-      ],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
       claims_supported: [
         'aud',
         'azp',
@@ -280,14 +246,9 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
     return clientId === undefined ? undefined : this.clients.get(clientId);
   }
 
-  isRedirectUriRegistered(
-    clientId: string,
-    redirectUri: string | undefined,
-  ): boolean {
+  isRedirectUriRegistered(clientId: string, redirectUri: string | undefined): boolean {
     const client = this.clients.get(clientId);
-    return (
-      redirectUri !== undefined && !!client?.redirectUris.includes(redirectUri)
-    );
+    return redirectUri !== undefined && !!client?.redirectUris.includes(redirectUri);
   }
 
   // --- users ----------------------------------------------------------------
@@ -307,10 +268,7 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
   }
 
   /** The knob form of upsertUser: the subject from the path, the fields from the body. */
-  putUser(
-    sub: string,
-    fields: GoogleEmulatorUserFields,
-  ): GoogleEmulatorUserView {
+  putUser(sub: string, fields: GoogleEmulatorUserFields): GoogleEmulatorUserView {
     return this.users.put({
       sub: parseOrThrow(googleUserSubSchema, sub, 'Invalid user sub'),
       ...parseOrThrow(googleUserFieldsSchema, fields, 'Invalid user'),
@@ -327,9 +285,7 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
   /** Mints a one-time code; callers must have validated the whole request. */
   issueCode(input: GoogleIssueCodeInput): string {
     if (!this.isRedirectUriRegistered(input.clientId, input.redirectUri)) {
-      throw new Error(
-        'issueCode: unknown client_id or unregistered redirect_uri',
-      );
+      throw new Error('issueCode: unknown client_id or unregistered redirect_uri');
     }
     if (!this.users.has(input.sub)) throw new Error('issueCode: unknown user');
     return this.grants.issueCode(newGoogleAuthorizationCode(), {
@@ -349,10 +305,7 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
    * request leaves the code unspent), then the code, which is spent from
    * there on: its client, redirect_uri and PKCE verifier.
    */
-  async exchangeCode(
-    input: GoogleTokenRequest,
-    distortion?: IdentityDistortion,
-  ): Promise<GoogleTokenResult> {
+  async exchangeCode(input: GoogleTokenRequest, distortion?: IdentityDistortion): Promise<GoogleTokenResult> {
     if (input.grantType !== 'authorization_code') {
       return fail(GoogleErrors.unsupportedGrantType(input.grantType ?? ''));
     }
@@ -374,9 +327,7 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
       return fail(GoogleErrors.redirectUriMismatch());
     }
     if (!input.codeVerifier) return fail(GoogleErrors.missingCodeVerifier());
-    if (
-      !safeEqual(pkceS256Challenge(input.codeVerifier), grant.codeChallenge)
-    ) {
+    if (!safeEqual(pkceS256Challenge(input.codeVerifier), grant.codeChallenge)) {
       return fail(GoogleErrors.invalidGrant());
     }
     const user = this.users.get(grant.sub);
@@ -416,10 +367,7 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
 
   // --- access token → userinfo ----------------------------------------------
 
-  userinfo(
-    accessToken: string | undefined,
-    distortion?: IdentityDistortion,
-  ): GoogleUserinfoResult {
+  userinfo(accessToken: string | undefined, distortion?: IdentityDistortion): GoogleUserinfoResult {
     const found = accessToken ? this.grants.findToken(accessToken) : undefined;
     if (!found || found.expired) return fail(GoogleErrors.invalidToken());
     const user = this.users.get(found.grant.sub);
@@ -494,9 +442,7 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
 
   private authenticateClient(
     input: GoogleTokenRequest,
-  ):
-    | { ok: true; client: ResolvedGoogleClient }
-    | { ok: false; error: GoogleErrorResponse } {
+  ): { ok: true; client: ResolvedGoogleClient } | { ok: false; error: GoogleErrorResponse } {
     const basic = parseBasicAuthorization(input.authorization);
     if (basic === null) return fail(GoogleErrors.unauthorizedClient(true));
     if (basic && input.clientSecret !== undefined) {

@@ -27,9 +27,7 @@ export interface GoogleEmulatorUserView {
   picture?: string;
 }
 
-export const googleUserSubSchema = z
-  .string()
-  .regex(/^\d{1,255}$/, 'must be a numeric Google subject');
+export const googleUserSubSchema = z.string().regex(/^\d{1,255}$/, 'must be a numeric Google subject');
 
 export const googleUserFieldsSchema = z.strictObject({
   email: z.email(),
@@ -45,16 +43,10 @@ export const googleUserSchema = googleUserFieldsSchema.extend({
   sub: googleUserSubSchema,
 });
 
-export function toGoogleUserView(
-  user: GoogleEmulatorUser,
-): GoogleEmulatorUserView {
+export function toGoogleUserView(user: GoogleEmulatorUser): GoogleEmulatorUserView {
   const view: GoogleEmulatorUserView = {
     sub: user.sub,
-    name:
-      user.name ??
-      (user.family_name
-        ? `${user.given_name} ${user.family_name}`
-        : user.given_name),
+    name: user.name ?? (user.family_name ? `${user.given_name} ${user.family_name}` : user.given_name),
     given_name: user.given_name,
     email: user.email,
     email_verified: user.email_verified ?? true,

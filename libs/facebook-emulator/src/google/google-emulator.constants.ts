@@ -11,12 +11,7 @@ export const GOOGLE_ROUTES = {
 } as const;
 
 /** The endpoints a server calls: each has its own fault queue and call counter. */
-export const GOOGLE_ENDPOINTS = [
-  'discovery',
-  'token',
-  'jwks',
-  'userinfo',
-] as const;
+export const GOOGLE_ENDPOINTS = ['discovery', 'token', 'jwks', 'userinfo'] as const;
 export type GoogleEndpoint = (typeof GOOGLE_ENDPOINTS)[number];
 
 /** What Google answers for a fresh access token. */
@@ -36,10 +31,8 @@ export const GOOGLE_SCOPE_URIS: Readonly<Record<GoogleScope, string>> = {
 };
 
 /** Wording of Google's consent screen for each scope. */
-export const GOOGLE_SCOPE_DESCRIPTIONS: Readonly<Record<GoogleScope, string>> =
-  {
-    openid: 'associate you with your personal info on Google',
-    email: 'see your primary Google Account email address',
-    profile:
-      "see your personal info, including any personal info you've made publicly available",
-  };
+export const GOOGLE_SCOPE_DESCRIPTIONS: Readonly<Record<GoogleScope, string>> = {
+  openid: 'associate you with your personal info on Google',
+  email: 'see your primary Google Account email address',
+  profile: "see your personal info, including any personal info you've made publicly available",
+};

@@ -3,10 +3,7 @@ import { DEFAULT_CODE_TTL_MS } from '../emulator.constants';
 import { describeOptionsError, httpUrlSchema } from '../http-url';
 import { DEFAULT_GOOGLE_TEST_USERS } from './default-google-test-users';
 import { GOOGLE_PATH_PREFIX } from './google-emulator.constants';
-import {
-  googleUserSchema,
-  type GoogleEmulatorUser,
-} from './google-emulator-user';
+import { googleUserSchema, type GoogleEmulatorUser } from './google-emulator-user';
 
 export interface GoogleEmulatorClientConfig {
   clientId: string;
@@ -61,26 +58,18 @@ export const GOOGLE_EMULATOR_OPTIONS = Symbol('GOOGLE_EMULATOR_OPTIONS');
 export const issuerSchema = httpUrlSchema
   .transform((value) => new URL(value))
   .refine(
-    (url) =>
-      url.pathname.replace(/\/+$/, '') === GOOGLE_PATH_PREFIX &&
-      !url.search &&
-      !url.hash,
+    (url) => url.pathname.replace(/\/+$/, '') === GOOGLE_PATH_PREFIX && !url.search && !url.hash,
     `must be an origin followed by ${GOOGLE_PATH_PREFIX} (the Google side's routes), with no query`,
   )
   .transform((url) => `${url.origin}${GOOGLE_PATH_PREFIX}`);
 
 export const originSchema = httpUrlSchema
   .transform((value) => new URL(value))
-  .refine(
-    (url) => url.pathname === '/' && !url.search && !url.hash,
-    'must be an origin (scheme, host and port) only',
-  )
+  .refine((url) => url.pathname === '/' && !url.search && !url.hash, 'must be an origin (scheme, host and port) only')
   .transform((url) => url.origin);
 
 // Printable ASCII without spaces: it travels in URLs, forms and Basic auth.
-const clientIdSchema = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,256}$/, 'must be 1-256 printable ASCII characters');
+const clientIdSchema = z.string().regex(/^[\x21-\x7e]{1,256}$/, 'must be 1-256 printable ASCII characters');
 
 const optionsSchema = z.object({
   clients: z
@@ -99,14 +88,10 @@ const optionsSchema = z.object({
   users: z.array(googleUserSchema).optional(),
 });
 
-export function resolveGoogleEmulatorOptions(
-  options: GoogleEmulatorOptions,
-): ResolvedGoogleEmulatorOptions {
+export function resolveGoogleEmulatorOptions(options: GoogleEmulatorOptions): ResolvedGoogleEmulatorOptions {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
-    throw new Error(
-      `Invalid Google emulator options: ${describeOptionsError(parsed.error)}`,
-    );
+    throw new Error(`Invalid Google emulator options: ${describeOptionsError(parsed.error)}`);
   }
   const value = parsed.data;
   for (const [label, ids] of [
@@ -115,9 +100,7 @@ export function resolveGoogleEmulatorOptions(
   ] as const) {
     const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
     if (duplicate !== undefined) {
-      throw new Error(
-        `Invalid Google emulator options: duplicate ${label} ${duplicate}`,
-      );
+      throw new Error(`Invalid Google emulator options: duplicate ${label} ${duplicate}`);
     }
   }
   return {

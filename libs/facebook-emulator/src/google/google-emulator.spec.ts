@@ -1,19 +1,7 @@
-import {
-  afterAll,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  it,
-} from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import {
-  createRemoteJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  jwtVerify,
-} from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -88,22 +76,15 @@ interface ParsedForm {
 
 /** What a browser without JavaScript would submit. */
 function parseForms(html: string): ParsedForm[] {
-  return [
-    ...html.matchAll(
-      /<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/g,
-    ),
-  ].map(([, action, inner]) => ({
+  return [...html.matchAll(/<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/g)].map(([, action, inner]) => ({
     action: unescapeHtml(action),
     fields: Object.fromEntries(
-      [
-        ...inner.matchAll(
-          /<input type="hidden" name="([^"]*)" value="([^"]*)">/g,
-        ),
-      ].map(([, name, value]) => [unescapeHtml(name), unescapeHtml(value)]),
+      [...inner.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map(([, name, value]) => [
+        unescapeHtml(name),
+        unescapeHtml(value),
+      ]),
     ),
-    button: unescapeHtml(
-      /<button[^>]*>([\s\S]*?)<\/button>/.exec(inner)?.[1] ?? '',
-    ),
+    button: unescapeHtml(/<button[^>]*>([\s\S]*?)<\/button>/.exec(inner)?.[1] ?? ''),
   }));
 }
 
@@ -111,10 +92,7 @@ function textOf(res: request.Response): string {
   return res.text;
 }
 
-async function waitFor(
-  condition: () => boolean,
-  timeoutMs = 2000,
-): Promise<void> {
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -136,21 +114,11 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
   };
 
   /** Picks a user on the chooser, as a browser would, and returns the callback URL. */
-  const chooseAccount = async (
-    overrides: Query = {},
-    sub = ALICE.sub,
-  ): Promise<URL> => {
-    const page = await request(base)
-      .get(local(config.authorization_endpoint))
-      .query(authParams(overrides))
-      .expect(200);
+  const chooseAccount = async (overrides: Query = {}, sub = ALICE.sub): Promise<URL> => {
+    const page = await request(base).get(local(config.authorization_endpoint)).query(authParams(overrides)).expect(200);
     const form = parseForms(page.text).find((f) => f.fields.sub === sub);
     if (!form) throw new Error(`no form for ${sub}`);
-    const res = await request(base)
-      .post(form.action)
-      .type('form')
-      .send(form.fields)
-      .expect(302);
+    const res = await request(base).post(form.action).type('form').send(form.fields).expect(302);
     return new URL(res.headers.location);
   };
 
@@ -191,9 +159,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     issuer = `${base}/google`;
     state = app.get(GoogleEmulatorStateService);
-    config = (
-      await request(base).get('/google/.well-known/openid-configuration')
-    ).body as OpenIdConfiguration;
+    config = (await request(base).get('/google/.well-known/openid-configuration')).body as OpenIdConfiguration;
   });
 
   beforeEach(() => state.reset());
@@ -204,9 +170,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
 
   describe('the code flow, end to end', () => {
     it('serves discovery for the issuer it was reached at', async () => {
-      const res = await request(base)
-        .get('/google/.well-known/openid-configuration')
-        .expect(200);
+      const res = await request(base).get('/google/.well-known/openid-configuration').expect(200);
       expect(res.headers['content-type']).toContain('application/json');
       expect(res.body).toEqual({
         issuer,
@@ -219,10 +183,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
         scopes_supported: ['openid', 'email', 'profile'],
-        token_endpoint_auth_methods_supported: [
-          'client_secret_post',
-          'client_secret_basic',
-        ],
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
         claims_supported: expect.arrayContaining([
           'iss',
           'aud',
@@ -242,13 +203,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
     it('walks discovery → account chooser → token → an id_token that verifies against the JWKS', async () => {
       const callback = await chooseAccount();
       expect(`${callback.origin}${callback.pathname}`).toBe(REDIRECT);
-      expect([...callback.searchParams.keys()]).toEqual([
-        'state',
-        'code',
-        'scope',
-        'authuser',
-        'prompt',
-      ]);
+      expect([...callback.searchParams.keys()]).toEqual(['state', 'code', 'scope', 'authuser', 'prompt']);
       expect(callback.searchParams.get('state')).toBe(STATE);
       const code = callback.searchParams.get('code') ?? '';
       // Google's codes hold a slash: the client has to URL-decode them.
@@ -260,23 +215,18 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
       expect(res.body).toEqual({
         access_token: expect.stringMatching(/^ya29\.[A-Za-z0-9_-]{100,}$/),
         expires_in: 3599,
-        scope:
-          'openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile',
+        scope: 'openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile',
         token_type: 'Bearer',
         id_token: expect.any(String),
       });
       const body = res.body as { id_token: string; access_token: string };
 
       const jwks = createRemoteJWKSet(new URL(config.jwks_uri));
-      const { payload, protectedHeader } = await jwtVerify(
-        body.id_token,
-        jwks,
-        {
-          issuer: config.issuer,
-          audience: CLIENT.clientId,
-          algorithms: ['RS256'],
-        },
-      );
+      const { payload, protectedHeader } = await jwtVerify(body.id_token, jwks, {
+        issuer: config.issuer,
+        audience: CLIENT.clientId,
+        algorithms: ['RS256'],
+      });
       expect(protectedHeader).toEqual({
         alg: 'RS256',
         kid: expect.any(String),
@@ -320,9 +270,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
     });
 
     it('serves the public key only, in the JWKS and the id_token header', async () => {
-      const res = await request(base)
-        .get('/google/oauth2/v3/certs')
-        .expect(200);
+      const res = await request(base).get('/google/oauth2/v3/certs').expect(200);
       const { keys } = res.body as { keys: Array<Record<string, string>> };
       expect(keys).toEqual([
         {
@@ -341,23 +289,14 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
     });
 
     it('puts the email and profile claims in only for their scopes, and keeps UTF-8 intact', async () => {
-      const openidOnly = await exchange(
-        await authorize({ scope: 'openid' }, ZOE.sub),
-      ).expect(200);
-      expect(
-        decodeJwt((openidOnly.body as { id_token: string }).id_token),
-      ).not.toHaveProperty('email');
+      const openidOnly = await exchange(await authorize({ scope: 'openid' }, ZOE.sub)).expect(200);
+      expect(decodeJwt((openidOnly.body as { id_token: string }).id_token)).not.toHaveProperty('email');
       expect((openidOnly.body as { scope: string }).scope).toBe('openid');
 
       const longForms = await exchange(
-        await authorize(
-          { scope: 'openid https://www.googleapis.com/auth/userinfo.profile' },
-          ZOE.sub,
-        ),
+        await authorize({ scope: 'openid https://www.googleapis.com/auth/userinfo.profile' }, ZOE.sub),
       ).expect(200);
-      const claims = decodeJwt(
-        (longForms.body as { id_token: string }).id_token,
-      );
+      const claims = decodeJwt((longForms.body as { id_token: string }).id_token);
       expect(claims).toMatchObject({
         sub: ZOE.sub,
         name: 'Zoë 😀',
@@ -384,11 +323,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
         .expect(200);
       const cancel = parseForms(page.text).find((f) => f.button === 'Cancel');
       expect(cancel?.action).toBe('/google/o/oauth2/v2/auth/cancel');
-      const res = await request(base)
-        .post(cancel!.action)
-        .type('form')
-        .send(cancel!.fields)
-        .expect(302);
+      const res = await request(base).post(cancel!.action).type('form').send(cancel!.fields).expect(302);
       expect(res.headers.location).toBe(
         `${REDIRECT_WITH_QUERY}&${new URLSearchParams({ error: 'access_denied', state: STATE }).toString()}`,
       );
@@ -397,25 +332,16 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
 
   describe('the account chooser', () => {
     it('lists every test account plus Cancel on a self-contained page', async () => {
-      const res = await request(base)
-        .get('/google/o/oauth2/v2/auth')
-        .query(authParams())
-        .expect(200);
+      const res = await request(base).get('/google/o/oauth2/v2/auth').query(authParams()).expect(200);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-      expect(res.headers['content-security-policy']).toContain(
-        "default-src 'none'",
-      );
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['cache-control']).toBe('no-store');
       const html = textOf(res);
       expect(html).toContain('<title>Sign in with Google</title>');
       expect(html).toContain('<strong>Async Sign-in &lt;Test&gt;</strong>');
-      expect(html).toContain(
-        'Google emulator: a local stand-in for accounts.google.com',
-      );
-      expect(html).not.toMatch(
-        /<script|<link|<img|<iframe|\ssrc=|\shref=|url\(/i,
-      );
+      expect(html).toContain('Google emulator: a local stand-in for accounts.google.com');
+      expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|\shref=|url\(/i);
       const forms = parseForms(html);
       expect(forms.map((form) => form.button)).toEqual([
         'Continue as Alice',
@@ -439,68 +365,26 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
         .expect(200);
       expect(res.text).not.toContain('<script>');
       expect(res.text).not.toContain('<b ');
-      expect(res.text).toContain(
-        '&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;',
-      );
+      expect(res.text).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     });
 
     it.each([
       ['a missing client_id', { client_id: undefined }, 400, 'invalid_request'],
-      [
-        'an unknown client_id',
-        { client_id: 'nope.apps.googleusercontent.com' },
-        401,
-        'invalid_client',
-      ],
-      [
-        'a missing redirect_uri',
-        { redirect_uri: undefined },
-        400,
-        'invalid_request',
-      ],
-      [
-        'an unregistered redirect_uri',
-        { redirect_uri: 'http://evil.test/cb' },
-        400,
-        'redirect_uri_mismatch',
-      ],
-      [
-        'a near-miss redirect_uri',
-        { redirect_uri: `${REDIRECT}/` },
-        400,
-        'redirect_uri_mismatch',
-      ],
+      ['an unknown client_id', { client_id: 'nope.apps.googleusercontent.com' }, 401, 'invalid_client'],
+      ['a missing redirect_uri', { redirect_uri: undefined }, 400, 'invalid_request'],
+      ['an unregistered redirect_uri', { redirect_uri: 'http://evil.test/cb' }, 400, 'redirect_uri_mismatch'],
+      ['a near-miss redirect_uri', { redirect_uri: `${REDIRECT}/` }, 400, 'redirect_uri_mismatch'],
       [
         'another client’s redirect_uri',
         { client_id: OTHER_CLIENT.clientId, redirect_uri: REDIRECT_WITH_QUERY },
         400,
         'redirect_uri_mismatch',
       ],
-      [
-        'a missing response_type',
-        { response_type: undefined },
-        400,
-        'invalid_request',
-      ],
-      [
-        'response_type=token',
-        { response_type: 'token' },
-        400,
-        'unsupported_response_type',
-      ],
-      [
-        'response_mode=fragment',
-        { response_mode: 'fragment' },
-        400,
-        'invalid_request',
-      ],
+      ['a missing response_type', { response_type: undefined }, 400, 'invalid_request'],
+      ['response_type=token', { response_type: 'token' }, 400, 'unsupported_response_type'],
+      ['response_mode=fragment', { response_mode: 'fragment' }, 400, 'invalid_request'],
       ['a missing scope', { scope: undefined }, 400, 'invalid_request'],
-      [
-        'a scope without openid',
-        { scope: 'email profile' },
-        400,
-        'invalid_scope',
-      ],
+      ['a scope without openid', { scope: 'email profile' }, 400, 'invalid_scope'],
       ['an unknown scope', { scope: 'openid drive' }, 400, 'invalid_scope'],
       ['a missing state', { state: undefined }, 400, 'invalid_request'],
       ['a missing nonce', { nonce: undefined }, 400, 'invalid_request'],
@@ -510,39 +394,16 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
         400,
         'invalid_request',
       ],
-      [
-        'code_challenge_method=plain',
-        { code_challenge_method: 'plain' },
-        400,
-        'invalid_request',
-      ],
-      [
-        'no code_challenge_method',
-        { code_challenge_method: undefined },
-        400,
-        'invalid_request',
-      ],
-      [
-        'a malformed code_challenge',
-        { code_challenge: 'short' },
-        400,
-        'invalid_request',
-      ],
-    ])(
-      'answers %s with an error page and no redirect',
-      async (_label, overrides, status, error) => {
-        const res = await request(base)
-          .get('/google/o/oauth2/v2/auth')
-          .query(authParams(overrides))
-          .expect(status);
-        expect(res.headers.location).toBeUndefined();
-        expect(res.headers['content-type']).toContain('text/html');
-        expect(res.text).toContain(
-          '<h1>Access blocked: Authorization Error</h1>',
-        );
-        expect(res.text).toContain(`<h2>Error ${status}: ${error}</h2>`);
-      },
-    );
+      ['code_challenge_method=plain', { code_challenge_method: 'plain' }, 400, 'invalid_request'],
+      ['no code_challenge_method', { code_challenge_method: undefined }, 400, 'invalid_request'],
+      ['a malformed code_challenge', { code_challenge: 'short' }, 400, 'invalid_request'],
+    ])('answers %s with an error page and no redirect', async (_label, overrides, status, error) => {
+      const res = await request(base).get('/google/o/oauth2/v2/auth').query(authParams(overrides)).expect(status);
+      expect(res.headers.location).toBeUndefined();
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.text).toContain('<h1>Access blocked: Authorization Error</h1>');
+      expect(res.text).toContain(`<h2>Error ${status}: ${error}</h2>`);
+    });
 
     it('names the refused redirect_uri, escaped, like Google', async () => {
       const res = await request(base)
@@ -586,10 +447,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
         error: 'invalid_grant',
         error_description: 'Bad Request',
       });
-      await request(base)
-        .get('/google/v1/userinfo')
-        .set('Authorization', `Bearer ${first.access_token}`)
-        .expect(401);
+      await request(base).get('/google/v1/userinfo').set('Authorization', `Bearer ${first.access_token}`).expect(401);
     });
 
     it('answers a wrong or missing code_verifier with invalid_grant, and the code is spent', async () => {
@@ -667,12 +525,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
           error_description: 'Missing required parameter: redirect_uri',
         },
       ],
-      [
-        'an unknown code',
-        { code: '4/0Anotacode' },
-        400,
-        { error: 'invalid_grant', error_description: 'Bad Request' },
-      ],
+      ['an unknown code', { code: '4/0Anotacode' }, 400, { error: 'invalid_grant', error_description: 'Bad Request' }],
       [
         'a missing code',
         { code: undefined },
@@ -700,14 +553,11 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
           error_description: 'Invalid grant_type: ',
         },
       ],
-    ])(
-      'answers %s in Google’s shape',
-      async (_label, overrides, status, body) => {
-        const res = await exchange(await authorize(), overrides).expect(status);
-        expect(res.headers['content-type']).toContain('application/json');
-        expect(res.body).toEqual(body);
-      },
-    );
+    ])('answers %s in Google’s shape', async (_label, overrides, status, body) => {
+      const res = await exchange(await authorize(), overrides).expect(status);
+      expect(res.headers['content-type']).toContain('application/json');
+      expect(res.body).toEqual(body);
+    });
 
     it('leaves the code usable after a client error, but not after a code error', async () => {
       const code = await authorize();
@@ -735,12 +585,8 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
         error_description: 'Unauthorized',
       });
 
-      const good = Buffer.from(
-        `${CLIENT.clientId}:${CLIENT.clientSecret}`,
-      ).toString('base64');
-      const twice = await exchange(code)
-        .set('Authorization', `Basic ${good}`)
-        .expect(400);
+      const good = Buffer.from(`${CLIENT.clientId}:${CLIENT.clientSecret}`).toString('base64');
+      const twice = await exchange(code).set('Authorization', `Basic ${good}`).expect(400);
       expect((twice.body as { error: string }).error).toBe('invalid_request');
       await exchange(code).expect(200);
     });
@@ -759,20 +605,16 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
     });
 
     it('stops honouring tokens of a deleted account', async () => {
-      const { access_token: token } = (
-        await exchange(await authorize({}, GRACE.sub)).expect(200)
-      ).body as { access_token: string };
+      const { access_token: token } = (await exchange(await authorize({}, GRACE.sub)).expect(200)).body as {
+        access_token: string;
+      };
       await knob('delete', `/users/${GRACE.sub}`).expect(204);
-      await request(base)
-        .get('/google/v1/userinfo')
-        .query({ access_token: token })
-        .expect(401);
+      await request(base).get('/google/v1/userinfo').query({ access_token: token }).expect(401);
     });
   });
 
   describe('faults and knobs', () => {
-    const addFault = (body: object) =>
-      knob('post', '/faults').send(body).expect(200);
+    const addFault = (body: object) => knob('post', '/faults').send(body).expect(200);
 
     it('answers health and lists its endpoints’ queues', async () => {
       await knob('get', '/health').expect(200, { ok: true });
@@ -797,10 +639,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
         error_description: 'Backend Error',
       });
       await exchange(code).expect(200);
-      const stats = (await knob('get', '/stats').expect(200)).body as Record<
-        string,
-        unknown
-      >;
+      const stats = (await knob('get', '/stats').expect(200)).body as Record<string, unknown>;
       const key = createHash('sha256').update(code).digest('hex');
       expect(stats).toEqual({
         discoveryCalls: 0,
@@ -815,20 +654,14 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
 
     it('throttles with 429 and serves truncated JSON for malformed, on every endpoint', async () => {
       await addFault({ endpoint: 'jwks', kind: 'throttle' });
-      const throttled = await request(base)
-        .get('/google/oauth2/v3/certs')
-        .expect(429);
+      const throttled = await request(base).get('/google/oauth2/v3/certs').expect(429);
       expect(throttled.body).toEqual({
         error: 'rate_limit_exceeded',
         error_description: 'Rate Limit Exceeded',
       });
 
       for (const [endpoint, path, body] of [
-        [
-          'discovery',
-          '/google/.well-known/openid-configuration',
-          '{"issuer": ',
-        ],
+        ['discovery', '/google/.well-known/openid-configuration', '{"issuer": '],
         ['jwks', '/google/oauth2/v3/certs', '{"keys": ['],
       ]) {
         await addFault({ endpoint, kind: 'malformed' });
@@ -837,10 +670,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
           .buffer(true)
           .parse((response, done) => {
             let text = '';
-            response.on(
-              'data',
-              (chunk: Buffer) => (text += chunk.toString('utf8')),
-            );
+            response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
             response.on('end', () => done(null, text));
           });
         expect(res.status).toBe(200);
@@ -880,15 +710,11 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
 
     it('hang never answers, and the socket is released when the client gives up', async () => {
       await addFault({ endpoint: 'discovery', kind: 'hang' });
-      await expect(
-        request(base)
-          .get('/google/.well-known/openid-configuration')
-          .timeout(300),
-      ).rejects.toThrow(/Timeout/);
+      await expect(request(base).get('/google/.well-known/openid-configuration').timeout(300)).rejects.toThrow(
+        /Timeout/,
+      );
       await waitFor(() => state.inFlightCount() === 0);
-      await request(base)
-        .get('/google/.well-known/openid-configuration')
-        .expect(200);
+      await request(base).get('/google/.well-known/openid-configuration').expect(200);
     });
 
     it('huge and missing-id distort a validly signed id_token and userinfo', async () => {
@@ -938,9 +764,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
         const res = await knob('post', '/faults').send(body).expect(400);
         expect(res.body).toEqual({ error: { message: expect.any(String) } });
       }
-      await knob('put', '/config')
-        .send({ requireAppSecretProof: false })
-        .expect(400);
+      await knob('put', '/config').send({ requireAppSecretProof: false }).expect(400);
       await knob('put', '/config').send({ failureRate: 1.5 }).expect(400);
       await knob('put', '/config')
         .send({ latency: { medianMs: 50, p99Ms: 10 } })
@@ -949,9 +773,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
 
     it('failureRate 1 fails every server call with a 500, and latency delays them but not the chooser', async () => {
       const code = await authorize();
-      await knob('put', '/config')
-        .send({ failureRate: 1 })
-        .expect(200, { latency: null, failureRate: 1 });
+      await knob('put', '/config').send({ failureRate: 1 }).expect(200, { latency: null, failureRate: 1 });
       await request(base).get('/google/oauth2/v3/certs').expect(500);
       await exchange(code).expect(500);
       await knob('put', '/config')
@@ -962,25 +784,18 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
       await exchange(code).expect(200);
       expect(Date.now() - started).toBeGreaterThanOrEqual(240);
       started = Date.now();
-      await request(base)
-        .get('/google/o/oauth2/v2/auth')
-        .query(authParams())
-        .expect(200);
+      await request(base).get('/google/o/oauth2/v2/auth').query(authParams()).expect(200);
       expect(Date.now() - started).toBeLessThan(240);
     });
 
     it('keeps each side’s knobs its own', async () => {
       await knob('put', '/config').send({ failureRate: 1 }).expect(200);
-      await request(base)
-        .get('/__emulator/config')
-        .expect(200, {
-          latency: null,
-          failureRate: 0,
-          requireAppSecretProof: true,
-        });
-      await request(base)
-        .get('/__emulator/faults')
-        .expect(200, { token: [], me: [] });
+      await request(base).get('/__emulator/config').expect(200, {
+        latency: null,
+        failureRate: 0,
+        requireAppSecretProof: true,
+      });
+      await request(base).get('/__emulator/faults').expect(200, { token: [], me: [] });
     });
 
     it('manages accounts', async () => {
@@ -997,25 +812,15 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
           email: 'nina@example.net',
           email_verified: false,
         });
-      await knob('put', '/users/x')
-        .send({ email: 'a@example.net', given_name: 'A' })
-        .expect(400);
+      await knob('put', '/users/x').send({ email: 'a@example.net', given_name: 'A' }).expect(400);
       await knob('put', '/users/1').send({ given_name: 'A' }).expect(400);
       const users = (await knob('get', '/users').expect(200)).body as Array<{
         sub: string;
       }>;
-      expect(users.map((user) => user.sub)).toEqual([
-        ALICE.sub,
-        GRACE.sub,
-        ZOE.sub,
-        '108000000000000000077',
-      ]);
+      expect(users.map((user) => user.sub)).toEqual([ALICE.sub, GRACE.sub, ZOE.sub, '108000000000000000077']);
 
       const code = await authorize({}, '108000000000000000077');
-      const claims = decodeJwt(
-        ((await exchange(code).expect(200)).body as { id_token: string })
-          .id_token,
-      );
+      const claims = decodeJwt(((await exchange(code).expect(200)).body as { id_token: string }).id_token);
       expect(claims).toMatchObject({ email_verified: false, name: 'Nina' });
 
       await knob('delete', '/users/108000000000000000077').expect(204);
@@ -1036,9 +841,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
 
   describe('what no route answers', () => {
     it('answers unknown paths and unparsable bodies under /google in Google’s shape', async () => {
-      const notFound = await request(base)
-        .get('/google/nothing/here')
-        .expect(404);
+      const notFound = await request(base).get('/google/nothing/here').expect(404);
       expect(notFound.body).toEqual({
         error: 'not_found',
         error_description: 'Not Found',
@@ -1060,27 +863,23 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
 
     it('refuses a foreign Host with 421 in Google’s shape under /google', async () => {
       const port = Number(new URL(base).port);
-      const answer = await new Promise<{ status: number; body: string }>(
-        (resolve, reject) => {
-          http
-            .get(
-              {
-                host: '127.0.0.1',
-                port,
-                path: '/google/.well-known/openid-configuration',
-                headers: { host: `evil.example:${port}` },
-              },
-              (res) => {
-                let body = '';
-                res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-                res.on('end', () =>
-                  resolve({ status: res.statusCode ?? 0, body }),
-                );
-              },
-            )
-            .on('error', reject);
-        },
-      );
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http
+          .get(
+            {
+              host: '127.0.0.1',
+              port,
+              path: '/google/.well-known/openid-configuration',
+              headers: { host: `evil.example:${port}` },
+            },
+            (res) => {
+              let body = '';
+              res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+            },
+          )
+          .on('error', reject);
+      });
       expect(answer.status).toBe(421);
       expect(JSON.parse(answer.body)).toEqual({
         error: 'misdirected_request',
@@ -1091,9 +890,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
   });
 
   it('keeps the identity_not_linked pair: one Google e-mail is a Facebook test user’s, one is not', () => {
-    const facebookEmails = new Set(
-      DEFAULT_TEST_USERS.map((user) => user.email),
-    );
+    const facebookEmails = new Set(DEFAULT_TEST_USERS.map((user) => user.email));
     expect(facebookEmails.has(ALICE.email)).toBe(true);
     expect(facebookEmails.has(GRACE.email)).toBe(false);
     expect(facebookEmails.has(ZOE.email)).toBe(false);
@@ -1122,9 +919,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side's options`, () => {
     await app.init();
     try {
       const server = app.getHttpServer();
-      const res = await request(server)
-        .get('/google/.well-known/openid-configuration')
-        .expect(200);
+      const res = await request(server).get('/google/.well-known/openid-configuration').expect(200);
       expect(res.body).toMatchObject({
         issuer: 'http://127.0.0.1:3999/google',
         authorization_endpoint: 'http://localhost:3999/google/o/oauth2/v2/auth',
@@ -1148,9 +943,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side's options`, () => {
     );
     await app.init();
     try {
-      await request(app.getHttpServer())
-        .get('/google/.well-known/openid-configuration')
-        .expect(404);
+      await request(app.getHttpServer()).get('/google/.well-known/openid-configuration').expect(404);
       await request(app.getHttpServer()).get('/__emulator/health').expect(200);
     } finally {
       await app.close();

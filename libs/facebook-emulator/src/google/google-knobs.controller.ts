@@ -8,11 +8,7 @@ import {
   type GoogleEmulatorConfigPatch,
   type GoogleFaultInput,
 } from './google-emulator-state.service';
-import {
-  googleUserFieldsSchema,
-  googleUserSubSchema,
-  type GoogleEmulatorUserFields,
-} from './google-emulator-user';
+import { googleUserFieldsSchema, googleUserSubSchema, type GoogleEmulatorUserFields } from './google-emulator-user';
 
 /** The Google side's knobs: the Facebook side's routes, under /google/__emulator. */
 @Controller(`${GOOGLE_PATH_PREFIX.slice(1)}/__emulator`)

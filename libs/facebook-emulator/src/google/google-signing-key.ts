@@ -40,11 +40,6 @@ export async function generateGoogleSigningKey(): Promise<GoogleSigningKey> {
 }
 
 /** A compact JWS over the claims as given (iat and exp included, from the emulator's clock). */
-export function signIdToken(
-  key: GoogleSigningKey,
-  claims: JWTPayload,
-): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
-    .sign(key.privateKey);
+export function signIdToken(key: GoogleSigningKey, claims: JWTPayload): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
 }

@@ -49,9 +49,7 @@ describe(loadGoogleEmulatorOptionsFromEnv.name, () => {
     ['EMULATOR_PUBLIC_URL', 'http://localhost:3001/google'],
     ['EMULATOR_PUBLIC_URL', 'localhost:3001'],
   ])('names %s when its value (%s) is invalid', (name, value) => {
-    expect(() => loadGoogleEmulatorOptionsFromEnv({ [name]: value })).toThrow(
-      name,
-    );
+    expect(() => loadGoogleEmulatorOptionsFromEnv({ [name]: value })).toThrow(name);
   });
 });
 
@@ -63,9 +61,7 @@ describe(resolveGoogleEmulatorOptions.name, () => {
   };
 
   it('refuses duplicates, bad ids and an issuer outside /google', () => {
-    expect(() =>
-      resolveGoogleEmulatorOptions({ clients: [client, client] }),
-    ).toThrow('duplicate client id a');
+    expect(() => resolveGoogleEmulatorOptions({ clients: [client, client] })).toThrow('duplicate client id a');
     expect(() =>
       resolveGoogleEmulatorOptions({
         clients: [client],
@@ -86,8 +82,6 @@ describe(resolveGoogleEmulatorOptions.name, () => {
         issuer: 'http://x.test/oidc',
       }),
     ).toThrow(/issuer/);
-    expect(() => resolveGoogleEmulatorOptions({ clients: [] })).toThrow(
-      /clients/,
-    );
+    expect(() => resolveGoogleEmulatorOptions({ clients: [] })).toThrow(/clients/);
   });
 });

@@ -116,8 +116,7 @@ export class OperationStatusEventDto {
 
   @ApiProperty({
     enum: ['pending', 'ok', 'error'],
-    description:
-      'The SSE `id:` field: the status, so a reconnect after the end gets 204.',
+    description: 'The SSE `id:` field: the status, so a reconnect after the end gets 204.',
   })
   id: OperationView['status'];
 

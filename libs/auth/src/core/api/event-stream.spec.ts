@@ -7,7 +7,9 @@ describe(formatEvent.name, () => {
     expect(formatEvent({ event: 'status', id: 'ok', data: { id: 'op', status: 'ok' } })).toBe(
       'event: status\nid: ok\ndata: {"id":"op","status":"ok"}\n\n',
     );
-    expect(formatEvent({ event: 'reconnect', retry: 500, data: {} })).toBe('event: reconnect\nretry: 500\ndata: {}\n\n');
+    expect(formatEvent({ event: 'reconnect', retry: 500, data: {} })).toBe(
+      'event: reconnect\nretry: 500\ndata: {}\n\n',
+    );
   });
 
   it('keeps a field to one line whatever it holds, and data to one line even with newlines in it', () => {
@@ -42,7 +44,10 @@ describe(EventStream.name, () => {
     const res = fakeResponse();
     const stream = new EventStream(res as unknown as ServerResponse);
     stream.open();
-    expect(res.head).toMatchObject({ status: 200, headers: { 'Content-Type': 'text/event-stream', 'X-Accel-Buffering': 'no' } });
+    expect(res.head).toMatchObject({
+      status: 200,
+      headers: { 'Content-Type': 'text/event-stream', 'X-Accel-Buffering': 'no' },
+    });
     stream.send({ event: 'status', id: 'pending', data: { status: 'pending' } });
     stream.end();
     expect(res.written).toEqual(['\n', 'event: status\nid: pending\ndata: {"status":"pending"}\n\n']);

@@ -6,13 +6,9 @@ import { MetricsRegistry } from '@app/observability';
 
 function isEventStream(res: ServerResponse, args: unknown[]): boolean {
   const headers = args.find(
-    (arg): arg is OutgoingHttpHeaders =>
-      typeof arg === 'object' && arg !== null && !Array.isArray(arg),
+    (arg): arg is OutgoingHttpHeaders => typeof arg === 'object' && arg !== null && !Array.isArray(arg),
   );
-  const type =
-    res.getHeader('content-type') ??
-    headers?.['Content-Type'] ??
-    headers?.['content-type'];
+  const type = res.getHeader('content-type') ?? headers?.['Content-Type'] ?? headers?.['content-type'];
   return String(type ?? '').startsWith('text/event-stream');
 }
 
@@ -35,9 +31,7 @@ export class OpenEventStreams {
 
   track(res: Response): void {
     const gauge = this.gauge;
-    const writeHead = res.writeHead.bind(res) as (
-      ...args: unknown[]
-    ) => Response;
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
     let counted = false;
     res.writeHead = function (this: Response, ...args: unknown[]) {
       const result = writeHead(...args);

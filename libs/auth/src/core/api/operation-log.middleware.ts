@@ -20,8 +20,7 @@ type OperationIdOf = () => string | undefined;
 export class OperationLogMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     let seen = req.session?.asyncOperationId;
-    const operationIdOf: OperationIdOf = () =>
-      (seen = req.session?.asyncOperationId ?? seen);
+    const operationIdOf: OperationIdOf = () => (seen = req.session?.asyncOperationId ?? seen);
     res.locals.operationIdOf = operationIdOf;
     runWithOperationLogContext({ resolve: operationIdOf }, next);
   }
@@ -33,13 +32,8 @@ export class OperationLogMiddleware implements NestMiddleware {
  * any object, at the start of every request (before the session is even
  * loaded) and kept for the request's life, which for an open stream is long.
  */
-export function operationLogProps(
-  req: IncomingMessage,
-  res: ServerResponse,
-): Record<string, string> | undefined {
-  const operationIdOf = (res as Partial<Response>).locals?.operationIdOf as
-    OperationIdOf | undefined;
-  const operationId =
-    operationIdOf?.() ?? (req as Partial<Request>).session?.asyncOperationId;
+export function operationLogProps(req: IncomingMessage, res: ServerResponse): Record<string, string> | undefined {
+  const operationIdOf = (res as Partial<Response>).locals?.operationIdOf as OperationIdOf | undefined;
+  const operationId = operationIdOf?.() ?? (req as Partial<Request>).session?.asyncOperationId;
   return operationId ? { operationId } : undefined;
 }

@@ -53,7 +53,9 @@ export class SignInAnnouncement {
    */
   fromSession(context: SignInContext, operationId: string): OperationView | null {
     const { signedIn, returnTo } = context;
-    return signedIn?.operationId === operationId ? { id: operationId, status: 'ok', user: signedIn.profile, returnTo } : null;
+    return signedIn?.operationId === operationId
+      ? { id: operationId, status: 'ok', user: signedIn.profile, returnTo }
+      : null;
   }
 
   /** `operation`: the row the view was read from, if the caller has it (saves a read). */
@@ -73,11 +75,7 @@ export class SignInAnnouncement {
     }
   }
 
-  private async signIn(
-    context: SignInContext,
-    operationId: string,
-    known?: OwnedOperation,
-  ): Promise<UserView | null> {
+  private async signIn(context: SignInContext, operationId: string, known?: OwnedOperation): Promise<UserView | null> {
     // Most often the worker signed the session in just after this request loaded it: Redis says so.
     const alreadySignedIn = await this.sessions.signedInProfile(context.sessionId, operationId);
     if (alreadySignedIn) return alreadySignedIn;

@@ -134,9 +134,7 @@ export class SignInCallbackService {
     } catch (e) {
       this.logger.error(`Could not queue operation ${operationId}: ${(e as Error).message}`);
       // Never leave it pending: it ends now, and says why.
-      await this.operations
-        .fail(operation, failureFor(ReasonCode.Unavailable, providerName))
-        .catch(() => undefined);
+      await this.operations.fail(operation, failureFor(ReasonCode.Unavailable, providerName)).catch(() => undefined);
       return errorPageOf(ReasonCode.Unavailable);
     }
     this.logger.log(`Operation ${operationId} queued`);

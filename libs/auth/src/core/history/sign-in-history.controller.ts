@@ -1,11 +1,5 @@
 import { Controller, Get, Header, Req, UseGuards } from '@nestjs/common';
-import {
-  ApiCookieAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { OperationHistoryService } from '@app/async-operations/history';
 import { HttpErrorDto } from '../api/auth-api.dto';

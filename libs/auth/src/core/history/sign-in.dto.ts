@@ -1,8 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type {
-  OperationRecord,
-  SignInEntry,
-} from '@app/async-operations/history';
+import type { OperationRecord, SignInEntry } from '@app/async-operations/history';
 import { REASON_CODES } from '../api/auth-api.dto';
 
 export class SignInDto implements SignInEntry {
@@ -43,8 +40,7 @@ export class SignInDto implements SignInEntry {
   @ApiProperty({
     type: String,
     nullable: true,
-    description:
-      "The client's address, as the API saw it (TRUST_PROXY decides).",
+    description: "The client's address, as the API saw it (TRUST_PROXY decides).",
     example: '203.0.113.7',
   })
   clientIp: string | null;
@@ -65,8 +61,7 @@ export class OperationRecordDto extends SignInDto implements OperationRecord {
   @ApiProperty({
     type: String,
     nullable: true,
-    description:
-      'Public id of the user it belongs to (its sign-in, or a linked failure).',
+    description: 'Public id of the user it belongs to (its sign-in, or a linked failure).',
   })
   userId: string | null;
 }

@@ -3,11 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { Queue } from 'bull';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import {
-  OPERATION_FINISHED_EVENT,
-  OPERATION_STARTED_EVENT,
-  type OperationFinishedEvent,
-} from '@app/async-operations';
+import { OPERATION_FINISHED_EVENT, OPERATION_STARTED_EVENT, type OperationFinishedEvent } from '@app/async-operations';
 import { withTimeout } from '@app/config/service-reachability';
 import { EXCHANGE_QUEUE } from '../sign-in.constants';
 import { MetricsRegistry } from '@app/observability';
@@ -25,10 +21,7 @@ export class SignInMetrics {
   private readonly finished: Counter<'status' | 'reason'>;
   private readonly callbackToFinal: Histogram<'status'>;
 
-  constructor(
-    metrics: MetricsRegistry,
-    @InjectQueue(EXCHANGE_QUEUE) queue: Queue,
-  ) {
+  constructor(metrics: MetricsRegistry, @InjectQueue(EXCHANGE_QUEUE) queue: Queue) {
     const registers = [metrics.registry];
     this.started = new Counter({
       name: 'afl_login_attempts_started_total',
@@ -56,8 +49,7 @@ export class SignInMetrics {
       async collect() {
         try {
           const counts = await withTimeout(queue.getJobCounts(), 1000);
-          for (const state of QUEUE_STATES)
-            this.set({ state }, counts[state] ?? 0);
+          for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
         } catch {
           // Redis is away: no number is better than a stale one.
           this.reset();
@@ -74,11 +66,7 @@ export class SignInMetrics {
   @OnEvent(OPERATION_FINISHED_EVENT)
   onFinished(event: OperationFinishedEvent): void {
     this.finished.inc({ status: event.status, reason: event.reason ?? '' });
-    const seconds =
-      (event.finishedAt.getTime() - event.startedAt.getTime()) / 1000;
-    this.callbackToFinal.observe(
-      { status: event.status },
-      Math.max(0, seconds),
-    );
+    const seconds = (event.finishedAt.getTime() - event.startedAt.getTime()) / 1000;
+    this.callbackToFinal.observe({ status: event.status }, Math.max(0, seconds));
   }
 }

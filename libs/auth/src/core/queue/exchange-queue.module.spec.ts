@@ -34,7 +34,10 @@ describe(ExchangeQueueModule.name, () => {
 
   it("makes Bull's per-job scripts lean before the queue is used", () => {
     const client = new Redis({ lazyConnect: true });
-    client.defineCommand('moveToActive', { numberOfKeys: 8, lua: 'rcall("PUBLISH", KEYS[4], jobId)\nrcall("PUBLISH", KEYS[8], "")' });
+    client.defineCommand('moveToActive', {
+      numberOfKeys: 8,
+      lua: 'rcall("PUBLISH", KEYS[4], jobId)\nrcall("PUBLISH", KEYS[8], "")',
+    });
     new ExchangeQueueModule({ client } as unknown as Queue, new ReadinessRegistry()).onModuleInit();
     const scripts = (client as unknown as { scriptsSet: Record<string, { lua: string }> }).scriptsSet;
     expect(scripts.moveToActive.lua).not.toContain('PUBLISH');

@@ -100,7 +100,9 @@ export class ExchangeQueueModule implements OnModuleInit {
     this.readiness.addRedis('queue', this.queue.client);
     const { unchanged } = useLeanQueueScripts(this.queue);
     if (unchanged.length) {
-      this.logger.warn(`Bull's ${unchanged.join(', ')} scripts are not the expected ones: they keep their event publishes`);
+      this.logger.warn(
+        `Bull's ${unchanged.join(', ')} scripts are not the expected ones: they keep their event publishes`,
+      );
     }
   }
 }

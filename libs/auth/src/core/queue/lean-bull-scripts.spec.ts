@@ -3,7 +3,10 @@ import { UNHEARD_EVENT_PUBLISHES, useLeanQueueScripts, withoutStatements } from 
 
 /** Bull's own script definitions, as it hands them to ioredis. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const bullScripts = require('bull/lib/scripts/index') as Record<string, { name: string; content: string; keys: number }>;
+const bullScripts = require('bull/lib/scripts/index') as Record<
+  string,
+  { name: string; content: string; keys: number }
+>;
 
 type Scripts = Record<string, { lua: string; numberOfKeys: number | null } | undefined>;
 
@@ -17,13 +20,20 @@ function clientWithBullScripts(): Redis {
 }
 
 const scriptsOf = (client: Redis) => (client as unknown as { scriptsSet: Scripts }).scriptsSet;
-const publishes = (lua: string) => lua.split('\n').filter((line) => /rcall\("PUBLISH"/.test(line)).map((line) => line.trim());
+const publishes = (lua: string) =>
+  lua
+    .split('\n')
+    .filter((line) => /rcall\("PUBLISH"/.test(line))
+    .map((line) => line.trim());
 
 describe(useLeanQueueScripts.name, () => {
   it("drops exactly the event publishes nobody hears from this Bull's per-job scripts", () => {
     const client = clientWithBullScripts();
     const before = { ...scriptsOf(client) };
-    expect(useLeanQueueScripts({ client } as never)).toEqual({ lean: ['addJob', 'moveToActive', 'moveToFinished', 'updateDelaySet'], unchanged: [] });
+    expect(useLeanQueueScripts({ client } as never)).toEqual({
+      lean: ['addJob', 'moveToActive', 'moveToFinished', 'updateDelaySet'],
+      unchanged: [],
+    });
     const after = scriptsOf(client);
     for (const [name, statements] of Object.entries(UNHEARD_EVENT_PUBLISHES)) {
       const lua = after[name]!.lua;

@@ -1,17 +1,6 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type {
-  CookieOptions,
-  NextFunction,
-  Request,
-  RequestHandler,
-  Response,
-} from 'express';
+import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import type Redis from 'ioredis';
 import passport from 'passport';
@@ -84,9 +73,7 @@ export class SessionLifecycle {
     });
     return [
       (req, res, next) =>
-        sessions(req, res, (error?: unknown) =>
-          error ? this.storeUnavailable(req, res, next, error) : next(),
-        ),
+        sessions(req, res, (error?: unknown) => (error ? this.storeUnavailable(req, res, next, error) : next())),
       (req, res, next) => void this.enforceAbsoluteTimeout(req, next),
       passport.initialize() as RequestHandler,
       passport.session() as RequestHandler,
@@ -102,9 +89,7 @@ export class SessionLifecycle {
   async renew(req: Request): Promise<string> {
     const previous = sessionIdHash(req);
     await new Promise<void>((resolve, reject) =>
-      req.session.regenerate((error?: Error) =>
-        error ? reject(error) : resolve(),
-      ),
+      req.session.regenerate((error?: Error) => (error ? reject(error) : resolve())),
     );
     return previous;
   }
@@ -120,9 +105,7 @@ export class SessionLifecycle {
    */
   async saveFinal(req: Request): Promise<void> {
     const session = req.session;
-    await new Promise<void>((resolve, reject) =>
-      session.save((error?: Error) => (error ? reject(error) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => session.save((error?: Error) => (error ? reject(error) : resolve())));
     Object.defineProperty(session, 'save', {
       value: (done?: (error?: unknown) => void) => {
         done?.();
@@ -139,30 +122,22 @@ export class SessionLifecycle {
     const sessionId = req.sessionID;
     if (req.session) {
       await new Promise<void>((resolve, reject) =>
-        req.session.destroy((error?: Error) =>
-          error ? reject(error) : resolve(),
-        ),
+        req.session.destroy((error?: Error) => (error ? reject(error) : resolve())),
       );
     }
-    if (userId !== undefined)
-      await this.redis.srem(this.keys.userSessions(userId), sessionId);
+    if (userId !== undefined) await this.redis.srem(this.keys.userSessions(userId), sessionId);
     res.clearCookie(this.cookieName, this.cookie);
   }
 
   /** Ends every session of a user on the server (ASVS v5 7.4.2); returns how many. */
   async destroyAllFor(userId: number): Promise<number> {
     const keys = [this.keys.userSessions(userId), this.keys.legacyUserSessions(userId)];
-    const sessionIds = [
-      ...new Set((await Promise.all(keys.map((key) => this.redis.smembers(key)))).flat()),
-    ];
+    const sessionIds = [...new Set((await Promise.all(keys.map((key) => this.redis.smembers(key)))).flat())];
     const pipeline = this.redis.multi();
     for (const id of sessionIds) pipeline.del(this.keys.session(id));
     pipeline.del(...keys);
     await pipeline.exec();
-    if (sessionIds.length)
-      this.logger.log(
-        `Ended ${sessionIds.length} session(s) of user ${userId}`,
-      );
+    if (sessionIds.length) this.logger.log(`Ended ${sessionIds.length} session(s) of user ${userId}`);
     return sessionIds.length;
   }
 
@@ -170,39 +145,23 @@ export class SessionLifecycle {
    * Redis is away: people on the OAuth routes get the SPA's error page, API
    * clients a 503 JSON — never a hang or a 500.
    */
-  private storeUnavailable(
-    req: Request,
-    res: Response,
-    next: NextFunction,
-    error: unknown,
-  ): void {
-    this.logger.warn(
-      `Session store unavailable: ${(error as Error)?.message ?? String(error)}`,
-    );
+  private storeUnavailable(req: Request, res: Response, next: NextFunction, error: unknown): void {
+    this.logger.warn(`Session store unavailable: ${(error as Error)?.message ?? String(error)}`);
     const provider = req.method === 'GET' ? providerOfPath(req.path) : undefined;
     if (provider) {
       res.redirect(302, errorPage(ReasonCode.Unavailable, provider));
       return;
     }
-    next(
-      new ServiceUnavailableException(
-        'The sign-in service is briefly unavailable',
-      ),
-    );
+    next(new ServiceUnavailableException('The sign-in service is briefly unavailable'));
   }
 
-  private async enforceAbsoluteTimeout(
-    req: Request,
-    next: NextFunction,
-  ): Promise<void> {
+  private async enforceAbsoluteTimeout(req: Request, next: NextFunction): Promise<void> {
     const createdAt = req.session?.createdAt;
     if (createdAt && Date.now() - createdAt > this.absoluteTimeoutMs) {
       // Old enough, however busy: start over with an empty session under a new id.
       try {
         await new Promise<void>((resolve, reject) =>
-          req.session.regenerate((error?: Error) =>
-            error ? reject(error) : resolve(),
-          ),
+          req.session.regenerate((error?: Error) => (error ? reject(error) : resolve())),
         );
       } catch (error) {
         return next(error);

@@ -109,7 +109,9 @@ export class SessionSignIn {
     if (!raw) return null;
     try {
       const session = JSON.parse(raw) as { signedInBy?: string; profile?: UserView; passport?: { user?: unknown } };
-      return session.signedInBy === operationId && session.passport?.user !== undefined ? (session.profile ?? null) : null;
+      return session.signedInBy === operationId && session.passport?.user !== undefined
+        ? (session.profile ?? null)
+        : null;
     } catch {
       return null;
     }

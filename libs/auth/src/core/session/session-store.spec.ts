@@ -15,10 +15,15 @@ function recordingClient() {
   return { client, calls };
 }
 
-const session = { cookie: { expires: new Date(Date.now() + 100_000), originalMaxAge: 100_000 } } as unknown as SessionData;
+const session = {
+  cookie: { expires: new Date(Date.now() + 100_000), originalMaxAge: 100_000 },
+} as unknown as SessionData;
 const run = (call: (done: (error?: unknown) => void) => unknown) =>
-  new Promise<void>((resolve, reject) =>
-    void call((error) => (error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve())),
+  new Promise<void>(
+    (resolve, reject) =>
+      void call((error) =>
+        error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve(),
+      ),
   );
 
 describe(SessionStore.name, () => {

@@ -30,7 +30,11 @@ function setup(options: Partial<AdmissionGateOptions> = {}) {
   const ask = (n: number, signal?: AbortSignal) => {
     const admitted: Admission[] = [];
     const failed: unknown[] = [];
-    for (let i = 0; i < n; i++) gate.admit(signal).then((a) => admitted.push(a), (e: unknown) => failed.push(e));
+    for (let i = 0; i < n; i++)
+      gate.admit(signal).then(
+        (a) => admitted.push(a),
+        (e: unknown) => failed.push(e),
+      );
     return { admitted, failed };
   };
   return { gate, probe, changes, ask };

@@ -16,7 +16,14 @@ import { ProviderExchanges } from './provider-exchange';
  */
 @Module({
   imports: [UsersModule, AsyncOperationsModule, OperationHistoryModule, ExchangeQueueModule],
-  providers: [ExchangeLease, ExchangeService, ExchangeProcessor, OperationDeadlineSweeper, SessionSignIn, ProviderExchanges],
+  providers: [
+    ExchangeLease,
+    ExchangeService,
+    ExchangeProcessor,
+    OperationDeadlineSweeper,
+    SessionSignIn,
+    ProviderExchanges,
+  ],
   exports: [ExchangeService, ProviderExchanges],
 })
 export class ExchangeWorkerModule {}

@@ -75,7 +75,12 @@ describe(ExchangeProcessor.name, () => {
     afterEach(() => jest.useRealTimers());
 
     const gateWith = (probe: LoadProbe) =>
-      new AdmissionGate(probe, { minInFlight: 1, maxLoopDelayMs: 100, maxHeapUsedRatio: 0.85, tickMs: 100 }, undefined, () => Date.now()).start();
+      new AdmissionGate(
+        probe,
+        { minInFlight: 1, maxLoopDelayMs: 100, maxHeapUsedRatio: 0.85, tickMs: 100 },
+        undefined,
+        () => Date.now(),
+      ).start();
 
     it('holds a job before any exchange work while the loop is late, its lock still extended, and runs it once the loop recovers', async () => {
       const probe = new FakeProbe();
@@ -132,7 +137,9 @@ describe(ExchangeProcessor.name, () => {
     await processor.exchange(job(1));
     expect(seen.runIn).toBe('op-1');
     expect(logins.runExchange).toHaveBeenCalledWith(expect.objectContaining({ attemptsMade: 1, maxAttempts: 3 }));
-    expect(runs).toEqual([{ operationId: 'op-1', outcome: 'done', seconds: expect.any(Number), waitedSeconds: expect.any(Number) }]);
+    expect(runs).toEqual([
+      { operationId: 'op-1', outcome: 'done', seconds: expect.any(Number), waitedSeconds: expect.any(Number) },
+    ]);
   });
 
   it('hands a failed run back to Bull and announces it as a retry', async () => {

@@ -62,16 +62,18 @@ export class ExchangeProcessor implements OnModuleInit {
   ) {
     this.concurrency = config.get('EXCHANGE_CONCURRENCY', { infer: true });
     const maxLoopDelayMs = config.get('EXCHANGE_MAX_LOOP_DELAY_MS', { infer: true });
-    this.gate = gate ?? new AdmissionGate(
-      new EventLoopLoadProbe(GATE_TICK_MS),
-      {
-        minInFlight: Math.min(MIN_EXCHANGES_IN_FLIGHT, this.concurrency),
-        maxLoopDelayMs,
-        maxHeapUsedRatio: MAX_HEAP_USED_RATIO,
-        tickMs: GATE_TICK_MS,
-      },
-      (holding, state) => this.logGate(holding, state, maxLoopDelayMs),
-    );
+    this.gate =
+      gate ??
+      new AdmissionGate(
+        new EventLoopLoadProbe(GATE_TICK_MS),
+        {
+          minInFlight: Math.min(MIN_EXCHANGES_IN_FLIGHT, this.concurrency),
+          maxLoopDelayMs,
+          maxHeapUsedRatio: MAX_HEAP_USED_RATIO,
+          tickMs: GATE_TICK_MS,
+        },
+        (holding, state) => this.logGate(holding, state, maxLoopDelayMs),
+      );
   }
 
   /** Not `@Process()`: its concurrency is fixed when the class is declared, and this one is configuration. */
@@ -79,9 +81,11 @@ export class ExchangeProcessor implements OnModuleInit {
     useLeanQueueScripts(this.queue); // ExchangeQueueModule did it already (and says if it could not); idempotent
     this.gate.start();
     // The promise settles only when the queue closes; errors are the queue's (OnQueueError logs them).
-    this.queue.process(EXCHANGE_JOB, this.concurrency, (job) => this.exchange(job)).catch((error: Error) => {
-      this.logger.error(`The exchange processor stopped: ${error.message}`);
-    });
+    this.queue
+      .process(EXCHANGE_JOB, this.concurrency, (job) => this.exchange(job))
+      .catch((error: Error) => {
+        this.logger.error(`The exchange processor stopped: ${error.message}`);
+      });
   }
 
   /** Bull reconnects by itself (Redis restarts); say so instead of printing unhandled errors. */
@@ -117,13 +121,22 @@ export class ExchangeProcessor implements OnModuleInit {
         stopWatching();
         const seconds = (performance.now() - runStarted) / 1000;
         const waitedSeconds = (runStarted - started) / 1000;
-        this.events?.emit(EXCHANGE_RUN_EVENT, { operationId, outcome, seconds, waitedSeconds } satisfies ExchangeRunEvent);
+        this.events?.emit(EXCHANGE_RUN_EVENT, {
+          operationId,
+          outcome,
+          seconds,
+          waitedSeconds,
+        } satisfies ExchangeRunEvent);
       }
     });
   }
 
   /** Says when new exchanges start to wait for the loop, at most every HOLD_LOG_EVERY_MS. */
-  private logGate(holding: boolean, { inFlight, waiting, reading, stalledMs }: GateState, maxLoopDelayMs: number): void {
+  private logGate(
+    holding: boolean,
+    { inFlight, waiting, reading, stalledMs }: GateState,
+    maxLoopDelayMs: number,
+  ): void {
     const now = performance.now();
     if (holding) {
       if (now - this.lastHoldLogAt < HOLD_LOG_EVERY_MS) return;
@@ -144,7 +157,9 @@ export class ExchangeProcessor implements OnModuleInit {
   async onFailed(job: Job<ExchangeJobData> | null | undefined, error: Error): Promise<void> {
     try {
       if (!job?.data) {
-        this.logger.warn(`A job failed and is gone (${error?.message ?? error}); the deadline sweeper ends its operation`);
+        this.logger.warn(
+          `A job failed and is gone (${error?.message ?? error}); the deadline sweeper ends its operation`,
+        );
         return;
       }
       if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
@@ -168,7 +183,8 @@ function watchLock(job: Job<ExchangeJobData>, controller: AbortController): () =
       (extended) => {
         if (!extended) controller.abort(new ExchangeAbortedError("lost the job's lock (another worker may hold it)"));
       },
-      (error: Error) => controller.abort(new ExchangeAbortedError(`could not extend the job's lock (${error.message})`)),
+      (error: Error) =>
+        controller.abort(new ExchangeAbortedError(`could not extend the job's lock (${error.message})`)),
     );
   }, JOB_LOCK_DURATION_MS / 2);
   return () => clearInterval(timer);

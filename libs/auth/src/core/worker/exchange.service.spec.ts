@@ -111,7 +111,11 @@ describe(ExchangeService.name, () => {
     expect(graph.fetchProfile).toHaveBeenCalledWith('EAA-token', expect.any(Object));
     expect(users.signInWithIdentity).toHaveBeenCalledWith(IDENTITY, { linkTo: undefined });
     expect(operations.recordAttempt).toHaveBeenCalledWith('op');
-    expect(operations.succeed).toHaveBeenCalledWith(expect.objectContaining({ publicId: 'op' }), 7, expect.any(Function));
+    expect(operations.succeed).toHaveBeenCalledWith(
+      expect.objectContaining({ publicId: 'op' }),
+      7,
+      expect.any(Function),
+    );
     expect(operations.fail).not.toHaveBeenCalled();
   });
 
@@ -210,7 +214,7 @@ describe(ExchangeService.name, () => {
     expect(operations.succeed).toHaveBeenCalled();
   });
 
-  it("refuses a sealed token that belongs to another operation", async () => {
+  it('refuses a sealed token that belongs to another operation', async () => {
     const { graph, service } = mocks();
     const handle = job({ code: undefined, codeVerifier: undefined, sealedToken: sealed('EAA-other', 'another-op') }, 1);
     await expect(service.runExchange(handle)).rejects.toThrow();
@@ -221,7 +225,10 @@ describe(ExchangeService.name, () => {
     const { graph, lease, operations, service } = mocks();
     lease.hold.mockImplementation((_id, _until, work) => work(new AbortController().signal, { waited: true }));
     const handle = job({ codeSentAt: Date.now() - 5000 });
-    (handle.reload as jest.Mock).mockResolvedValue({ operationId: 'op', sealedToken: sealed('EAA-from-the-first-run') });
+    (handle.reload as jest.Mock).mockResolvedValue({
+      operationId: 'op',
+      sealedToken: sealed('EAA-from-the-first-run'),
+    });
     await expect(service.runExchange(handle)).resolves.toBe('ok');
     expect(graph.exchangeCode).not.toHaveBeenCalled();
     expect(graph.fetchProfile).toHaveBeenCalledWith('EAA-from-the-first-run', expect.any(Object));
@@ -275,7 +282,10 @@ describe(ExchangeService.name, () => {
     operations.findByPublicId.mockResolvedValue(pendingOperation(CALL_TIMEOUT_MS / 2));
     await service.runExchange(job({ codeSentAt: Date.now() - 20_000 }, 1, 5));
     expect(graph.exchangeCode).not.toHaveBeenCalled();
-    expect(operations.fail).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ code: 'provider_timeout' }));
+    expect(operations.fail).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ code: 'provider_timeout' }),
+    );
   });
 
   it('ends as provider_unavailable when the last attempt fails transiently', async () => {
@@ -323,7 +333,10 @@ describe(ExchangeService.name, () => {
   it('ends at once, without a retry, when Facebook rejects the code for another reason', async () => {
     const { graph, operations, service } = mocks();
     graph.exchangeCode.mockRejectedValue(
-      new FacebookApiError('rejected', ReasonCode.CodeRejected, 'code 100/36007 expired', { facebookCode: 100, subcode: 36007 }),
+      new FacebookApiError('rejected', ReasonCode.CodeRejected, 'code 100/36007 expired', {
+        facebookCode: 100,
+        subcode: 36007,
+      }),
     );
     await service.runExchange(job({ codeSentAt: Date.now() }, 1, 5));
     expect(operations.fail).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ code: 'code_rejected' }));
@@ -331,16 +344,21 @@ describe(ExchangeService.name, () => {
 
   it('ends a malformed answer as provider_bad_response, without a retry', async () => {
     const { graph, operations, service } = mocks();
-    graph.fetchProfile.mockRejectedValue(
-      new FacebookApiError('malformed', ReasonCode.ProviderBadResponse, 'no id'),
-    );
+    graph.fetchProfile.mockRejectedValue(new FacebookApiError('malformed', ReasonCode.ProviderBadResponse, 'no id'));
     await service.runExchange(job({}, 0, 5));
-    expect(operations.fail).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ code: 'provider_bad_response' }));
+    expect(operations.fail).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ code: 'provider_bad_response' }),
+    );
   });
 
   it('retries a database write in place while MySQL is away, then ends ok', async () => {
     const { graph, users, operations, service } = mocks();
-    const lost = new QueryFailedError('INSERT', [], Object.assign(new Error('gone'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    const lost = new QueryFailedError(
+      'INSERT',
+      [],
+      Object.assign(new Error('gone'), { code: 'PROTOCOL_CONNECTION_LOST' }),
+    );
     users.signInWithIdentity.mockRejectedValueOnce(lost).mockRejectedValueOnce(lost).mockResolvedValue(7);
     await service.runExchange(job({}, 0, 3));
     expect(graph.exchangeCode).toHaveBeenCalledTimes(1);
@@ -364,7 +382,10 @@ describe(ExchangeService.name, () => {
 
   it('leaves an operation that already ended alone', async () => {
     const { graph, operations, service } = mocks();
-    operations.findByPublicId.mockResolvedValue({ publicId: 'op', statusId: OperationStatusId.Error } as AsyncOperation);
+    operations.findByPublicId.mockResolvedValue({
+      publicId: 'op',
+      statusId: OperationStatusId.Error,
+    } as AsyncOperation);
     await expect(service.runExchange(job())).resolves.toBe('already-ended');
     expect(graph.exchangeCode).not.toHaveBeenCalled();
     expect(operations.recordAttempt).not.toHaveBeenCalled();
@@ -374,12 +395,17 @@ describe(ExchangeService.name, () => {
     it('ends a still-pending operation with the reason of the last failure', async () => {
       const { operations, service } = mocks();
       await service.giveUp({ operationId: 'op', provider: 'facebook' }, transient());
-      expect(operations.fail).toHaveBeenCalledWith(expect.objectContaining({ publicId: 'op' }), expect.objectContaining({ code: 'provider_unavailable' }));
+      expect(operations.fail).toHaveBeenCalledWith(
+        expect.objectContaining({ publicId: 'op' }),
+        expect.objectContaining({ code: 'provider_unavailable' }),
+      );
     });
 
     it('never throws while MySQL is down (the sweeper ends the operation later)', async () => {
       const { operations, service } = mocks();
-      operations.findByPublicId.mockRejectedValue(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+      operations.findByPublicId.mockRejectedValue(
+        Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      );
       await expect(service.giveUp({ operationId: 'op', provider: 'facebook' }, transient())).resolves.toBeUndefined();
     });
 

@@ -26,7 +26,12 @@ import { ReasonCode, failureFor, type ReasonCodeValue } from '../reason-codes';
 import { SIGN_IN_FINISHED_EVENT, type SignInFinishedEvent } from './sign-in.events';
 import { SessionSignIn } from '../session/session-sign-in';
 import { ExchangeLease } from './exchange-lease';
-import { ProviderCallError, ProviderExchanges, type ExchangedIdentity, type ProviderExchange } from './provider-exchange';
+import {
+  ProviderCallError,
+  ProviderExchanges,
+  type ExchangedIdentity,
+  type ProviderExchange,
+} from './provider-exchange';
 import { TokenCipher } from './token-cipher';
 
 interface FailureDecision {
@@ -268,7 +273,11 @@ export class ExchangeService {
    * e-mail, so the view is built from them (one read: the public id); a link
    * changed nothing of the profile, so its view is read as stored.
    */
-  private async signedInUser(userProfileId: number, identity: ExchangedIdentity, linked: boolean): Promise<SignedInUser | null> {
+  private async signedInUser(
+    userProfileId: number,
+    identity: ExchangedIdentity,
+    linked: boolean,
+  ): Promise<SignedInUser | null> {
     if (linked) {
       const profile = await this.users.findById(userProfileId);
       return profile && { id: userProfileId, view: toUserView(profile) };

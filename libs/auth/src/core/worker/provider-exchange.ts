@@ -72,7 +72,11 @@ export interface ProviderExchange {
    */
   redeemCode(code: string, codeVerifier: string, options: { timeoutMs: number }): Promise<string>;
   /** The person behind the credential. Throws a ProviderCallError. */
-  identify(credential: string, job: Readonly<ExchangeJobData>, options: { signal?: AbortSignal }): Promise<ExchangedIdentity>;
+  identify(
+    credential: string,
+    job: Readonly<ExchangeJobData>,
+    options: { signal?: AbortSignal },
+  ): Promise<ExchangedIdentity>;
 }
 
 /** The providers this worker exchanges codes for: each provider's worker module adds its own. */

@@ -11,9 +11,7 @@ export class TokenCipher {
   private readonly key: Buffer;
 
   constructor(appSecret: string) {
-    this.key = Buffer.from(
-      hkdfSync('sha256', appSecret, 'async-facebook-login', 'access-token-at-rest', 32),
-    );
+    this.key = Buffer.from(hkdfSync('sha256', appSecret, 'async-facebook-login', 'access-token-at-rest', 32));
   }
 
   encrypt(plaintext: string, boundTo: string): string {

@@ -32,7 +32,10 @@ describe(FacebookPlatformController.name, () => {
   let users: { deleteByFacebookId: jest.Mock; findByFacebookId: jest.Mock };
   let controller: FacebookPlatformController;
   const body = () => ({
-    signed_request: signRequest({ algorithm: 'HMAC-SHA256', user_id: '42', issued_at: Math.floor(Date.now() / 1000) }, SECRET),
+    signed_request: signRequest(
+      { algorithm: 'HMAC-SHA256', user_id: '42', issued_at: Math.floor(Date.now() / 1000) },
+      SECRET,
+    ),
   });
 
   beforeEach(() => {

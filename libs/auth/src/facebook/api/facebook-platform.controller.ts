@@ -54,7 +54,9 @@ export class FacebookPlatformController {
     return this.once('data-deletion', body, async (request) => {
       const { confirmationCode, deletedUserId } = await this.users.deleteByFacebookId(request.user_id);
       if (deletedUserId !== null) await this.endSessions(deletedUserId);
-      this.logger.log(`Data deletion ${confirmationCode}: ${deletedUserId !== null ? 'profile deleted' : 'no profile stored'}`);
+      this.logger.log(
+        `Data deletion ${confirmationCode}: ${deletedUserId !== null ? 'profile deleted' : 'no profile stored'}`,
+      );
       return {
         url: `${this.publicUrl}${DELETION_STATUS_PATH}/${confirmationCode}`,
         confirmation_code: confirmationCode,

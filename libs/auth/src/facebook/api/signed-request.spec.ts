@@ -76,9 +76,9 @@ describe(signedRequestDigest.name, () => {
   it('is the same however the signature is spelled, and differs per payload', () => {
     const [signature, payload] = signed.split('.');
     expect(signedRequestDigest(`${signature}=.${payload}`)).toBe(signedRequestDigest(signed));
-    expect(signedRequestDigest(signRequest({ algorithm: 'HMAC-SHA256', user_id: '42', issued_at: 1_700_000_001 }, SECRET))).not.toBe(
-      signedRequestDigest(signed),
-    );
+    expect(
+      signedRequestDigest(signRequest({ algorithm: 'HMAC-SHA256', user_id: '42', issued_at: 1_700_000_001 }, SECRET)),
+    ).not.toBe(signedRequestDigest(signed));
   });
 
   it('gives away nothing of the payload', () => {

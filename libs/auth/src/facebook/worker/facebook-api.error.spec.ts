@@ -17,9 +17,7 @@ describe(classifyFacebookErrorResponse.name, () => {
   });
 
   it('retries what Facebook marks as transient', () => {
-    expect(
-      classifyFacebookErrorResponse('token', 400, fbError(368, { is_transient: true })).retryable,
-    ).toBe(true);
+    expect(classifyFacebookErrorResponse('token', 400, fbError(368, { is_transient: true })).retryable).toBe(true);
   });
 
   it('does not retry a rejected code, and says so', () => {
@@ -57,8 +55,12 @@ describe(classifyFacebookErrorResponse.name, () => {
     });
 
     it('recognises "code already used" (100/36009) and nothing else as such', () => {
-      expect(classifyFacebookErrorResponse('token', 400, fbError(100, { error_subcode: 36009 })).codeAlreadyUsed).toBe(true);
-      expect(classifyFacebookErrorResponse('token', 400, fbError(100, { error_subcode: 36007 })).codeAlreadyUsed).toBe(false);
+      expect(classifyFacebookErrorResponse('token', 400, fbError(100, { error_subcode: 36009 })).codeAlreadyUsed).toBe(
+        true,
+      );
+      expect(classifyFacebookErrorResponse('token', 400, fbError(100, { error_subcode: 36007 })).codeAlreadyUsed).toBe(
+        false,
+      );
     });
   });
 });

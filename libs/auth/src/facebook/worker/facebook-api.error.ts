@@ -44,25 +44,29 @@ export function classifyFacebookErrorResponse(
   const error = (body as FacebookErrorBody | null)?.error;
   const facebookCode = typeof error?.code === 'number' ? error.code : undefined;
   const subcode = typeof error?.error_subcode === 'number' ? error.error_subcode : undefined;
-  const facebookMessage =
-    typeof error?.message === 'string' ? error.message.slice(0, 200) : 'no message';
+  const facebookMessage = typeof error?.message === 'string' ? error.message.slice(0, 200) : 'no message';
   const details = { status, facebookCode, subcode };
   // Facebook says it failed before doing anything: the code is still good.
   const saysTransient = error?.is_transient === true;
-  const summary = `Facebook ${call} call failed with HTTP ${status}` +
+  const summary =
+    `Facebook ${call} call failed with HTTP ${status}` +
     (facebookCode !== undefined ? ` (code ${facebookCode}${subcode ? `/${subcode}` : ''}: ${facebookMessage})` : '');
 
   // Code 1 with a 4xx is also "Error validating client secret", which no retry fixes.
   const throttled =
-    facebookCode !== undefined &&
-    TRANSIENT_FACEBOOK_CODES.has(facebookCode) &&
-    (facebookCode !== 1 || status >= 500);
+    facebookCode !== undefined && TRANSIENT_FACEBOOK_CODES.has(facebookCode) && (facebookCode !== 1 || status >= 500);
   if (status === 429 || throttled || saysTransient) {
-    return new FacebookApiError('transient', ReasonCode.ProviderUnavailable, summary, { ...details, codeFate: 'untouched' });
+    return new FacebookApiError('transient', ReasonCode.ProviderUnavailable, summary, {
+      ...details,
+      codeFate: 'untouched',
+    });
   }
   if (status >= 500) {
     // A bare 5xx (a proxy, an overloaded host) may have come after the code was spent.
-    return new FacebookApiError('transient', ReasonCode.ProviderUnavailable, summary, { ...details, codeFate: 'unknown' });
+    return new FacebookApiError('transient', ReasonCode.ProviderUnavailable, summary, {
+      ...details,
+      codeFate: 'unknown',
+    });
   }
   if (call === 'token' && facebookCode === 100) {
     return new FacebookApiError('rejected', ReasonCode.CodeRejected, summary, details);

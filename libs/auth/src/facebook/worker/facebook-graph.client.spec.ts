@@ -50,7 +50,10 @@ function client(graphUrl: string, timeoutMs = 1000) {
     PUBLIC_URL: 'http://localhost:3000',
     FACEBOOK_TIMEOUT_MS: timeoutMs,
   };
-  const graph = new FacebookGraphClient({ get: (key: string) => settings[key] } as unknown as ConfigService<BaseEnv, true>);
+  const graph = new FacebookGraphClient({ get: (key: string) => settings[key] } as unknown as ConfigService<
+    BaseEnv,
+    true
+  >);
   return graph;
 }
 
@@ -59,11 +62,17 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 const answerLikeFacebook: Handler = (req, res) => {
-  if (req.url?.startsWith('/v25.0/oauth/access_token')) json(res, 200, { access_token: 'EAAB-token', token_type: 'bearer' });
-  else json(res, 200, { id: '10000000000000001', first_name: 'Alice', last_name: 'Example', email: 'alice@example.com' });
+  if (req.url?.startsWith('/v25.0/oauth/access_token'))
+    json(res, 200, { access_token: 'EAAB-token', token_type: 'bearer' });
+  else
+    json(res, 200, { id: '10000000000000001', first_name: 'Alice', last_name: 'Example', email: 'alice@example.com' });
 };
 
-const rejection = (promise: Promise<unknown>) => promise.then(() => Promise.reject(new Error('resolved')), (error: unknown) => error);
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => Promise.reject(new Error('resolved')),
+    (error: unknown) => error,
+  );
 
 describe(FacebookGraphClient.name, () => {
   const hosts: Array<{ close(): Promise<void> }> = [];
@@ -87,22 +96,39 @@ describe(FacebookGraphClient.name, () => {
     let fields: string | null = null;
     const facebook = await host((req, res) => {
       fields = new URL(req.url!, 'http://graph').searchParams.get('fields');
-      json(res, 200, { id: '1', first_name: 'A', birthday: '08/15/1990', picture: { data: { url: 'https://p/1.jpg' } } });
+      json(res, 200, {
+        id: '1',
+        first_name: 'A',
+        birthday: '08/15/1990',
+        picture: { data: { url: 'https://p/1.jpg' } },
+      });
     });
-    const settings: Record<string, unknown> = { FACEBOOK_GRAPH_URL: facebook.url, FACEBOOK_APP_SECRET: 'app-secret-0123', FACEBOOK_TIMEOUT_MS: 1000 };
-    const graph = new FacebookGraphClient({ get: (key: string) => settings[key] } as unknown as ConfigService<BaseEnv, true>, {
-      extraFields: ['birthday', 'picture.type(large)', 'email'],
-    });
+    const settings: Record<string, unknown> = {
+      FACEBOOK_GRAPH_URL: facebook.url,
+      FACEBOOK_APP_SECRET: 'app-secret-0123',
+      FACEBOOK_TIMEOUT_MS: 1000,
+    };
+    const graph = new FacebookGraphClient(
+      { get: (key: string) => settings[key] } as unknown as ConfigService<BaseEnv, true>,
+      {
+        extraFields: ['birthday', 'picture.type(large)', 'email'],
+      },
+    );
     clients.push(graph);
     const profile = await graph.fetchProfile('t');
     expect(fields).toBe('id,email,first_name,last_name,birthday,picture.type(large)');
     expect(profile.extra).toEqual({ birthday: '08/15/1990', picture: { data: { url: 'https://p/1.jpg' } } });
   });
 
-  it("exchanges the code and reads /me over one kept-alive connection, login after login", async () => {
+  it('exchanges the code and reads /me over one kept-alive connection, login after login', async () => {
     const seen: Array<{ method?: string; url?: string; body: string; authorization?: string }> = [];
     const facebook = await host((req, res, nth) => {
-      seen.push({ method: req.method, url: req.url, body: (req as unknown as { body: string }).body, authorization: req.headers.authorization });
+      seen.push({
+        method: req.method,
+        url: req.url,
+        body: (req as unknown as { body: string }).body,
+        authorization: req.headers.authorization,
+      });
       answerLikeFacebook(req, res, nth);
     });
     const graph = graphFor(facebook.url);
@@ -122,17 +148,26 @@ describe(FacebookGraphClient.name, () => {
     expect(new URLSearchParams(seen[0].body).get('code')).toBe('the-code');
     expect(new URLSearchParams(seen[0].body).get('client_secret')).toBe('app-secret-0123');
     expect(seen[1]).toMatchObject({ method: 'GET', authorization: 'Bearer EAAB-token' });
-    expect(seen[1].url).toMatch(/^\/v25\.0\/me\?fields=id%2Cemail%2Cfirst_name%2Clast_name&appsecret_proof=[0-9a-f]{64}$/);
+    expect(seen[1].url).toMatch(
+      /^\/v25\.0\/me\?fields=id%2Cemail%2Cfirst_name%2Clast_name&appsecret_proof=[0-9a-f]{64}$/,
+    );
   });
 
   it('classifies Facebook error answers as before (a rejected code is final, a 5xx is worth a retry)', async () => {
     const facebook = await host((req, res) => {
-      if (req.url?.startsWith('/v25.0/oauth')) json(res, 400, { error: { message: 'Invalid verification code format.', code: 100 } });
+      if (req.url?.startsWith('/v25.0/oauth'))
+        json(res, 400, { error: { message: 'Invalid verification code format.', code: 100 } });
       else json(res, 503, { error: { message: 'Service temporarily unavailable', code: 2, is_transient: true } });
     });
     const graph = graphFor(facebook.url);
-    expect(await rejection(graph.exchangeCode('c', 'v'))).toMatchObject({ kind: 'rejected', reason: ReasonCode.CodeRejected });
-    expect(await rejection(graph.fetchProfile('t'))).toMatchObject({ kind: 'transient', details: { status: 503, codeFate: 'untouched' } });
+    expect(await rejection(graph.exchangeCode('c', 'v'))).toMatchObject({
+      kind: 'rejected',
+      reason: ReasonCode.CodeRejected,
+    });
+    expect(await rejection(graph.fetchProfile('t'))).toMatchObject({
+      kind: 'transient',
+      details: { status: 503, codeFate: 'untouched' },
+    });
   });
 
   it('times out a call Facebook does not answer; the code may then be spent', async () => {
@@ -173,7 +208,9 @@ describe(FacebookGraphClient.name, () => {
       reason: ReasonCode.ProviderUnavailable,
       details: { codeFate: 'unknown' },
     });
-    expect((error as Error).message).toMatch(/^Facebook token call could not reach Facebook \(socket hang up, ECONNRESET\)$/);
+    expect((error as Error).message).toMatch(
+      /^Facebook token call could not reach Facebook \(socket hang up, ECONNRESET\)$/,
+    );
   });
 
   it('reports a refused connection as a failure that cannot have spent the code', async () => {
@@ -189,8 +226,13 @@ describe(FacebookGraphClient.name, () => {
   it('reports a timeout before the request could go out as a failure that cannot have spent the code', async () => {
     const graph = graphFor('http://graph.example.test/v25.0');
     // A name that never resolves: the connection never opens, the request stays in the process.
-    (graph.agent as unknown as { createConnection: typeof net.createConnection }).createConnection = ((options: net.NetConnectOpts) =>
-      net.createConnection({ ...options, lookup: () => undefined } as net.NetConnectOpts)) as typeof net.createConnection;
+    (graph.agent as unknown as { createConnection: typeof net.createConnection }).createConnection = ((
+      options: net.NetConnectOpts,
+    ) =>
+      net.createConnection({
+        ...options,
+        lookup: () => undefined,
+      } as net.NetConnectOpts)) as typeof net.createConnection;
     const error = await rejection(graph.exchangeCode('c', 'v', { timeoutMs: 200 }));
     expect(error).toMatchObject({
       kind: 'transient',
@@ -207,7 +249,9 @@ describe(FacebookGraphClient.name, () => {
     const started = Date.now();
     await expect(call).rejects.toThrow("lost the job's lock");
     expect(Date.now() - started).toBeLessThan(1000);
-    await expect(graphFor(facebook.url).fetchProfile('t', { signal: lockLost.signal })).rejects.toThrow("lost the job's lock");
+    await expect(graphFor(facebook.url).fetchProfile('t', { signal: lockLost.signal })).rejects.toThrow(
+      "lost the job's lock",
+    );
   });
 
   it('asks /me again on a new connection when the server closed the kept-alive one, but never replays the token call', async () => {
@@ -241,8 +285,14 @@ describe(FacebookGraphClient.name, () => {
       }
     });
     const graph = graphFor(facebook.url);
-    expect(await rejection(graph.exchangeCode('c', 'v'))).toMatchObject({ kind: 'malformed', message: "Facebook's token answer is too large" });
-    expect(await rejection(graph.fetchProfile('chunked'))).toMatchObject({ kind: 'malformed', message: "Facebook's profile answer is too large" });
+    expect(await rejection(graph.exchangeCode('c', 'v'))).toMatchObject({
+      kind: 'malformed',
+      message: "Facebook's token answer is too large",
+    });
+    expect(await rejection(graph.fetchProfile('chunked'))).toMatchObject({
+      kind: 'malformed',
+      message: "Facebook's profile answer is too large",
+    });
     expect(await rejection(graph.fetchProfile('t'))).toMatchObject({
       kind: 'transient',
       message: 'Facebook profile call was answered with a redirect (HTTP 302)',

@@ -42,7 +42,11 @@ const tokenResponse = z.object({
 });
 
 const optionalText = (max: number) =>
-  z.string().max(max).nullish().transform((v) => (v ? v : null));
+  z
+    .string()
+    .max(max)
+    .nullish()
+    .transform((v) => (v ? v : null));
 
 const profileResponse = z.object({
   id: z.string().regex(/^\d{1,64}$/),
@@ -91,7 +95,8 @@ export class FacebookGraphClient {
       maxFreeSockets: GRAPH_MAX_IDLE_SOCKETS,
       scheduling: 'lifo',
     };
-    this.agent = new URL(this.graphUrl).protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    this.agent =
+      new URL(this.graphUrl).protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   }
 
   /**
@@ -107,25 +112,38 @@ export class FacebookGraphClient {
       code,
       code_verifier: codeVerifier,
     });
-    const json = await this.call('token', new URL(`${this.graphUrl}/oauth/access_token`), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: body.toString(),
-    }, options);
+    const json = await this.call(
+      'token',
+      new URL(`${this.graphUrl}/oauth/access_token`),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: body.toString(),
+      },
+      options,
+    );
     const parsed = tokenResponse.safeParse(json);
     if (!parsed.success) throw malformed('token', 'has no access_token');
     return parsed.data.access_token;
   }
 
   /** Reads the person's profile, signed with appsecret_proof. */
-  async fetchProfile(accessToken: string, options: CallOptions = {}): Promise<FacebookProfile & { extra?: Record<string, unknown> }> {
+  async fetchProfile(
+    accessToken: string,
+    options: CallOptions = {},
+  ): Promise<FacebookProfile & { extra?: Record<string, unknown> }> {
     const url = new URL(`${this.graphUrl}/me`);
     url.searchParams.set('fields', this.fields);
     url.searchParams.set('appsecret_proof', this.appSecretProof(accessToken));
-    const json = await this.call('profile', url, {
-      method: 'GET',
-      headers: { authorization: `Bearer ${accessToken}` },
-    }, options);
+    const json = await this.call(
+      'profile',
+      url,
+      {
+        method: 'GET',
+        headers: { authorization: `Bearer ${accessToken}` },
+      },
+      options,
+    );
     const parsed = profileResponse.safeParse(json);
     if (!parsed.success) {
       const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
@@ -191,7 +209,12 @@ export class FacebookGraphClient {
   private request(url: URL, init: GraphRequest, timeoutMs: number, signal?: AbortSignal): Promise<GraphAnswer> {
     return new Promise<GraphAnswer>((resolve, reject) => {
       if (signal?.aborted) {
-        reject(new GraphTransportError('aborted', 'aborted before it started', { cause: signal.reason, codeFate: 'untouched' }));
+        reject(
+          new GraphTransportError('aborted', 'aborted before it started', {
+            cause: signal.reason,
+            codeFate: 'untouched',
+          }),
+        );
         return;
       }
       const transport = url.protocol === 'https:' ? https : http;
@@ -222,7 +245,10 @@ export class FacebookGraphClient {
       };
       const codeFate = (): CodeFate => (sent ? 'unknown' : 'untouched');
       const timer = setTimeout(
-        () => setImmediate(() => finish(new GraphTransportError('timeout', `timed out after ${timeoutMs} ms`, { codeFate: codeFate() }))),
+        () =>
+          setImmediate(() =>
+            finish(new GraphTransportError('timeout', `timed out after ${timeoutMs} ms`, { codeFate: codeFate() })),
+          ),
         timeoutMs,
       );
       const onAbort = () =>
@@ -233,12 +259,16 @@ export class FacebookGraphClient {
       req.on('error', (error: NodeJS.ErrnoException) => {
         const code = networkErrorCode(error);
         finish(
-          new GraphTransportError('network', code && !error.message.includes(code) ? `${error.message}, ${code}` : error.message, {
-            cause: error,
-            code,
-            codeFate: code && NOT_SENT_ERROR_CODES.has(code) ? 'untouched' : codeFate(),
-            staleConnection: req.reusedSocket && !answered && (code === 'ECONNRESET' || code === 'EPIPE'),
-          }),
+          new GraphTransportError(
+            'network',
+            code && !error.message.includes(code) ? `${error.message}, ${code}` : error.message,
+            {
+              cause: error,
+              code,
+              codeFate: code && NOT_SENT_ERROR_CODES.has(code) ? 'untouched' : codeFate(),
+              staleConnection: req.reusedSocket && !answered && (code === 'ECONNRESET' || code === 'EPIPE'),
+            },
+          ),
         );
       });
       req.on('response', (res) => {
@@ -257,15 +287,23 @@ export class FacebookGraphClient {
         let length = 0;
         res.on('data', (chunk: Buffer) => {
           length += chunk.length;
-          if (length > MAX_RESPONSE_BYTES) finish(new GraphTransportError('too-large', 'too large', { codeFate: 'unknown' }));
+          if (length > MAX_RESPONSE_BYTES)
+            finish(new GraphTransportError('too-large', 'too large', { codeFate: 'unknown' }));
           else chunks.push(chunk);
         });
         res.on('end', () => finish(null, { status, text: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', (error: Error) =>
-          finish(new GraphTransportError('network', error.message, { cause: error, code: networkErrorCode(error), codeFate: 'unknown' })),
+          finish(
+            new GraphTransportError('network', error.message, {
+              cause: error,
+              code: networkErrorCode(error),
+              codeFate: 'unknown',
+            }),
+          ),
         );
         res.on('close', () => {
-          if (!res.complete) finish(new GraphTransportError('network', 'the answer was cut off', { codeFate: 'unknown' }));
+          if (!res.complete)
+            finish(new GraphTransportError('network', 'the answer was cut off', { codeFate: 'unknown' }));
         });
       });
       req.end(body);
@@ -308,18 +346,18 @@ class GraphTransportError extends Error {
 
 /** The socket's error code, on the error or its causes. */
 function networkErrorCode(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 3;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === 'string') return e.code;
   }
   return undefined;
 }
 
 function malformed(call: 'token' | 'profile', what: string): FacebookApiError {
-  return new FacebookApiError(
-    'malformed',
-    ReasonCode.ProviderBadResponse,
-    `Facebook's ${call} answer ${what}`,
-  );
+  return new FacebookApiError('malformed', ReasonCode.ProviderBadResponse, `Facebook's ${call} answer ${what}`);
 }
 
 /**

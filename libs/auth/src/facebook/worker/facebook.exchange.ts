@@ -1,11 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { BaseEnv } from '@app/config';
-import {
-  ProviderExchanges,
-  type ExchangedIdentity,
-  type ProviderExchange,
-} from '../../core/worker/provider-exchange';
+import { ProviderExchanges, type ExchangedIdentity, type ProviderExchange } from '../../core/worker/provider-exchange';
 import { FACEBOOK } from '../facebook.constants';
 import { FacebookGraphClient } from './facebook-graph.client';
 

@@ -60,9 +60,9 @@ describe(GoogleAuthorization.name, () => {
 
   it('asks Google to let the person choose an account only when told to', async () => {
     expect(new URL(await authorization.dialogUrl(fakeRequest())).searchParams.has('prompt')).toBe(false);
-    expect(new URL(await authorization.dialogUrl(fakeRequest(), { selectAccount: true })).searchParams.get('prompt')).toBe(
-      'select_account',
-    );
+    expect(
+      new URL(await authorization.dialogUrl(fakeRequest(), { selectAccount: true })).searchParams.get('prompt'),
+    ).toBe('select_account');
   });
 
   it("fails with the discovery's error when the issuer cannot be read", async () => {
@@ -74,8 +74,8 @@ describe(GoogleAuthorization.name, () => {
   });
 
   it('refuses to exist without a client id', () => {
-    expect(() => new GoogleAuthorization(fixtureConfig(google.issuer, { GOOGLE_CLIENT_ID: undefined }), discovery, pending)).toThrow(
-      /GOOGLE_CLIENT_ID/,
-    );
+    expect(
+      () => new GoogleAuthorization(fixtureConfig(google.issuer, { GOOGLE_CLIENT_ID: undefined }), discovery, pending),
+    ).toThrow(/GOOGLE_CLIENT_ID/);
   });
 });

@@ -100,7 +100,11 @@ describe(GoogleTokenClient.name, () => {
       // A name that never resolves: the connection never opens, the request stays in the process.
       (client.agents.http as unknown as { createConnection: typeof net.createConnection }).createConnection = ((
         options: net.NetConnectOpts,
-      ) => net.createConnection({ ...options, lookup: () => undefined } as net.NetConnectOpts)) as typeof net.createConnection;
+      ) =>
+        net.createConnection({
+          ...options,
+          lookup: () => undefined,
+        } as net.NetConnectOpts)) as typeof net.createConnection;
       const error = await rejection(client.redeemCode('c', 'v', { timeoutMs: 200 }));
       expect(error).toMatchObject({
         reason: 'provider_unavailable',
@@ -120,7 +124,7 @@ describe(GoogleTokenClient.name, () => {
       expect((error as Error).message).toMatch(/ECONNREFUSED/);
     });
 
-    it("fails untouched, without a token call, when the discovery does", async () => {
+    it('fails untouched, without a token call, when the discovery does', async () => {
       google.discovery = (_req, res) => json(res, 503, {});
       expect(await rejection(clientFor(google.issuer).redeemCode('c', 'v'))).toMatchObject({
         reason: 'provider_unavailable',
@@ -151,9 +155,9 @@ describe(GoogleTokenClient.name, () => {
       google.token = () => undefined;
       const lost = new AbortController();
       setTimeout(() => lost.abort(new Error("lost the job's lock")), 50);
-      await expect(clientFor(google.issuer).redeemCode('c', 'v', { timeoutMs: 5000, signal: lost.signal })).rejects.toThrow(
-        "lost the job's lock",
-      );
+      await expect(
+        clientFor(google.issuer).redeemCode('c', 'v', { timeoutMs: 5000, signal: lost.signal }),
+      ).rejects.toThrow("lost the job's lock");
     });
   });
 
@@ -179,8 +183,12 @@ describe(GoogleTokenClient.name, () => {
     });
 
     it('gives no e-mail that Google has not verified', async () => {
-      await expect(verify(google.sign(google.claims({ email_verified: false })))).resolves.toMatchObject({ email: null });
-      await expect(verify(google.sign(google.claims({ email_verified: undefined })))).resolves.toMatchObject({ email: null });
+      await expect(verify(google.sign(google.claims({ email_verified: false })))).resolves.toMatchObject({
+        email: null,
+      });
+      await expect(verify(google.sign(google.claims({ email_verified: undefined })))).resolves.toMatchObject({
+        email: null,
+      });
       await expect(verify(google.sign(google.claims({ email_verified: 'true' })))).resolves.toMatchObject({
         email: 'alice@example.com',
       });
@@ -216,7 +224,9 @@ describe(GoogleTokenClient.name, () => {
     });
 
     it("refuses a signature by a key that is not the issuer's", async () => {
-      expect(await refused(google.sign(google.claims(), { key: google.otherKey }))).toMatch(/signature verification failed/);
+      expect(await refused(google.sign(google.claims(), { key: google.otherKey }))).toMatch(
+        /signature verification failed/,
+      );
       expect(await refused(google.sign(google.claims(), { key: google.otherKey, kid: 'key-2' }))).toMatch(
         /signed with a key the issuer does not publish/,
       );

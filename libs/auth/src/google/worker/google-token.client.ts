@@ -50,7 +50,10 @@ export interface GoogleIdentity {
 }
 
 const tokenResponse = z.object({
-  id_token: z.string().min(1).max(16 * 1024),
+  id_token: z
+    .string()
+    .min(1)
+    .max(16 * 1024),
   access_token: z.string().min(1).max(4096).optional(),
   scope: z.string().max(4096).optional(),
   expires_in: z.number().optional(),
@@ -148,7 +151,11 @@ export class GoogleTokenClient implements OnModuleDestroy {
    * provider_bad_response (final); a JWKS that cannot be fetched is
    * provider_unavailable (retryable, and the id_token stays good until `exp`).
    */
-  async verifyIdToken(idToken: string, expectedNonce: string, options: GoogleCallOptions = {}): Promise<GoogleIdentity> {
+  async verifyIdToken(
+    idToken: string,
+    expectedNonce: string,
+    options: GoogleCallOptions = {},
+  ): Promise<GoogleIdentity> {
     if (typeof expectedNonce !== 'string' || expectedNonce.length === 0) {
       throw new TypeError('verifyIdToken needs the nonce this sign-in sent');
     }

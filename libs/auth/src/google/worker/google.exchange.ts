@@ -48,12 +48,20 @@ export class GoogleExchange implements ProviderExchange, OnModuleInit {
     return (await this.tokens.redeemCode(code, codeVerifier, options)).idToken;
   }
 
-  async identify(idToken: string, job: Readonly<ExchangeJobData>, options: { signal?: AbortSignal }): Promise<ExchangedIdentity> {
+  async identify(
+    idToken: string,
+    job: Readonly<ExchangeJobData>,
+    options: { signal?: AbortSignal },
+  ): Promise<ExchangedIdentity> {
     if (!job.nonce) {
       // Every Google job carries the nonce its start stored; one without it cannot be checked.
       throw new ProviderCallError('rejected', ReasonCode.InvalidRequest, 'The Google job carries no nonce');
     }
-    const { subject, email, firstName, lastName, claims } = await this.tokens.verifyIdToken(idToken, job.nonce, options);
+    const { subject, email, firstName, lastName, claims } = await this.tokens.verifyIdToken(
+      idToken,
+      job.nonce,
+      options,
+    );
     const extra = this.extraClaims.length ? pick(claims, this.extraClaims) : undefined;
     return { provider: GOOGLE, subject, email, firstName, lastName, ...(extra && { extra }) };
   }
