@@ -11,9 +11,13 @@ export function emulatorCodeKey(code: string): string {
   return sha256Hex(code);
 }
 
-/** What Graph expects in `appsecret_proof`: hex HMAC-SHA256(token, app secret). */
-export function computeAppSecretProof(accessToken: string, appSecret: string): string {
-  return createHmac('sha256', appSecret).update(accessToken, 'utf8').digest('hex');
+/**
+ * What Graph expects in `appsecret_proof`: hex HMAC-SHA256 with the app secret
+ * of the token, or, in the timestamped form, of `token|appsecret_time`.
+ */
+export function computeAppSecretProof(accessToken: string, appSecret: string, appsecretTime?: string): string {
+  const message = appsecretTime === undefined ? accessToken : `${accessToken}|${appsecretTime}`;
+  return createHmac('sha256', appSecret).update(message, 'utf8').digest('hex');
 }
 
 /** S256 challenge for a verifier: base64url(sha256(verifier)), no padding. */

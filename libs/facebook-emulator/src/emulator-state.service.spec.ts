@@ -1,7 +1,12 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { DEFAULT_TEST_USERS, ZOE_LAST_NAME } from './default-test-users';
 import { computeAppSecretProof, emulatorCodeKey, pkceS256Challenge } from './emulator-crypto';
-import { EmulatorStateService, type IssueCodeInput, type TokenExchangeResult } from './emulator-state.service';
+import {
+  APPSECRET_TIME_WINDOW_S,
+  EmulatorStateService,
+  type IssueCodeInput,
+  type TokenExchangeResult,
+} from './emulator-state.service';
 import type { FacebookErrorResponse } from './facebook-errors';
 import { ACCESS_TOKEN_EXPIRES_IN_SECONDS, type EmulatorClock } from './facebook-emulator.options';
 import { sampleLatencyMs, Z_99 } from './latency';
@@ -278,6 +283,31 @@ describe(EmulatorStateService.name, () => {
           appsecretProof: proofFor(token),
         }).ok,
       ).toBe(true);
+    });
+
+    it('takes the timestamped proof (appsecret_time) within its window, and only that', () => {
+      const token = tokenFor(ALICE.id);
+      const nowS = clock.now() / 1000;
+      const timed = (time: number, secret = APP.appSecret) => ({
+        accessToken: token,
+        appsecretTime: String(time),
+        appsecretProof: computeAppSecretProof(token, secret, String(time)),
+      });
+      expect(state.getProfile(timed(nowS)).ok).toBe(true);
+      expect(state.getProfile(timed(nowS - APPSECRET_TIME_WINDOW_S)).ok).toBe(true);
+      expect(errorOf(state.getProfile(timed(nowS - APPSECRET_TIME_WINDOW_S - 1))).body.error).toMatchObject({
+        message: 'Invalid appsecret_time provided in the API argument',
+        code: 100,
+      });
+      expect(errorOf(state.getProfile(timed(nowS + APPSECRET_TIME_WINDOW_S + 1))).body.error.code).toBe(100);
+      expect(errorOf(state.getProfile(timed(nowS, 'wrong-secret'))).body.error.message).toBe(
+        'Invalid appsecret_proof provided in the API argument',
+      );
+      // The plain proof sent with a time is a proof of something else.
+      expect(
+        state.getProfile({ accessToken: token, appsecretTime: String(nowS), appsecretProof: proofFor(token) }).ok,
+      ).toBe(false);
+      expect(state.getProfile({ ...timed(nowS), appsecretTime: 'soon' }).ok).toBe(false);
     });
 
     it('lets the proof be optional when not required, but still checks a given one', () => {

@@ -87,6 +87,8 @@ export type TokenExchangeResult = { ok: true; body: AccessTokenResponse } | { ok
 export interface ProfileRequest {
   accessToken?: string;
   appsecretProof?: string;
+  /** Unix seconds the proof was made at (the timestamped proof); absent for the plain one. */
+  appsecretTime?: string;
   /** Comma-separated Graph field list; default `id,name`. */
   fields?: string;
 }
@@ -114,6 +116,8 @@ interface TokenGrant {
 }
 
 const DEFAULT_FIELDS = 'id,name';
+/** How far `appsecret_time` may be from the emulator's clock, either way. */
+export const APPSECRET_TIME_WINDOW_S = 300;
 
 // middle_name is accepted (passport-facebook asks for it) but, as on Facebook
 // for people without one, never returned.
@@ -141,6 +145,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
   private readonly grants: GrantStore<CodeGrant, TokenGrant>;
   private readonly stats = new EndpointStats<GraphEndpoint>(graphEndpointSchema.options);
   private requireAppSecretProof: boolean;
+  private readonly clock: EmulatorClock;
 
   constructor(
     @Inject(FACEBOOK_EMULATOR_OPTIONS) options: FacebookEmulatorOptions,
@@ -149,7 +154,8 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
     this.options = resolveEmulatorOptions(options);
     this.apps = new Map(this.options.apps.map((app) => [app.appId, app]));
     this.users = new UserDirectory(this.options.users, (user) => user.id, toUserView);
-    this.grants = new GrantStore(clock ?? systemClock, this.options.codeTtlMs);
+    this.clock = clock ?? systemClock;
+    this.grants = new GrantStore(this.clock, this.options.codeTtlMs);
     this.reset();
   }
 
@@ -266,6 +272,28 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
 
   // --- token → profile ------------------------------------------------------
 
+  /**
+   * Graph's check of a server call's proof: the plain HMAC of the token, or the
+   * timestamped one (`appsecret_time`, which must be whole seconds within
+   * APPSECRET_TIME_WINDOW_S of now, so a captured proof soon stops working).
+   */
+  private checkAppSecretProof(
+    request: Pick<ProfileRequest, 'appsecretProof' | 'appsecretTime'>,
+    token: string,
+    appSecret: string,
+  ): FacebookErrorResponse | undefined {
+    const { appsecretProof: proof, appsecretTime: time } = request;
+    if (!proof) return this.requireAppSecretProof ? FacebookErrors.appSecretProofRequired() : undefined;
+    if (time !== undefined) {
+      const ageS = Math.abs(this.clock.now() / 1000 - Number(time));
+      if (!/^\d{1,12}$/.test(time) || ageS > APPSECRET_TIME_WINDOW_S) return FacebookErrors.invalidAppSecretTime();
+    }
+    if (!safeEqual(proof.toLowerCase(), computeAppSecretProof(token, appSecret, time))) {
+      return FacebookErrors.invalidAppSecretProof();
+    }
+    return undefined;
+  }
+
   getProfile(request: ProfileRequest): ProfileResult {
     const token = request.accessToken;
     if (!token) return fail(FacebookErrors.noActiveAccessToken());
@@ -276,14 +304,8 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
     const app = this.apps.get(record.appId);
     if (!app) return fail(FacebookErrors.invalidAccessToken());
 
-    const proof = request.appsecretProof;
-    if (!proof) {
-      if (this.requireAppSecretProof) {
-        return fail(FacebookErrors.appSecretProofRequired());
-      }
-    } else if (!safeEqual(proof.toLowerCase(), computeAppSecretProof(token, app.appSecret))) {
-      return fail(FacebookErrors.invalidAppSecretProof());
-    }
+    const proofError = this.checkAppSecretProof(request, token, app.appSecret);
+    if (proofError) return fail(proofError);
 
     const user = this.users.find(record.userId);
     if (!user) return fail(FacebookErrors.userNotAuthorized(app.appId));

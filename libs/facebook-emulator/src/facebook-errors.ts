@@ -121,6 +121,12 @@ export const FacebookErrors = {
       type: 'GraphMethodException',
       code: 100,
     }),
+  invalidAppSecretTime: () =>
+    facebookError(400, {
+      message: 'Invalid appsecret_time provided in the API argument',
+      type: 'GraphMethodException',
+      code: 100,
+    }),
   nonexistingField: (field: string) =>
     facebookError(400, {
       message: `(#100) Tried accessing nonexisting field (${field}) on node type (User)`,

@@ -68,6 +68,7 @@ export class GraphController {
     const result = this.state.getProfile({
       accessToken: params.access_token || headerToken(req),
       appsecretProof: params.appsecret_proof,
+      appsecretTime: params.appsecret_time,
       fields: params.fields,
     });
     if (!result.ok) return sendError(res, result.error);
