@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { ConfigService } from '@nestjs/config';
 import http from 'node:http';
 import net, { type AddressInfo, type Socket } from 'node:net';
@@ -149,7 +150,17 @@ describe(FacebookGraphClient.name, () => {
     expect(new URLSearchParams(seen[0].body).get('client_secret')).toBe('app-secret-0123');
     expect(seen[1]).toMatchObject({ method: 'GET', authorization: 'Bearer EAAB-token' });
     expect(seen[1].url).toMatch(
-      /^\/v25\.0\/me\?fields=id%2Cemail%2Cfirst_name%2Clast_name&appsecret_proof=[0-9a-f]{64}$/,
+      /^\/v25\.0\/me\?fields=id%2Cemail%2Cfirst_name%2Clast_name&appsecret_time=\d+&appsecret_proof=[0-9a-f]{64}$/,
+    );
+  });
+
+  it('signs a server call with the timestamped proof: HMAC of token|appsecret_time', () => {
+    const graph = graphFor('https://graph.example.test/v25.0');
+    const url = new URL('https://graph.example.test/v25.0/me');
+    graph.signServerCall(url, 'EAAB-token', 1_800_000_000_999);
+    expect(url.searchParams.get('appsecret_time')).toBe('1800000000');
+    expect(url.searchParams.get('appsecret_proof')).toBe(
+      createHmac('sha256', 'app-secret-0123').update('EAAB-token|1800000000').digest('hex'),
     );
   });
 

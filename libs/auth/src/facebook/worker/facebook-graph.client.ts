@@ -127,14 +127,14 @@ export class FacebookGraphClient {
     return parsed.data.access_token;
   }
 
-  /** Reads the person's profile, signed with appsecret_proof. */
+  /** Reads the person's profile, signed with appsecret_time and appsecret_proof. */
   async fetchProfile(
     accessToken: string,
     options: CallOptions = {},
   ): Promise<FacebookProfile & { extra?: Record<string, unknown> }> {
     const url = new URL(`${this.graphUrl}/me`);
     url.searchParams.set('fields', this.fields);
-    url.searchParams.set('appsecret_proof', this.appSecretProof(accessToken));
+    this.signServerCall(url, accessToken);
     const json = await this.call(
       'profile',
       url,
@@ -158,9 +158,20 @@ export class FacebookGraphClient {
     };
   }
 
-  /** HMAC-SHA256 of the token with the app secret, as Facebook asks for server calls. */
-  appSecretProof(accessToken: string): string {
-    return createHmac('sha256', this.appSecret).update(accessToken).digest('hex');
+  /**
+   * Signs a Graph call made with a person's token the way Facebook now documents:
+   * `appsecret_time` (unix seconds) and `appsecret_proof` = HMAC-SHA256 of
+   * `token|time` with the app secret, so a proof that leaks soon stops working.
+   */
+  signServerCall(url: URL, accessToken: string, nowMs = Date.now()): void {
+    const time = String(Math.floor(nowMs / 1000));
+    url.searchParams.set('appsecret_time', time);
+    url.searchParams.set('appsecret_proof', this.appSecretProof(accessToken, time));
+  }
+
+  /** HMAC-SHA256 with the app secret of `token|time` (the timestamped proof). */
+  appSecretProof(accessToken: string, appsecretTime: string): string {
+    return createHmac('sha256', this.appSecret).update(`${accessToken}|${appsecretTime}`).digest('hex');
   }
 
   private async call(call: 'token' | 'profile', url: URL, init: GraphRequest, options: CallOptions): Promise<unknown> {
