@@ -30,8 +30,8 @@ if (useEmulator) {
   if (emulateFacebook) {
     env.FACEBOOK_APP_ID = '1234567890123456';
     env.FACEBOOK_APP_SECRET ||= 'emulator-app-secret-change-me';
-    env.FACEBOOK_DIALOG_URL = `${emulatorUrl}/v25.0/dialog/oauth`;
-    env.FACEBOOK_GRAPH_URL = `${emulatorServerUrl}/v25.0`;
+    env.FACEBOOK_WEB_URL = emulatorUrl;
+    env.FACEBOOK_GRAPH_URL = emulatorServerUrl;
     env.EMULATOR_REDIRECT_URIS ||= `${appUrl}/auth/facebook/callback`;
     log(`FACEBOOK_APP_ID is not set: using the bundled Facebook emulator at ${emulatorUrl} (not real Facebook).`);
   }

@@ -195,8 +195,8 @@ export class TestStack {
       SESSION_SECRET: 'e2e-session-secret-that-is-long-enough',
       FACEBOOK_APP_ID: TEST_APP_ID,
       FACEBOOK_APP_SECRET: TEST_APP_SECRET,
-      FACEBOOK_DIALOG_URL: `${this.emulatorUrl}/v25.0/dialog/oauth`,
-      FACEBOOK_GRAPH_URL: `${this.emulatorUrl}/v25.0`,
+      FACEBOOK_WEB_URL: this.emulatorUrl,
+      FACEBOOK_GRAPH_URL: this.emulatorUrl,
       FACEBOOK_TIMEOUT_MS: '2000',
       ...(options.google !== false && {
         GOOGLE_ISSUER: `${this.emulatorUrl}/google`,

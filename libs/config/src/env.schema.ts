@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-const DEFAULT_DIALOG_URL = 'https://www.facebook.com/v25.0/dialog/oauth';
-const DEFAULT_GRAPH_URL = 'https://graph.facebook.com/v25.0';
+/** A current Graph API version (Facebook keeps each for about two years). */
+export const DEFAULT_FACEBOOK_GRAPH_VERSION = 'v25.0';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -27,6 +27,19 @@ const baseUrl = z
   .url()
   .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
   .transform((v) => v.replace(/\/+$/, ''));
+
+/** A Facebook host without a version segment: the version is FACEBOOK_GRAPH_VERSION's alone. */
+const facebookHostUrl = baseUrl.refine(
+  (v) => !/\/v\d+\.\d+(\/|$)/.test(v),
+  'the host only, without a version: set the version in FACEBOOK_GRAPH_VERSION',
+);
+
+/** A setting that is no longer read: naming it at boot beats silently ignoring it. */
+const removedSetting = (instead: string) =>
+  z
+    .unknown()
+    .refine((v) => v === undefined, `no longer read: ${instead}`)
+    .optional();
 
 const mysqlUrl = z
   .string()
@@ -71,8 +84,16 @@ export const baseEnvSchema = loggingEnvSchema.extend({
     .default('afl'),
   FACEBOOK_APP_ID: z.string().regex(/^\d{1,32}$/, 'must be the numeric app id'),
   FACEBOOK_APP_SECRET: z.string().min(8, 'must be the app secret'),
-  FACEBOOK_DIALOG_URL: baseUrl.default(DEFAULT_DIALOG_URL),
-  FACEBOOK_GRAPH_URL: baseUrl.default(DEFAULT_GRAPH_URL),
+  /** Facebook's web host (the OAuth dialog); the browser is sent there. */
+  FACEBOOK_WEB_URL: facebookHostUrl.default('https://www.facebook.com'),
+  /** Graph's host; the worker calls it (token exchange, /me, /me/permissions). */
+  FACEBOOK_GRAPH_URL: facebookHostUrl.default('https://graph.facebook.com'),
+  /** The one Graph API version, for the dialog and every Graph call (see facebookEndpoints). */
+  FACEBOOK_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d{1,3}\.\d{1,2}$/, 'a Graph API version such as v25.0')
+    .default(DEFAULT_FACEBOOK_GRAPH_VERSION),
+  FACEBOOK_DIALOG_URL: removedSetting('set FACEBOOK_WEB_URL (host) and FACEBOOK_GRAPH_VERSION'),
   /** Timeout of one HTTP call to Facebook. */
   FACEBOOK_TIMEOUT_MS: positiveMs.default(5000),
   /**

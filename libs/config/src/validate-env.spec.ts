@@ -1,4 +1,5 @@
 import { apiEnvSchema, loggingEnvSchema, workerEnvSchema } from './env.schema';
+import { facebookEndpoints } from './facebook-endpoints';
 import { InvalidEnvironmentError, validateEnv } from './validate-env';
 
 const minimal = {
@@ -15,11 +16,39 @@ describe(validateEnv.name, () => {
       PUBLIC_URL: 'http://localhost:3000',
       DATABASE_URL: 'mysql://root@127.0.0.1:3306/facebook_login',
       REDIS_URL: 'redis://127.0.0.1:6379/0',
-      FACEBOOK_DIALOG_URL: 'https://www.facebook.com/v25.0/dialog/oauth',
-      FACEBOOK_GRAPH_URL: 'https://graph.facebook.com/v25.0',
+      FACEBOOK_WEB_URL: 'https://www.facebook.com',
+      FACEBOOK_GRAPH_URL: 'https://graph.facebook.com',
+      FACEBOOK_GRAPH_VERSION: 'v25.0',
       LOGIN_DEADLINE_MS: 60000,
       SERVE_CLIENT: true,
     });
+  });
+
+  it('derives both Facebook URLs from the one Graph version', () => {
+    const env = validateEnv(apiEnvSchema, { ...minimal, FACEBOOK_GRAPH_VERSION: 'v26.0' });
+    expect(facebookEndpoints(env)).toEqual({
+      dialogUrl: 'https://www.facebook.com/v26.0/dialog/oauth',
+      graphApiUrl: 'https://graph.facebook.com/v26.0',
+    });
+  });
+
+  it('refuses a version inside a Facebook URL, a malformed version and the removed FACEBOOK_DIALOG_URL', () => {
+    expect(() =>
+      validateEnv(apiEnvSchema, {
+        ...minimal,
+        FACEBOOK_GRAPH_URL: 'https://graph.facebook.com/v25.0',
+        FACEBOOK_GRAPH_VERSION: '25',
+        FACEBOOK_DIALOG_URL: 'https://www.facebook.com/v25.0/dialog/oauth',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          'FACEBOOK_GRAPH_URL: the host only, without a version: set the version in FACEBOOK_GRAPH_VERSION',
+          'FACEBOOK_GRAPH_VERSION: a Graph API version such as v25.0',
+          'FACEBOOK_DIALOG_URL: no longer read: set FACEBOOK_WEB_URL (host) and FACEBOOK_GRAPH_VERSION',
+        ],
+      }),
+    );
   });
 
   it('strips a trailing slash from URLs so paths can be appended', () => {

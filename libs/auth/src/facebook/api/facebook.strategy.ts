@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-facebook';
-import type { ApiEnv } from '@app/config';
+import { facebookEndpointsFrom, type ApiEnv } from '@app/config';
 import { FACEBOOK_CALLBACK_PATH } from '../facebook.constants';
 import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
 import { FacebookAuthorizationStore } from './facebook-authorization.store';
@@ -20,14 +20,14 @@ export class FacebookStrategy extends PassportStrategy(Strategy, 'facebook') {
     store: FacebookAuthorizationStore,
     @Optional() @Inject(FACEBOOK_OPTIONS) options: FacebookOptions = {},
   ) {
-    const graphUrl = config.get('FACEBOOK_GRAPH_URL', { infer: true });
+    const { dialogUrl, graphApiUrl } = facebookEndpointsFrom(config);
     super({
       clientID: config.get('FACEBOOK_APP_ID', { infer: true }),
       clientSecret: config.get('FACEBOOK_APP_SECRET', { infer: true }),
       callbackURL: config.get('PUBLIC_URL', { infer: true }) + FACEBOOK_CALLBACK_PATH,
-      authorizationURL: config.get('FACEBOOK_DIALOG_URL', { infer: true }),
-      tokenURL: `${graphUrl}/oauth/access_token`,
-      profileURL: `${graphUrl}/me`,
+      authorizationURL: dialogUrl,
+      tokenURL: `${graphApiUrl}/oauth/access_token`,
+      profileURL: `${graphApiUrl}/me`,
       profileFields: ['id', 'emails', 'first_name', 'last_name'],
       enableProof: true,
       scope: [...new Set(['email', ...(options.extraScope ?? [])])],

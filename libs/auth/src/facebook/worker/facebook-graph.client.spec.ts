@@ -32,7 +32,7 @@ async function graphHost(handler: Handler) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v25.0`,
+    url: `http://127.0.0.1:${port}`,
     get connections() {
       return connections;
     },
@@ -46,6 +46,7 @@ async function graphHost(handler: Handler) {
 function client(graphUrl: string, timeoutMs = 1000) {
   const settings: Record<string, unknown> = {
     FACEBOOK_GRAPH_URL: graphUrl,
+    FACEBOOK_GRAPH_VERSION: 'v25.0',
     FACEBOOK_APP_ID: '1234',
     FACEBOOK_APP_SECRET: 'app-secret-0123',
     PUBLIC_URL: 'http://localhost:3000',
@@ -106,6 +107,7 @@ describe(FacebookGraphClient.name, () => {
     });
     const settings: Record<string, unknown> = {
       FACEBOOK_GRAPH_URL: facebook.url,
+      FACEBOOK_GRAPH_VERSION: 'v25.0',
       FACEBOOK_APP_SECRET: 'app-secret-0123',
       FACEBOOK_TIMEOUT_MS: 1000,
     };
@@ -155,7 +157,7 @@ describe(FacebookGraphClient.name, () => {
   });
 
   it('signs a server call with the timestamped proof: HMAC of token|appsecret_time', () => {
-    const graph = graphFor('https://graph.example.test/v25.0');
+    const graph = graphFor('https://graph.example.test');
     const url = new URL('https://graph.example.test/v25.0/me');
     graph.signServerCall(url, 'EAAB-token', 1_800_000_000_999);
     expect(url.searchParams.get('appsecret_time')).toBe('1800000000');
@@ -235,7 +237,7 @@ describe(FacebookGraphClient.name, () => {
   });
 
   it('reports a timeout before the request could go out as a failure that cannot have spent the code', async () => {
-    const graph = graphFor('http://graph.example.test/v25.0');
+    const graph = graphFor('http://graph.example.test');
     // A name that never resolves: the connection never opens, the request stays in the process.
     (graph.agent as unknown as { createConnection: typeof net.createConnection }).createConnection = ((
       options: net.NetConnectOpts,

@@ -4,7 +4,7 @@ import https from 'node:https';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { z } from 'zod';
-import type { BaseEnv } from '@app/config';
+import { facebookEndpointsFrom, type BaseEnv } from '@app/config';
 import { USER_PROFILE_LIMITS, type FacebookProfile } from '@app/users';
 import { FACEBOOK_CALLBACK_PATH, FACEBOOK_PROFILE_FIELDS } from '../facebook.constants';
 import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
@@ -84,7 +84,7 @@ export class FacebookGraphClient {
   ) {
     this.extraFields = options.extraFields ?? [];
     this.fields = [...new Set([...FACEBOOK_PROFILE_FIELDS, ...this.extraFields])].join(',');
-    this.graphUrl = config.get('FACEBOOK_GRAPH_URL', { infer: true });
+    this.graphUrl = facebookEndpointsFrom(config).graphApiUrl;
     this.appId = config.get('FACEBOOK_APP_ID', { infer: true });
     this.appSecret = config.get('FACEBOOK_APP_SECRET', { infer: true });
     this.redirectUri = config.get('PUBLIC_URL', { infer: true }) + FACEBOOK_CALLBACK_PATH;
