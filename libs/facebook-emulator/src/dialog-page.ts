@@ -13,6 +13,8 @@ export interface ConsentPageInput {
   users: readonly EmulatorUserView[];
   confirmAction: string;
   cancelAction: string;
+  /** The optional permissions asked of each user (their checkboxes); see permissionsToAsk. */
+  askedOf: (user: EmulatorUserView) => readonly string[];
 }
 
 export function renderConsentPage(input: ConsentPageInput): string {
@@ -30,7 +32,7 @@ export function renderConsentPage(input: ConsentPageInput): string {
     .map((user, index) => {
       const describedBy = `user-${index}`;
       const email = user.email ? escapeHtml(user.email) : 'No email address on this account';
-      return `<li><form method="post" action="${escapeHtml(input.confirmAction)}">${hidden}<input type="hidden" name="user_id" value="${escapeHtml(user.id)}"><p class="who" id="${describedBy}"><span class="name">${escapeHtml(user.name)}</span><span class="email">${email}</span></p><button type="submit" aria-describedby="${describedBy}">Continue as ${escapeHtml(user.first_name)}</button></form></li>`;
+      return `<li><form method="post" action="${escapeHtml(input.confirmAction)}">${hidden}<input type="hidden" name="user_id" value="${escapeHtml(user.id)}"><p class="who" id="${describedBy}"><span class="name">${escapeHtml(user.name)}</span><span class="email">${email}</span></p>${editAccess(user, index, input.askedOf(user))}<button type="submit" aria-describedby="${describedBy}">Continue as ${escapeHtml(user.first_name)}</button></form></li>`;
     })
     .join('\n');
 
@@ -52,6 +54,25 @@ ${userList}
 <form method="post" action="${escapeHtml(input.cancelAction)}">${hidden}<button type="submit" class="secondary">Cancel</button></form>
 <p class="fine">Continuing sends you back to ${escapeHtml(request.redirectUri)}.</p>`,
   );
+}
+
+/**
+ * Facebook's "Edit access": a ticked checkbox for each optional permission,
+ * which the person may untick (declined); public_profile is always shared.
+ * `edit_access` tells the confirm step that an unticked box means declined.
+ */
+function editAccess(user: EmulatorUserView, index: number, asked: readonly string[]): string {
+  const boxes = asked
+    .map((scope) => {
+      const id = `grant-${index}-${scope}`;
+      return `<li><input type="checkbox" id="${escapeHtml(id)}" name="grant" value="${escapeHtml(scope)}" checked><label for="${escapeHtml(id)}">${escapeHtml(capitalize(KNOWN_PERMISSIONS[scope] ?? scope))}</label></li>`;
+    })
+    .join('');
+  return `<fieldset class="access"><legend>What ${escapeHtml(user.first_name)} shares</legend><input type="hidden" name="edit_access" value="1"><ul><li><input type="checkbox" id="grant-${index}-public_profile" checked disabled><label for="grant-${index}-public_profile">${escapeHtml(capitalize(KNOWN_PERMISSIONS.public_profile))} (required)</label></li>${boxes}</ul></fieldset>`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function renderErrorPage(rejection: DialogRejection): string {

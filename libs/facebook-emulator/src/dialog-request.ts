@@ -31,8 +31,24 @@ export interface DialogRequest {
   invalidScopes: string[];
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
-  /** The original parameters (minus user_id), replayed by the forms. */
+  /** `auth_type=rerequest`: permissions the person declined before are asked again. */
+  rerequest: boolean;
+  /** The original parameters (minus the form's own fields), replayed by the forms. */
   params: Params;
+}
+
+/** What the consent form itself posts, beside the replayed request: never part of the request. */
+export const FORM_FIELDS: ReadonlySet<string> = new Set(['user_id', 'grant', 'edit_access']);
+
+/**
+ * The optional permissions the dialog asks this person for, each a checkbox
+ * ("Edit access"): public_profile is always granted, and without
+ * `auth_type=rerequest` Facebook does not ask again for what they declined before.
+ */
+export function permissionsToAsk(request: DialogRequest, declinedBefore: readonly string[]): string[] {
+  return request.grantedScopes.filter(
+    (scope) => scope !== 'public_profile' && (request.rerequest || !declinedBefore.includes(scope)),
+  );
 }
 
 export interface DialogRejection {
@@ -48,7 +64,7 @@ export type DialogParseResult = { ok: true; request: DialogRequest } | { ok: fal
  * cancel): the dialog keeps no server-side state, like Facebook's.
  */
 export function parseDialogRequest(input: Params, state: EmulatorStateService): DialogParseResult {
-  const params: Params = Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'user_id'));
+  const params: Params = Object.fromEntries(Object.entries(input).filter(([key]) => !FORM_FIELDS.has(key)));
   const clientId = params.client_id;
   if (!clientId) {
     return reject('Invalid App ID', 'The parameter app_id is required');
@@ -105,6 +121,7 @@ export function parseDialogRequest(input: Params, state: EmulatorStateService): 
       invalidScopes,
       codeChallenge,
       codeChallengeMethod: codeChallenge ? (method ?? 'plain') : undefined,
+      rerequest: params.auth_type === 'rerequest',
       params,
     },
   };

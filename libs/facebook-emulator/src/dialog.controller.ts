@@ -1,7 +1,13 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { renderConsentPage, renderErrorPage } from './dialog-page';
-import { buildRedirect, parseDialogRequest, type DialogRejection, type DialogRequest } from './dialog-request';
+import {
+  buildRedirect,
+  parseDialogRequest,
+  permissionsToAsk,
+  type DialogRejection,
+  type DialogRequest,
+} from './dialog-request';
 import { EmulatorStateService } from './emulator-state.service';
 import { redirectBrowser, sendHtml } from './html-page';
 import { collectParams, versionPrefix, type Params } from './request-params';
@@ -25,6 +31,8 @@ export class DialogController {
         users: this.state.listUsers(),
         confirmAction: `${prefix}/dialog/oauth/confirm`,
         cancelAction: `${prefix}/dialog/oauth/cancel`,
+        askedOf: (user) =>
+          permissionsToAsk(parsed.request, this.state.declinedBefore(parsed.request.app.appId, user.id)),
       }),
     );
   }
@@ -40,11 +48,15 @@ export class DialogController {
           message: 'This test user does not exist (any more). Go back and pick another one.',
         });
       }
+      const asked = permissionsToAsk(request, this.state.declinedBefore(request.app.appId, user.id));
+      // A form with "Edit access" sends the ticked boxes; a bare post (a test's) grants all that is asked.
+      const ticked = params.edit_access === '1' ? formList(req.body, 'grant') : asked;
       const code = this.state.issueCode({
         clientId: request.app.appId,
         redirectUri: request.redirectUri,
         userId: user.id,
-        scopes: request.grantedScopes,
+        scopes: ['public_profile', ...asked.filter((scope) => ticked.includes(scope))],
+        declined: asked.filter((scope) => !ticked.includes(scope)),
         codeChallenge: request.codeChallenge,
         codeChallengeMethod: request.codeChallengeMethod,
       });
@@ -77,6 +89,13 @@ export class DialogController {
     if (!parsed.ok) return sendRejection(res, parsed.rejection);
     handle(parsed.request, params);
   }
+}
+
+/** Every value of a repeated form field (checkboxes of one name). */
+function formList(body: unknown, name: string): string[] {
+  const raw = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+  const values = Array.isArray(raw) ? raw : [raw];
+  return values.filter((value): value is string => typeof value === 'string');
 }
 
 function sendRedirect(res: Response, request: DialogRequest, extra: Params): void {

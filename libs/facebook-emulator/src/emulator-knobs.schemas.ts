@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { latencyProfileSchema } from './latency';
 
-export const graphEndpointSchema = z.enum(['token', 'me']);
+export const graphEndpointSchema = z.enum(['token', 'me', 'permissions']);
 export type GraphEndpoint = z.infer<typeof graphEndpointSchema>;
 
 export const faultKindSchema = z.enum([

@@ -351,11 +351,11 @@ describe(EmulatorStateService.name, () => {
           state.getProfile({
             accessToken: token,
             appsecretProof: proofFor(token),
-            fields: 'id,picture',
+            fields: 'id,birthday',
           }),
         ).body.error,
       ).toMatchObject({
-        message: '(#100) Tried accessing nonexisting field (picture) on node type (User)',
+        message: '(#100) Tried accessing nonexisting field (birthday) on node type (User)',
         code: 100,
       });
     });
@@ -463,10 +463,11 @@ describe(EmulatorStateService.name, () => {
         failureRate: 0,
         requireAppSecretProof: true,
       });
-      expect(state.listFaults()).toEqual({ token: [], me: [] });
+      expect(state.listFaults()).toEqual({ token: [], me: [], permissions: [] });
       expect(state.getStats()).toEqual({
         tokenCalls: 0,
         meCalls: 0,
+        permissionsCalls: 0,
         exchangesByCode: {},
         successfulExchanges: 0,
       });

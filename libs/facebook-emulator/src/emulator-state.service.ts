@@ -41,6 +41,7 @@ import {
 import { FaultInjector, type EmulatorFault, type InFlightHandle, type InFlightKind } from './fault-injector';
 import { GrantStore } from './grant-store';
 import type { LatencyProfile } from './latency';
+import { PermissionLedger } from './permission-ledger';
 import { UserDirectory } from './user-directory';
 
 export type { EmulatorFault, InFlightHandle, InFlightKind };
@@ -54,6 +55,7 @@ export interface EmulatorConfig {
 export interface EmulatorStats {
   tokenCalls: number;
   meCalls: number;
+  permissionsCalls: number;
   /** Token requests carrying each code, keyed by sha256 hex of the code. */
   exchangesByCode: Record<string, number>;
   successfulExchanges: number;
@@ -63,7 +65,10 @@ export interface IssueCodeInput {
   clientId: string;
   redirectUri: string;
   userId: string;
+  /** What the person granted in this dialog (public_profile included). */
   scopes: readonly string[];
+  /** What they unticked in this dialog ("Edit access"). */
+  declined?: readonly string[];
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
 }
@@ -91,20 +96,41 @@ export interface ProfileRequest {
   appsecretTime?: string;
   /** Comma-separated Graph field list; default `id,name`. */
   fields?: string;
+  /** The emulator's own origin as the caller reached it: where `picture` URLs point. */
+  pictureBaseUrl?: string;
 }
 
-export type UserField = 'id' | 'name' | 'first_name' | 'last_name' | 'middle_name' | 'short_name' | 'email';
+export type UserField = 'id' | 'name' | 'first_name' | 'last_name' | 'middle_name' | 'short_name' | 'email' | 'picture';
 
-export type GraphUserProfile = Partial<Record<UserField, string>>;
+/** Graph's `picture` field: `{ data: { url, width, height, is_silhouette } }`. */
+export interface GraphPicture {
+  data: { url: string; width: number; height: number; is_silhouette: boolean };
+}
+
+export type GraphUserProfile = Partial<Record<Exclude<UserField, 'picture'>, string>> & { picture?: GraphPicture };
 
 export type ProfileResult =
   { ok: true; profile: GraphUserProfile; userId: string } | { ok: false; error: FacebookErrorResponse };
+
+/** `GET /me/permissions`, in Facebook's shape. */
+export interface GraphPermissions {
+  data: Array<{ permission: string; status: 'granted' | 'declined' }>;
+}
+
+export type PermissionsResult = { ok: true; body: GraphPermissions } | { ok: false; error: FacebookErrorResponse };
+
+/** Where `picture` URLs point, under the emulator's own origin. */
+export const PICTURE_PATH_PREFIX = '/emulator/pictures';
+/** Pixel sizes of Graph's `picture.type(…)`; Facebook's default is small. */
+const PICTURE_SIZES: Readonly<Record<string, number>> = { small: 50, square: 50, album: 50, normal: 100, large: 200 };
 
 interface CodeGrant {
   clientId: string;
   redirectUri: string;
   userId: string;
+  /** Every permission granted to the app so far, and every one declined, as of the dialog. */
   scopes: readonly string[];
+  declined: readonly string[];
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
 }
@@ -113,6 +139,7 @@ interface TokenGrant {
   appId: string;
   userId: string;
   scopes: readonly string[];
+  declined: readonly string[];
 }
 
 const DEFAULT_FIELDS = 'id,name';
@@ -129,6 +156,7 @@ const USER_FIELDS: ReadonlySet<string> = new Set<UserField>([
   'middle_name',
   'short_name',
   'email',
+  'picture',
 ]);
 
 /**
@@ -143,6 +171,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
   private readonly apps: ReadonlyMap<string, ResolvedEmulatorApp>;
   private readonly users: UserDirectory<EmulatorUser, EmulatorUserView>;
   private readonly grants: GrantStore<CodeGrant, TokenGrant>;
+  private readonly permissions = new PermissionLedger();
   private readonly stats = new EndpointStats<GraphEndpoint>(graphEndpointSchema.options);
   private requireAppSecretProof: boolean;
   private readonly clock: EmulatorClock;
@@ -196,7 +225,13 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
 
   /** Tokens of a deleted user stop working, as for a deleted account. */
   deleteUser(id: string): boolean {
+    this.permissions.forgetUser(id);
     return this.users.delete(id);
+  }
+
+  /** What the person declined to the app in earlier dialogs: not asked again without auth_type=rerequest. */
+  declinedBefore(appId: string, userId: string): readonly string[] {
+    return this.permissions.get(appId, userId).declined;
   }
 
   // --- dialog → code --------------------------------------------------------
@@ -207,11 +242,14 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
       throw new Error('issueCode: unknown client_id or unregistered redirect_uri');
     }
     if (!this.users.has(input.userId)) throw new Error('issueCode: unknown user');
+    // Facebook keeps the answer from the moment the person continues; a token carries all granted so far.
+    const record = this.permissions.record(input.clientId, input.userId, input.scopes, input.declined ?? []);
     return this.grants.issueCode(newAuthorizationCode(), {
       clientId: input.clientId,
       redirectUri: input.redirectUri,
       userId: input.userId,
-      scopes: [...input.scopes],
+      scopes: record.granted,
+      declined: record.declined,
       codeChallenge: input.codeChallenge,
       codeChallengeMethod: input.codeChallenge ? (input.codeChallengeMethod ?? 'plain') : undefined,
     });
@@ -255,7 +293,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
     const accessToken = newAccessToken();
     this.grants.issueToken(
       accessToken,
-      { appId: app.appId, userId: grant.userId, scopes: grant.scopes },
+      { appId: app.appId, userId: grant.userId, scopes: grant.scopes, declined: grant.declined },
       ACCESS_TOKEN_EXPIRES_IN_SECONDS * 1000,
       ticket,
     );
@@ -295,6 +333,53 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
   }
 
   getProfile(request: ProfileRequest): ProfileResult {
+    const authorized = this.authorize(request);
+    if (!authorized.ok) return authorized;
+    const { user, record } = authorized;
+
+    const requested = parseFields(request.fields);
+    for (const field of requested) {
+      if (!USER_FIELDS.has(field)) return fail(FacebookErrors.nonexistingField(field));
+    }
+    // Facebook answers in the requested order and appends id when not asked.
+    const profile: GraphUserProfile = {};
+    for (const field of requested as UserField[]) {
+      if (field === 'picture') {
+        profile.picture = pictureOf(user, pictureSize(request.fields), request.pictureBaseUrl ?? '');
+        continue;
+      }
+      const value = fieldValue(user, field, record.scopes);
+      if (value !== undefined) profile[field] = value;
+    }
+    if (profile.id === undefined) profile.id = user.id;
+    return { ok: true, profile, userId: user.id };
+  }
+
+  /** `GET /me/permissions`: what the token's person granted and declined to its app. */
+  getPermissions(request: Omit<ProfileRequest, 'fields' | 'pictureBaseUrl'>): PermissionsResult {
+    const authorized = this.authorize(request);
+    if (!authorized.ok) return authorized;
+    const { scopes, declined } = authorized.record;
+    return {
+      ok: true,
+      body: {
+        data: [
+          ...scopes.map((permission) => ({ permission, status: 'granted' as const })),
+          ...declined.map((permission) => ({ permission, status: 'declined' as const })),
+        ],
+      },
+    };
+  }
+
+  /** The user a picture URL names, while they exist. */
+  findPictureUser(userId: string): EmulatorUserView | undefined {
+    return this.users.get(userId);
+  }
+
+  /** The token's checks of every /me call (and /me/permissions): live token, its app, appsecret_proof, its user. */
+  private authorize(
+    request: Pick<ProfileRequest, 'accessToken' | 'appsecretProof' | 'appsecretTime'>,
+  ): { ok: true; user: EmulatorUser; record: TokenGrant } | { ok: false; error: FacebookErrorResponse } {
     const token = request.accessToken;
     if (!token) return fail(FacebookErrors.noActiveAccessToken());
     const found = this.grants.findToken(token);
@@ -309,19 +394,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
 
     const user = this.users.find(record.userId);
     if (!user) return fail(FacebookErrors.userNotAuthorized(app.appId));
-
-    const requested = parseFields(request.fields);
-    for (const field of requested) {
-      if (!USER_FIELDS.has(field)) return fail(FacebookErrors.nonexistingField(field));
-    }
-    // Facebook answers in the requested order and appends id when not asked.
-    const profile: GraphUserProfile = {};
-    for (const field of requested as UserField[]) {
-      const value = fieldValue(user, field, record.scopes);
-      if (value !== undefined) profile[field] = value;
-    }
-    if (profile.id === undefined) profile.id = user.id;
-    return { ok: true, profile, userId: user.id };
+    return { ok: true, user, record };
   }
 
   // --- knobs ----------------------------------------------------------------
@@ -376,6 +449,10 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
     this.stats.recordCall('me');
   }
 
+  recordPermissionsCall(): void {
+    this.stats.recordCall('permissions');
+  }
+
   getStats(): EmulatorStats {
     return this.stats.snapshot();
   }
@@ -384,6 +461,7 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
   reset(): void {
     this.users.reset();
     this.grants.clear();
+    this.permissions.clear();
     this.requireAppSecretProof = this.options.requireAppSecretProof;
     this.stats.reset();
     this.faultInjector.reset();
@@ -424,7 +502,35 @@ function parseFields(fields: string | undefined): string[] {
   return unique.length > 0 ? unique : DEFAULT_FIELDS.split(',');
 }
 
-function fieldValue(user: EmulatorUser, field: UserField, scopes: readonly string[]): string | undefined {
+/** The size `picture.type(large)` (or `picture.width(n)`) asks for; small when it names none. */
+function pictureSize(fields: string | undefined): number {
+  const picture = (fields ?? '')
+    .split(',')
+    .map((field) => field.trim())
+    .find((field) => /^picture(?:[.{(]|$)/.test(field));
+  const type = /\.type\((\w+)\)/.exec(picture ?? '')?.[1];
+  if (type !== undefined) return PICTURE_SIZES[type] ?? PICTURE_SIZES.small;
+  const width = Number(/\.width\((\d{1,4})\)/.exec(picture ?? '')?.[1]);
+  return width > 0 ? Math.min(width, 1024) : PICTURE_SIZES.small;
+}
+
+/** Facebook's picture answer, pointing at the avatar the emulator serves itself. */
+function pictureOf(user: EmulatorUser, size: number, baseUrl: string): GraphPicture {
+  return {
+    data: {
+      url: `${baseUrl}${PICTURE_PATH_PREFIX}/${user.id}.svg?size=${size}`,
+      width: size,
+      height: size,
+      is_silhouette: false,
+    },
+  };
+}
+
+function fieldValue(
+  user: EmulatorUser,
+  field: Exclude<UserField, 'picture'>,
+  scopes: readonly string[],
+): string | undefined {
   switch (field) {
     case 'id':
       return user.id;

@@ -198,7 +198,7 @@ describe(FacebookEmulatorModule.name, () => {
       const form = parseForms(page.text).find((f) => f.button === 'Continue as Zoë 😀');
       if (!form) throw new Error('no form for Zoë');
       expect(form.action).toBe('/v25.0/dialog/oauth/confirm');
-      expect(form.fields).toEqual({ ...dialogParams(), user_id: ZOE });
+      expect(form.fields).toEqual({ ...dialogParams(), user_id: ZOE, edit_access: '1' });
 
       const res = await request(base).post(form.action).type('form').send(form.fields).expect(302);
       const location: string = res.headers.location;
@@ -464,12 +464,136 @@ describe(FacebookEmulatorModule.name, () => {
         type: 'GraphMethodException',
         code: 100,
       });
-      const badField = await me(token, { fields: 'id,picture' }).expect(400);
+      const badField = await me(token, { fields: 'id,birthday' }).expect(400);
       expect(fbError(badField.body)).toEqual({
-        message: '(#100) Tried accessing nonexisting field (picture) on node type (User)',
+        message: '(#100) Tried accessing nonexisting field (birthday) on node type (User)',
         type: 'OAuthException',
         code: 100,
       });
+    });
+  });
+
+  describe('declined permissions and pictures', () => {
+    const permissions = (token: string, query: Query = {}) =>
+      request(base)
+        .get('/v25.0/me/permissions')
+        .query({ access_token: token, appsecret_proof: computeAppSecretProof(token, APP.appSecret), ...query });
+
+    /** Submits Alice's form as a person would after (un)ticking its boxes. */
+    const answerWithBoxes = async (overrides: Query, ticked: string[]): Promise<string> => {
+      const page = await request(base).get('/v25.0/dialog/oauth').query(dialogParams(overrides)).expect(200);
+      const form = parseForms(page.text).find((f) => f.button === 'Continue as Alice');
+      if (!form) throw new Error('no form for Alice');
+      const body = new URLSearchParams(form.fields);
+      for (const scope of ticked) body.append('grant', scope);
+      const res = await request(base).post(form.action).type('form').send(body.toString()).expect(302);
+      const code = new URL(res.headers.location).searchParams.get('code');
+      const token = (await exchange(code!).expect(200)).body as { access_token: string };
+      return token.access_token;
+    };
+
+    const aliceItem = (html: string) =>
+      /<li><form[^>]*>(?:(?!<\/form>)[\s\S])*?Alice Liddell[\s\S]*?<\/form><\/li>/.exec(html)?.[0] ?? '';
+
+    it('offers "Edit access": a ticked box per optional permission, public_profile fixed', async () => {
+      const res = await request(base).get('/v25.0/dialog/oauth').query(dialogParams()).expect(200);
+      const item = aliceItem(res.text);
+      expect(item).toContain('<legend>What Alice shares</legend>');
+      expect(item).toMatch(
+        /<input type="checkbox" id="[^"]*" name="grant" value="email" checked><label[^>]*>Email address<\/label>/,
+      );
+      expect(item).toMatch(/<input type="checkbox" id="[^"]*-public_profile" checked disabled>/);
+      expect(item).not.toMatch(/name="grant" value="public_profile"/);
+    });
+
+    it('an unticked e-mail is declined: /me omits it, /me/permissions says so', async () => {
+      const token = await answerWithBoxes({}, []);
+      expect((await me(token, { fields: 'id,email,first_name' }).expect(200)).body).toEqual({
+        id: ALICE,
+        first_name: 'Alice',
+      });
+      expect((await permissions(token).expect(200)).body).toEqual({
+        data: [
+          { permission: 'public_profile', status: 'granted' },
+          { permission: 'email', status: 'declined' },
+        ],
+      });
+    });
+
+    it('checks /me/permissions like /me: the token and its appsecret_proof', async () => {
+      const token = await answerWithBoxes({}, ['email']);
+      expect((await permissions(token).expect(200)).body).toEqual({
+        data: [
+          { permission: 'public_profile', status: 'granted' },
+          { permission: 'email', status: 'granted' },
+        ],
+      });
+      const badProof = await permissions(token, {
+        appsecret_proof: computeAppSecretProof(token, OTHER_APP.appSecret),
+      }).expect(400);
+      expect(fbError(badProof.body)).toMatchObject({ message: 'Invalid appsecret_proof provided in the API argument' });
+      await permissions('not-a-token').expect(400);
+      await request(base).get('/v25.0/me/permissions').expect(400);
+      expect(state.getStats().permissionsCalls).toBe(4);
+    });
+
+    it('does not ask again for a declined permission unless re-requested', async () => {
+      await answerWithBoxes({}, []);
+      const again = await request(base).get('/v25.0/dialog/oauth').query(dialogParams()).expect(200);
+      expect(aliceItem(again.text)).not.toContain('value="email"');
+      // Bob was never asked: his box is there.
+      expect(again.text).toMatch(/What Bob shares[\s\S]*?name="grant" value="email" checked/);
+      // A bare confirm (everything asked granted) still leaves it declined.
+      const token = (await exchange(await authorize()).expect(200)).body.access_token as string;
+      expect((await me(token, { fields: 'id,email' }).expect(200)).body).toEqual({ id: ALICE });
+      expect((await permissions(token).expect(200)).body.data).toContainEqual({
+        permission: 'email',
+        status: 'declined',
+      });
+
+      const rerequest = await request(base)
+        .get('/v25.0/dialog/oauth')
+        .query(dialogParams({ auth_type: 'rerequest', scope: 'email' }))
+        .expect(200);
+      expect(aliceItem(rerequest.text)).toMatch(/name="grant" value="email" checked/);
+      const granted = await answerWithBoxes({ auth_type: 'rerequest', scope: 'email' }, ['email']);
+      expect((await me(granted, { fields: 'id,email' }).expect(200)).body).toEqual({
+        id: ALICE,
+        email: 'alice@example.com',
+      });
+      expect((await permissions(granted).expect(200)).body.data).toEqual([
+        { permission: 'public_profile', status: 'granted' },
+        { permission: 'email', status: 'granted' },
+      ]);
+    });
+
+    it('answers picture, in the size asked, pointing at an image of its own origin', async () => {
+      const token = await tokenFor();
+      const large = await me(token, { fields: 'id,picture.type(large)' }).expect(200);
+      expect(large.body).toEqual({
+        id: ALICE,
+        picture: { data: { url: expect.any(String), width: 200, height: 200, is_silhouette: false } },
+      });
+      const url = new URL(large.body.picture.data.url as string);
+      expect(url.origin).toBe(base);
+      expect(url.pathname).toBe(`/emulator/pictures/${ALICE}.svg`);
+      expect((await me(token, { fields: 'picture' }).expect(200)).body.picture.data.width).toBe(50);
+
+      const image = await request(base)
+        .get(url.pathname + url.search)
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => done(null, text));
+        });
+      expect(image.status).toBe(200);
+      expect(image.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
+      expect(image.headers['cross-origin-resource-policy']).toBe('cross-origin');
+      expect(image.body).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="200" height="200"/);
+      expect(image.body).toContain('>AL</text>');
+      await request(base).get('/emulator/pictures/999.svg').expect(404);
+      await request(base).get('/emulator/pictures/..%2Fx.svg').expect(404);
     });
   });
 
@@ -497,6 +621,7 @@ describe(FacebookEmulatorModule.name, () => {
       expect(stats).toEqual({
         tokenCalls: 2,
         meCalls: 0,
+        permissionsCalls: 0,
         exchangesByCode: { [key]: 2 },
         successfulExchanges: 1,
       });

@@ -12,6 +12,7 @@ import {
 import { googleEmulatorParts } from './google/google-emulator.providers';
 import { GoogleEmulatorStateService } from './google/google-emulator-state.service';
 import { GraphController } from './graph.controller';
+import { PictureController } from './picture.controller';
 
 /** The emulator: Facebook's dialog and Graph, and (with `google`) Google's OpenID provider under /google. */
 @Module({})
@@ -23,7 +24,13 @@ export class FacebookEmulatorModule {
     const google = resolved.google ? googleEmulatorParts(resolved.google) : { controllers: [], providers: [] };
     return {
       module: FacebookEmulatorModule,
-      controllers: [DialogController, GraphController, EmulatorKnobsController, ...google.controllers],
+      controllers: [
+        DialogController,
+        GraphController,
+        PictureController,
+        EmulatorKnobsController,
+        ...google.controllers,
+      ],
       providers: [
         { provide: FACEBOOK_EMULATOR_OPTIONS, useValue: resolved },
         { provide: EMULATOR_CLOCK, useValue: clock },

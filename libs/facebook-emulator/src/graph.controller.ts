@@ -18,6 +18,7 @@ export const DEFAULT_GRAPH_VERSION = 'v25.0';
 /** Bodies of the 'malformed' fault: a 200 whose JSON stops mid-way. */
 export const MALFORMED_TOKEN_BODY = '{"access_token": ';
 export const MALFORMED_ME_BODY = '{"id": ';
+export const MALFORMED_PERMISSIONS_BODY = '{"data": [';
 export const HUGE_FIRST_NAME_LENGTH = HUGE_NAME_LENGTH;
 
 function faultAnswers(endpoint: GraphEndpoint): FaultAnswers {
@@ -25,16 +26,19 @@ function faultAnswers(endpoint: GraphEndpoint): FaultAnswers {
     status: (res, status) => sendError(res, FacebookErrors.unexpected(status)),
     throttle: (res) => sendError(res, FacebookErrors.throttled()),
     failure: (res) => sendError(res, FacebookErrors.unexpected()),
-    malformedBody: endpoint === 'token' ? MALFORMED_TOKEN_BODY : MALFORMED_ME_BODY,
+    malformedBody: { token: MALFORMED_TOKEN_BODY, me: MALFORMED_ME_BODY, permissions: MALFORMED_PERMISSIONS_BODY }[
+      endpoint
+    ],
   };
 }
 
 const FAULT_ANSWERS: Readonly<Record<GraphEndpoint, FaultAnswers>> = {
   token: faultAnswers('token'),
   me: faultAnswers('me'),
+  permissions: faultAnswers('permissions'),
 };
 
-/** graph.facebook.com/<version>/oauth/access_token and /<version>/me. */
+/** graph.facebook.com/<version>/oauth/access_token, /<version>/me and /<version>/me/permissions. */
 @Controller()
 export class GraphController {
   private readonly playback: FaultPlayback<GraphEndpoint>;
@@ -70,6 +74,8 @@ export class GraphController {
       appsecretProof: params.appsecret_proof,
       appsecretTime: params.appsecret_time,
       fields: params.fields,
+      // The Host header was checked by the host guard: it names this emulator.
+      pictureBaseUrl: `${req.protocol}://${req.get('host')}`,
     });
     if (!result.ok) return sendError(res, result.error);
     if (!outcome || isSpendingFault(outcome)) {
@@ -77,6 +83,27 @@ export class GraphController {
     }
     const lastName = this.state.getUser(result.userId)?.last_name ?? '';
     sendJson(res, 200, distort(result.profile, outcome, lastName));
+  }
+
+  /** What the token's person granted and declined, with /me's token and appsecret_proof checks. */
+  @Get(['me/permissions', ':version/me/permissions'])
+  async permissions(
+    @Param('version') version: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (!this.acceptVersion(version, req, res)) return;
+    const params = collectParams(req.query);
+    this.state.recordPermissionsCall();
+    const outcome = await this.playback.preamble('permissions', res, FAULT_ANSWERS.permissions);
+    if (outcome === 'answered') return;
+    const result = this.state.getPermissions({
+      accessToken: params.access_token || headerToken(req),
+      appsecretProof: params.appsecret_proof,
+      appsecretTime: params.appsecret_time,
+    });
+    if (!result.ok) return sendError(res, result.error);
+    sendJson(res, 200, result.body);
   }
 
   private async token(version: string | undefined, req: Request, res: Response, params: Params): Promise<void> {

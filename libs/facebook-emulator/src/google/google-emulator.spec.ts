@@ -795,7 +795,7 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
         failureRate: 0,
         requireAppSecretProof: true,
       });
-      await request(base).get('/__emulator/faults').expect(200, { token: [], me: [] });
+      await request(base).get('/__emulator/faults').expect(200, { token: [], me: [], permissions: [] });
     });
 
     it('manages accounts', async () => {
