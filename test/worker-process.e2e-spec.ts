@@ -6,6 +6,7 @@ const [alice] = DEFAULT_TEST_USERS;
 
 describe('A worker in another process than the API (the built dist/apps/worker)', () => {
   let stack: TestStack;
+  let workerUrl: string;
 
   beforeAll(async () => {
     stack = await TestStack.start({ worker: 'child-process' });
@@ -21,9 +22,21 @@ describe('A worker in another process than the API (the built dist/apps/worker)'
     expect(stack.workerProcess?.running).toBe(true);
   });
 
-  it('stops cleanly on SIGTERM', async () => {
-    // Nest runs the shutdown hooks (Bull closes, connections end), then re-raises the signal.
+  it('serves its health port (WORKER_HEALTH_PORT=0 picks one, and the log says which)', async () => {
+    const port = /Worker health and metrics on 127\.0\.0\.1:(\d+)/.exec(stack.workerProcess!.text)?.[1];
+    expect(port).toBeDefined();
+    workerUrl = `http://127.0.0.1:${port}`;
+    const ready = await fetch(workerUrl + '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', details: { queue: { status: 'up' } } });
+    expect((await fetch(workerUrl + '/metrics')).headers.get('content-type')).toMatch(/^text\/plain/);
+    expect((await fetch(workerUrl + '/nothing')).status).toBe(404);
+  });
+
+  it('stops cleanly on SIGTERM, its health port closed', async () => {
+    // Nest runs the shutdown hooks (Bull closes, the health app closes, connections end), then re-raises the signal.
     const { code, signal } = await stack.workerProcess!.signal('SIGTERM');
     expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    await expect(fetch(workerUrl + '/health/live')).rejects.toThrow();
   });
 });

@@ -1,4 +1,4 @@
-import { WorkerHealthServer } from '../../apps/worker/src/worker-health.server';
+import { WorkerHealthApp } from '../../apps/worker/src/worker-health.app';
 import { TestStack } from '../support/test-stack';
 import { waitFor } from '../support/built-process';
 import { PrivateRedis } from '../support/private-services';
@@ -34,7 +34,7 @@ describe('Health checks: /health/live and /health/ready on the API and on the wo
         RATE_LIMIT_MAX: '3',
       },
     });
-    workerUrl = `http://127.0.0.1:${stack.worker!.get(WorkerHealthServer).port}`;
+    workerUrl = `http://127.0.0.1:${stack.worker!.get(WorkerHealthApp).port}`;
   });
   afterAll(async () => {
     await stack?.stop();
@@ -100,7 +100,23 @@ describe('Health checks: /health/live and /health/ready on the API and on the wo
     }
   });
 
-  it('answers 404 on the worker port for anything else', async () => {
-    expect((await fetch(workerUrl + '/nothing')).status).toBe(404);
+  it('answers 404 JSON on the worker port for anything else', async () => {
+    for (const [method, path] of [
+      ['GET', '/nothing'],
+      ['GET', '/health'],
+      ['POST', '/health/live'],
+      ['GET', '/api/me'],
+    ]) {
+      const response = await fetch(workerUrl + path, { method });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await response.json()).toMatchObject({ statusCode: 404 });
+    }
+  });
+
+  it('answers the same routes with or without a trailing slash or a query, and HEAD like GET', async () => {
+    expect((await probe(workerUrl, '/health/live/')).status).toBe(200);
+    expect((await probe(workerUrl, '/health/ready?full=1')).body.status).toBe('ok');
+    expect((await fetch(workerUrl + '/health/live', { method: 'HEAD' })).status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
-import { WorkerHealthServer } from '../../apps/worker/src/worker-health.server';
+import { WorkerHealthApp } from '../../apps/worker/src/worker-health.app';
 import { failedLogin, signIn, startLogin } from '../support/login-flow';
 import { TestStack } from '../support/test-stack';
 import { waitFor } from '../support/built-process';
@@ -25,7 +25,7 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
     stack = await TestStack.start({
       env: { WORKER_HEALTH_PORT: '0', METRICS_TOKEN },
     });
-    workerUrl = `http://127.0.0.1:${stack.worker!.get(WorkerHealthServer).port}`;
+    workerUrl = `http://127.0.0.1:${stack.worker!.get(WorkerHealthApp).port}`;
   });
   afterAll(async () => {
     await stack?.stop();
@@ -153,7 +153,7 @@ describe('/metrics in production without METRICS_TOKEN', () => {
     stack = await TestStack.start({
       env: { WORKER_HEALTH_PORT: '0', NODE_ENV: 'production' },
     });
-    workerUrl = `http://127.0.0.1:${stack.worker!.get(WorkerHealthServer).port}`;
+    workerUrl = `http://127.0.0.1:${stack.worker!.get(WorkerHealthApp).port}`;
   });
   afterAll(async () => {
     await stack?.stop();

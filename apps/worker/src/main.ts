@@ -18,7 +18,7 @@ runProcess('worker', async () => {
   const env = validateEnv(workerEnvSchema, process.env);
   // One clear line when MySQL or Redis is down, instead of driver retries and a stack trace.
   await assertReachable([mysqlReachability(env.DATABASE_URL), redisReachability(env.REDIS_URL)]);
-  // Health and metrics are served on WORKER_HEALTH_PORT by WorkerHealthServer.
+  // Health and metrics are served on WORKER_HEALTH_PORT by WorkerHealthApp, a small HTTP app of its own.
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();

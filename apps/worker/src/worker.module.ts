@@ -8,7 +8,7 @@ import { AppConfigModule, validateEnv, workerEnvSchema } from '@app/config';
 import { AppLoggerModule } from '@app/config/logging';
 import { DatabaseModule } from '@app/database';
 import { RedisModule } from '@app/redis';
-import { WorkerHealthServer } from './worker-health.server';
+import { WorkerHealthApp } from './worker-health.app';
 
 /** What a host app adds to the worker: its own modules (listeners of SIGN_IN_FINISHED_EVENT), and the fields it asks providers for. */
 export interface WorkerModuleOptions {
@@ -40,7 +40,7 @@ export class WorkerModule {
         OperationRetentionModule,
         ...(options.imports ?? []),
       ],
-      providers: [ExchangeMetrics, WorkerHealthServer],
+      providers: [ExchangeMetrics, WorkerHealthApp],
     };
   }
 }

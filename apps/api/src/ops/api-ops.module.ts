@@ -1,13 +1,10 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { OpenEventStreams, OpenEventStreamsMiddleware, SignInMetricsModule } from '@app/auth/api';
-import { ObservabilityModule } from '@app/observability';
-import { HealthController } from './health.controller';
-import { MetricsController } from './metrics.controller';
+import { ObservabilityHttpModule, ObservabilityModule } from '@app/observability';
 
-/** The API's probes and metrics. */
+/** The API's probes and metrics: the routes the worker's health port serves too, and the API's own gauges. */
 @Module({
-  imports: [ObservabilityModule, SignInMetricsModule],
-  controllers: [HealthController, MetricsController],
+  imports: [ObservabilityModule, ObservabilityHttpModule.forRoot(), SignInMetricsModule],
   providers: [OpenEventStreams],
 })
 export class ApiOpsModule implements NestModule {

@@ -17,18 +17,23 @@ import {
   ApiProduces,
   ApiTags,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { HttpErrorDto } from '@app/auth/api';
-import { METRICS_TOKEN_REQUIRED_MESSAGE, MetricsRegistry, metricsAccess } from '@app/observability';
-import type { ApiEnv } from '@app/config';
+import type { BaseEnv } from '@app/config';
+import { METRICS_TOKEN_REQUIRED_MESSAGE, metricsAccess } from './metrics-access';
+import { MetricsRegistry } from './metrics.registry';
 
+/** Nest's error body: the API document's HttpErrorDto (@app/auth/api), named so this lib needs nothing of sign-in. */
+const HTTP_ERROR = { $ref: getSchemaPath('HttpErrorDto') };
+
+/** This process's registry (the API on its port, the worker on its health port), behind metricsAccess. */
 @ApiTags('operations')
 @Controller('metrics')
 export class MetricsController {
   constructor(
     private readonly metrics: MetricsRegistry,
-    private readonly config: ConfigService<ApiEnv, true>,
+    private readonly config: ConfigService<BaseEnv, true>,
   ) {}
 
   @Get()
@@ -44,15 +49,15 @@ export class MetricsController {
     schema: { type: 'string' },
   })
   @ApiUnauthorizedResponse({
-    type: HttpErrorDto,
+    schema: HTTP_ERROR,
     description: 'METRICS_TOKEN is set and the bearer token is missing or wrong.',
   })
   @ApiForbiddenResponse({
-    type: HttpErrorDto,
+    schema: HTTP_ERROR,
     description: 'NODE_ENV=production and METRICS_TOKEN is not set.',
   })
   @ApiNotFoundResponse({
-    type: HttpErrorDto,
+    schema: HTTP_ERROR,
     description: 'METRICS_ENABLED=false.',
   })
   async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {

@@ -1,9 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
-import { HealthChecks } from '@app/observability';
+import { HealthChecks } from './health-checks';
 
-/** Probes: no session, no rate limit, nothing logged per request. */
+/** Probes of the API's port and of the worker's health port: no session, no rate limit, nothing logged per request. */
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
