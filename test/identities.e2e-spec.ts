@@ -359,13 +359,15 @@ describe('Identities: sign-in, the linking policy and the migration (MariaDB)', 
 
 describe('The UserIdentity migration keeps existing data, up and down (MariaDB)', () => {
   const ns = testNamespace();
-  const userIdentity = MIGRATIONS[MIGRATIONS.length - 1];
+  // Its place in the list: the schema before it, and up to it (later migrations are not this test's).
+  const at = MIGRATIONS.findIndex((migration) => migration.name === 'UserIdentity1796328592081');
+  const userIdentity = MIGRATIONS[at];
   let db: DataSource;
 
   beforeAll(async () => {
     await ensureDatabase(ns.databaseUrl);
     // The schema as it was before this migration.
-    const before = new DataSource({ ...mysqlOptions(ns.databaseUrl), migrations: MIGRATIONS.slice(0, -1) });
+    const before = new DataSource({ ...mysqlOptions(ns.databaseUrl), migrations: MIGRATIONS.slice(0, at) });
     await before.initialize();
     await before.runMigrations({ transaction: 'each' });
     await before.query(
@@ -376,7 +378,11 @@ describe('The UserIdentity migration keeps existing data, up and down (MariaDB)'
        SELECT 'o_before_identities___', 2, id, REPEAT('0', 64), NOW(3) FROM user_profile`,
     );
     await before.destroy();
-    db = new DataSource({ ...mysqlOptions(ns.databaseUrl), entities: ENTITIES, migrations: MIGRATIONS });
+    db = new DataSource({
+      ...mysqlOptions(ns.databaseUrl),
+      entities: ENTITIES,
+      migrations: MIGRATIONS.slice(0, at + 1),
+    });
     await db.initialize();
   });
   afterAll(async () => {

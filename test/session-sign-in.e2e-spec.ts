@@ -18,7 +18,14 @@ import { testNamespace, type TestNamespace } from './support/test-env';
  * response ends.
  */
 /** A profile with a null, an emoji and a quote: it must survive Lua's JSON round trip unchanged. */
-const ADA = { id: 'pub-1', firstName: 'Ada 🧮 "the first"', lastName: null, email: 'ada@example.com' };
+const ADA = {
+  id: 'pub-1',
+  firstName: 'Ada 🧮 "the first"',
+  lastName: null,
+  email: 'ada@example.com',
+  declined: [],
+  pictureUrl: null,
+};
 
 /** One query parameter, as a string ('' when absent). */
 const param = (req: Request, name: string) => {

@@ -93,11 +93,13 @@ describe(AsyncOperationsService.name, () => {
 
   it('passes the beforeAnnouncing result into the announcement, and announces without it if it fails', async () => {
     const { publisher, service } = mocks(1);
-    await service.succeed(OP, 7, async () => ({ user: { id: 'u', firstName: 'Ada', lastName: null, email: null } }));
+    await service.succeed(OP, 7, async () => ({
+      user: { id: 'u', firstName: 'Ada', lastName: null, email: null, declined: [], pictureUrl: null },
+    }));
     expect(publisher.publish).toHaveBeenLastCalledWith({
       id: 'op',
       status: 'ok',
-      user: { id: 'u', firstName: 'Ada', lastName: null, email: null },
+      user: { id: 'u', firstName: 'Ada', lastName: null, email: null, declined: [], pictureUrl: null },
     });
     await service.succeed(OP, 7, () => Promise.reject(new Error('Redis away')));
     expect(publisher.publish).toHaveBeenLastCalledWith({ id: 'op', status: 'ok' });

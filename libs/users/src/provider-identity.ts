@@ -10,6 +10,13 @@ export interface ProviderIdentity {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
+  /**
+   * What the person declined on the provider's dialog this time (`['email']`), `[]` for nothing;
+   * absent when the provider does not say (the stored list is then kept).
+   */
+  declinedPermissions?: readonly string[];
+  /** The provider's profile picture URL; null or absent for none. Facebook's follows each sign-in. */
+  pictureUrl?: string | null;
 }
 
 /** The provider whose identity is the article's `user_profile.facebook_id`, not a `user_identity` row. */

@@ -7,6 +7,8 @@ export const USER_PROFILE_LIMITS = {
   facebookId: 64,
   name: 512,
   email: 320,
+  /** Facebook's picture URLs (signed CDN addresses) run to several hundred characters. */
+  pictureUrl: 2048,
 } as const;
 
 /**
@@ -57,6 +59,18 @@ export class UserProfile {
   })
   email: string | null;
 
+  /**
+   * The permissions the person declined on the provider's dialog at their
+   * last Facebook sign-in (e.g. `["email"]`), as JSON; `[]` when they granted
+   * all that was asked, NULL when no provider told.
+   */
+  @Column({ name: 'declined_permissions', type: 'simple-json', nullable: true })
+  declinedPermissions: string[] | null;
+
+  /** The provider's profile picture (an absolute http(s) URL), NULL when it gave none. */
+  @Column({ name: 'picture_url', type: 'varchar', length: USER_PROFILE_LIMITS.pictureUrl, nullable: true })
+  pictureUrl: string | null;
+
   @CreatedAtColumn()
   createdAt: Date;
 
@@ -70,6 +84,10 @@ export interface UserView {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
+  /** Permissions the person declined at the provider (`["email"]`: it did not share the e-mail); `[]` when none. */
+  declined: string[];
+  /** Their profile picture, to show as is; null when the provider gave none. */
+  pictureUrl: string | null;
 }
 
 export function toUserView(user: UserProfile): UserView {
@@ -78,10 +96,38 @@ export function toUserView(user: UserProfile): UserView {
     firstName: user.firstName,
     lastName: user.lastName,
     email: user.email,
+    declined: declinedList(user.declinedPermissions),
+    pictureUrl: user.pictureUrl ?? null,
   };
 }
 
-/** The view of a profile just written from Facebook's answer: what the row now holds. */
-export function userViewOf(publicId: string, profile: Pick<UserProfile, 'firstName' | 'lastName' | 'email'>): UserView {
-  return { id: publicId, firstName: profile.firstName, lastName: profile.lastName, email: profile.email };
+/** The view of a profile just written from a provider's answer: what the row now holds. */
+export function userViewOf(
+  publicId: string,
+  profile: Pick<UserProfile, 'firstName' | 'lastName' | 'email'> & {
+    declinedPermissions?: readonly string[] | null;
+    pictureUrl?: string | null;
+  },
+): UserView {
+  return {
+    id: publicId,
+    firstName: profile.firstName,
+    lastName: profile.lastName,
+    email: profile.email,
+    declined: declinedList(profile.declinedPermissions),
+    pictureUrl: profile.pictureUrl ?? null,
+  };
+}
+
+/** The stored list (an array, or its JSON text as a raw query reads it), or `[]`. */
+export function declinedList(stored: readonly string[] | string | null | undefined): string[] {
+  let value: unknown = stored;
+  if (typeof stored === 'string') {
+    try {
+      value = JSON.parse(stored);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }

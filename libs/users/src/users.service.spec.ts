@@ -36,7 +36,7 @@ describe(UsersService.name, () => {
       expect(sql).toMatch(/id = LAST_INSERT_ID\(id\)/);
       // public_id is written on insert only.
       expect(sql.split('UPDATE')[1]).not.toMatch(/public_id/);
-      expect(params).toEqual([expect.stringMatching(/^[\w-]{22}$/), '42', 'Zoë 😀', 'Ñúñez', null]);
+      expect(params).toEqual([expect.stringMatching(/^[\w-]{22}$/), '42', 'Zoë 😀', 'Ñúñez', null, null, null]);
     });
 
     it('repeats the statement once when InnoDB picks it as a deadlock victim', async () => {
@@ -53,6 +53,44 @@ describe(UsersService.name, () => {
     });
   });
 
+  describe('viewOf', () => {
+    it('reads the view as stored in one statement, the JSON list parsed', async () => {
+      const { repository, service } = mocks();
+      repository.query.mockResolvedValueOnce([
+        {
+          public_id: 'p',
+          first_name: 'Zoë',
+          last_name: null,
+          email: null,
+          declined_permissions: '["email"]',
+          picture_url: 'http://127.0.0.1:3001/emulator/pictures/1.svg',
+        },
+      ]);
+      await expect(service.viewOf(5)).resolves.toEqual({
+        id: 'p',
+        firstName: 'Zoë',
+        lastName: null,
+        email: null,
+        declined: ['email'],
+        pictureUrl: 'http://127.0.0.1:3001/emulator/pictures/1.svg',
+      });
+      expect(repository.query).toHaveBeenCalledWith(expect.stringMatching(/WHERE id = \?/), [5]);
+      repository.query.mockResolvedValueOnce([
+        {
+          public_id: 'q',
+          first_name: null,
+          last_name: null,
+          email: 'a@b.c',
+          declined_permissions: null,
+          picture_url: null,
+        },
+      ]);
+      await expect(service.viewOf(6)).resolves.toMatchObject({ declined: [], pictureUrl: null });
+      repository.query.mockResolvedValueOnce([]);
+      await expect(service.viewOf(7)).resolves.toBeNull();
+    });
+  });
+
   describe('signInWithIdentity, Facebook', () => {
     it('signs a returning person in with one statement: the upsert reports the existing id + 2^32', async () => {
       const { repository, dataSource, service } = mocks();
@@ -61,10 +99,46 @@ describe(UsersService.name, () => {
       expect(repository.query).toHaveBeenCalledTimes(1);
       expect(dataSource.transaction).not.toHaveBeenCalled();
       const [sql, params] = repository.query.mock.calls[0] as [string, unknown[]];
-      expect(sql).toMatch(/VALUES \(\?, \?, \?, \?, \?\)\s+ON DUPLICATE KEY UPDATE/);
+      expect(sql).toMatch(/VALUES \(\?, \?, \?, \?, \?, \?, \?\)\s+ON DUPLICATE KEY UPDATE/);
       expect(sql).toMatch(/id = LAST_INSERT_ID\(id \+ 4294967296\) - 4294967296/);
       expect(sql.split('UPDATE')[1]).not.toMatch(/public_id|facebook_id/);
-      expect(params).toEqual([expect.stringMatching(/^[\w-]{22}$/), '42', 'Zoë 😀', 'Ñúñez', 'zoe@example.com']);
+      expect(params).toEqual([
+        expect.stringMatching(/^[\w-]{22}$/),
+        '42',
+        'Zoë 😀',
+        'Ñúñez',
+        'zoe@example.com',
+        null,
+        null,
+      ]);
+    });
+
+    it('stores what was declined and the picture, and a sign-in that grants clears the decline', async () => {
+      const { repository, service } = mocks();
+      repository.query.mockResolvedValue({ insertId: EXISTING_ROW + 5, affectedRows: 1 });
+      const picture = 'https://platform-lookaside.fbsbx.com/platform/profilepic/?asid=42&height=200&width=200';
+      await service.signInWithIdentity({
+        ...FACEBOOK,
+        email: null,
+        declinedPermissions: ['user_birthday', 'email', 'email'],
+        pictureUrl: picture,
+      });
+      await service.signInWithIdentity({ ...FACEBOOK, declinedPermissions: [], pictureUrl: null });
+      const [[sql, declinedParams], [, grantedParams]] = repository.query.mock.calls as [string, unknown[]][];
+      expect(declinedParams.slice(4)).toEqual([null, '["email","user_birthday"]', picture]);
+      // '[]' is written, not NULL: it replaces the stored decline.
+      expect(grantedParams.slice(4)).toEqual(['zoe@example.com', '[]', null]);
+      expect(sql).toMatch(/email = VALUES\(email\)/);
+      expect(sql).toMatch(/declined_permissions = COALESCE\(VALUES\(declined_permissions\), declined_permissions\)/);
+      expect(sql).toMatch(/picture_url = VALUES\(picture_url\)/);
+    });
+
+    it('keeps the stored decline when the answer does not say (NULL)', async () => {
+      const { repository, service } = mocks();
+      repository.query.mockResolvedValueOnce({ insertId: EXISTING_ROW + 5, affectedRows: 1 });
+      await service.signInWithIdentity(FACEBOOK);
+      const [[, params]] = repository.query.mock.calls as [string, unknown[]][];
+      expect(params[5]).toBeNull();
     });
 
     it('checks the e-mail of a profile it has just created, by the id and the public id it chose', async () => {

@@ -13,7 +13,7 @@ import {
   type ProviderIdentity,
 } from './provider-identity';
 import { newPublicId } from './public-id';
-import { UserProfile } from './user-profile.entity';
+import { UserProfile, declinedList, type UserView } from './user-profile.entity';
 
 /** The profile fields we keep from Facebook's `/me`. */
 export interface FacebookProfile {
@@ -21,6 +21,9 @@ export interface FacebookProfile {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
+  /** What the person declined on the dialog (`['email']`); absent: unknown, the stored list is kept. */
+  declinedPermissions?: readonly string[];
+  pictureUrl?: string | null;
 }
 
 const ER_DUP_ENTRY = 1062;
@@ -30,12 +33,21 @@ const MAX_ATTEMPTS = 6;
 /** Up to this many ms × the attempt number, at random, before a deadlock victim tries again. */
 const DEADLOCK_BACKOFF_MS = 10;
 
+/**
+ * What a Facebook sign-in refreshes: names, e-mail and picture follow Facebook;
+ * the declined permissions too (a sign-in that grants the e-mail clears its
+ * decline), unless this answer did not say (NULL keeps the stored list).
+ */
+const REFRESH_FROM_FACEBOOK = `
+    first_name = VALUES(first_name), last_name = VALUES(last_name), email = VALUES(email),
+    declined_permissions = COALESCE(VALUES(declined_permissions), declined_permissions),
+    picture_url = VALUES(picture_url)`;
+
 /** The public id is kept from the first insert; the rest follows Facebook. */
 const UPSERT_FROM_FACEBOOK = `
-  INSERT INTO user_profile (public_id, facebook_id, first_name, last_name, email)
-  VALUES (?, ?, ?, ?, ?)
-  ON DUPLICATE KEY UPDATE
-    first_name = VALUES(first_name), last_name = VALUES(last_name), email = VALUES(email),
+  INSERT INTO user_profile (public_id, facebook_id, first_name, last_name, email, declined_permissions, picture_url)
+  VALUES (?, ?, ?, ?, ?, ?, ?)
+  ON DUPLICATE KEY UPDATE ${REFRESH_FROM_FACEBOOK},
     id = LAST_INSERT_ID(id)`;
 
 /**
@@ -52,10 +64,9 @@ const EXISTING_ROW = 2 ** 32;
  * duplicate as one affected row, like an insert, so affectedRows cannot tell.
  */
 const SIGN_IN_WITH_FACEBOOK = `
-  INSERT INTO user_profile (public_id, facebook_id, first_name, last_name, email)
-  VALUES (?, ?, ?, ?, ?)
-  ON DUPLICATE KEY UPDATE
-    first_name = VALUES(first_name), last_name = VALUES(last_name), email = VALUES(email),
+  INSERT INTO user_profile (public_id, facebook_id, first_name, last_name, email, declined_permissions, picture_url)
+  VALUES (?, ?, ?, ?, ?, ?, ?)
+  ON DUPLICATE KEY UPDATE ${REFRESH_FROM_FACEBOOK},
     id = LAST_INSERT_ID(id + ${EXISTING_ROW}) - ${EXISTING_ROW}`;
 
 /**
@@ -96,6 +107,9 @@ const PROVIDERS_OF = `
   UNION ALL
   SELECT provider FROM user_identity WHERE user_profile_id = ?`;
 
+const VIEW_OF = `
+  SELECT public_id, first_name, last_name, email, declined_permissions, picture_url FROM user_profile WHERE id = ?`;
+
 interface WriteResult {
   insertId: number | string;
   affectedRows: number;
@@ -133,6 +147,25 @@ export class UsersService {
     return rows[0]?.public_id ?? null;
   }
 
+  /**
+   * What the API shows of a profile, by its row id, as stored: after a
+   * sign-in's write, the one read that builds its view (one indexed row,
+   * written out like publicIdOf). Null if the profile is gone.
+   */
+  async viewOf(id: number): Promise<UserView | null> {
+    const rows = await this.users.query<Array<ViewRow>>(VIEW_OF, [id]);
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.public_id,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      email: row.email,
+      declined: declinedList(row.declined_permissions),
+      pictureUrl: row.picture_url,
+    };
+  }
+
   findByFacebookId(facebookId: string): Promise<UserProfile | null> {
     return this.users.findOneBy({ facebookId });
   }
@@ -156,6 +189,8 @@ export class UsersService {
         profile.firstName,
         profile.lastName,
         profile.email,
+        declinedParam(profile.declinedPermissions),
+        profile.pictureUrl ?? null,
       ]);
     let result: { insertId: number };
     try {
@@ -271,6 +306,8 @@ export class UsersService {
         identity.firstName,
         identity.lastName,
         identity.email,
+        declinedParam(identity.declinedPermissions),
+        identity.pictureUrl ?? null,
       ]),
     );
     const reported = Number(result.insertId);
@@ -430,6 +467,20 @@ export interface DeletionResult {
   confirmationCode: string;
   /** The internal id of the deleted profile, to end its sessions; null if none was stored. */
   deletedUserId: number | null;
+}
+
+interface ViewRow {
+  public_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  declined_permissions: string | null;
+  picture_url: string | null;
+}
+
+/** The JSON the column holds (sorted, each once), or NULL when the provider did not say. */
+function declinedParam(declined: readonly string[] | undefined): string | null {
+  return declined === undefined ? null : JSON.stringify([...new Set(declined)].sort());
 }
 
 function errnoOf(error: unknown): number | undefined {

@@ -2,7 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import { QueryFailedError } from 'typeorm';
 import { AsyncOperation, AsyncOperationsService, OperationStatusId } from '@app/async-operations';
 import type { OperationHistoryService } from '@app/async-operations/history';
-import type { UserProfile, UsersService } from '@app/users';
+import { toUserView, type UserProfile, type UsersService } from '@app/users';
 import { ExchangeAbortedError, type ExchangeJobData, type ExchangeJobHandle } from '../queue/exchange-job';
 import type { ExchangeLease } from './exchange-lease';
 import { FacebookApiError } from '../../facebook/worker/facebook-api.error';
@@ -43,7 +43,7 @@ function mocks() {
   };
   const users = {
     signInWithIdentity: jest.fn().mockResolvedValue(7),
-    publicIdOf: jest.fn().mockResolvedValue(USER.publicId),
+    viewOf: jest.fn().mockResolvedValue(toUserView(USER)),
     findById: jest.fn().mockResolvedValue({ ...USER, firstName: 'Grace', lastName: 'Hopper', email: 'g@example.net' }),
   };
   const operations = {
@@ -132,7 +132,14 @@ describe(ExchangeService.name, () => {
     it('announces a linked person as their profile is stored, not with the names of the provider just linked', async () => {
       const { sessions, users, extra } = await announced({ ...current, linkTo: 7 });
       expect(users.signInWithIdentity).toHaveBeenCalledWith(IDENTITY, { linkTo: 7 });
-      const stored = { id: 'user-public-id', firstName: 'Grace', lastName: 'Hopper', email: 'g@example.net' };
+      const stored = {
+        id: 'user-public-id',
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        email: 'g@example.net',
+        declined: [],
+        pictureUrl: null,
+      };
       expect(sessions.signIn).toHaveBeenCalledWith(expect.objectContaining({ userId: 7, profile: stored }));
       expect(extra).toEqual({ user: stored });
     });
@@ -143,9 +150,11 @@ describe(ExchangeService.name, () => {
         sessionId: 'sid',
         operationId: 'op',
         userId: 7,
-        profile: { id: 'user-public-id', firstName: 'Ada', lastName: 'L', email: null },
+        profile: { id: 'user-public-id', firstName: 'Ada', lastName: 'L', email: null, declined: [], pictureUrl: null },
       });
-      expect(extra).toEqual({ user: { id: 'user-public-id', firstName: 'Ada', lastName: 'L', email: null } });
+      expect(extra).toEqual({
+        user: { id: 'user-public-id', firstName: 'Ada', lastName: 'L', email: null, declined: [], pictureUrl: null },
+      });
       expect(history.claimFailuresOfSession).not.toHaveBeenCalled();
       // The job told it all it needs of the operation: one UPDATE, no read.
       expect(operations.startAttempt).toHaveBeenCalledWith('op');

@@ -13,14 +13,7 @@ import { OperationHistoryService } from '@app/async-operations/history';
 import type { BaseEnv } from '@app/config';
 import { withTimeout } from '@app/config/service-reachability';
 import { isDependencyUnavailable } from '@app/database';
-import {
-  IdentityInUseError,
-  IdentityNotLinkedError,
-  UsersService,
-  toUserView,
-  userViewOf,
-  type UserView,
-} from '@app/users';
+import { IdentityInUseError, IdentityNotLinkedError, UsersService, toUserView, type UserView } from '@app/users';
 import { ExchangeAbortedError, type ExchangeJobData, type ExchangeJobHandle } from '../queue/exchange-job';
 import { ReasonCode, failureFor, type ReasonCodeValue } from '../reason-codes';
 import { SIGN_IN_FINISHED_EVENT, type SignInFinishedEvent } from './sign-in.events';
@@ -181,7 +174,7 @@ export class ExchangeService {
       let signedIn: SignedInUser | null = null;
       const won = await this.retryWhileUnavailable(operation.deadlineAt, async () => {
         const userProfileId = await this.users.signInWithIdentity(identity, { linkTo: job.data.linkTo });
-        const user = await this.signedInUser(userProfileId, identity, job.data.linkTo != null);
+        const user = await this.signedInUser(userProfileId, job.data.linkTo != null);
         signedIn = user;
         return this.operations.succeed(operation, userProfileId, () => this.signInSession(job.data, operation, user));
       });
@@ -269,21 +262,19 @@ export class ExchangeService {
   }
 
   /**
-   * Who the session is signed in as. A sign-in wrote the provider's names and
-   * e-mail, so the view is built from them (one read: the public id); a link
-   * changed nothing of the profile, so its view is read as stored.
+   * Who the session is signed in as. A sign-in wrote the provider's answer,
+   * and the view is what the row now holds (one written-out read: a
+   * provider may leave columns as they were, e.g. Facebook's declined
+   * permissions when Google signs in); a link changed nothing of the
+   * profile, so its view is read as stored.
    */
-  private async signedInUser(
-    userProfileId: number,
-    identity: ExchangedIdentity,
-    linked: boolean,
-  ): Promise<SignedInUser | null> {
+  private async signedInUser(userProfileId: number, linked: boolean): Promise<SignedInUser | null> {
     if (linked) {
       const profile = await this.users.findById(userProfileId);
       return profile && { id: userProfileId, view: toUserView(profile) };
     }
-    const publicId = await this.users.publicIdOf(userProfileId);
-    return publicId === null ? null : { id: userProfileId, view: userViewOf(publicId, identity) };
+    const view = await this.users.viewOf(userProfileId);
+    return view === null ? null : { id: userProfileId, view };
   }
 
   /**
