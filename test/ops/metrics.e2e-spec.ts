@@ -1,6 +1,6 @@
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { WorkerHealthApp } from '../../apps/worker/src/worker-health.app';
-import { failedLogin, signIn, startLogin } from '../support/login-flow';
+import { failedLogin, signIn, startLogin, watchUntilFinal } from '../support/login-flow';
 import { TestStack } from '../support/test-stack';
 import { waitFor } from '../support/built-process';
 import { sample } from './ops-support';
@@ -115,8 +115,10 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
     expect(failures(after) - failures(before)).toBe(1);
   });
 
-  it('shows the event streams held open, and forgets them when they close', async () => {
-    const open = async () => sample(await scrape(stack.apiUrl), 'afl_open_event_streams');
+  /** The gauge, read from the API's registry of open streams at scrape time. */
+  const open = async () => sample(await scrape(stack.apiUrl), 'afl_open_event_streams');
+
+  it('shows the event streams held open, and forgets one whose client went away', async () => {
     expect(await open()).toBe(0);
 
     // A token call that hangs keeps the attempt pending, and its stream open.
@@ -141,6 +143,27 @@ describe('Prometheus metrics of the API (/metrics) and of the worker (its health
     controller.abort();
     await stream.body?.cancel().catch(() => undefined);
     await waitFor('the gauge to forget the stream', async () => (await open()) === 0);
+  });
+
+  it('forgets a stream that ends with its sign-in', async () => {
+    expect(await open()).toBe(0);
+    // A late token answer (within FACEBOOK_TIMEOUT_MS) keeps the stream open a while before the sign-in ends.
+    await stack.emulatorKnob('POST', '/faults', {
+      endpoint: 'token',
+      kind: 'spend-then-late',
+      delayMs: 1500,
+      times: 1,
+    });
+    const browser = stack.browser();
+    await startLogin(stack, browser, alice.id);
+    const watching = watchUntilFinal(browser);
+    await waitFor('the gauge to count the stream', async () => (await open()) === 1);
+
+    // The server ends the stream after the final status (ok; error if a slow machine made the call time out).
+    const { final, ended } = await watching;
+    expect(['ok', 'error']).toContain(final?.status);
+    expect(ended).toBe(true);
+    await waitFor('the gauge to forget the ended stream', async () => (await open()) === 0);
   });
 });
 

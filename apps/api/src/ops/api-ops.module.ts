@@ -1,16 +1,12 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { OpenEventStreams, OpenEventStreamsMiddleware, SignInMetricsModule } from '@app/auth/api';
+import { Module } from '@nestjs/common';
+import { AsyncOperationEventsModule } from '@app/async-operations';
+import { OpenEventStreams, SignInMetricsModule } from '@app/auth/api';
 import { ObservabilityHttpModule, ObservabilityModule } from '@app/observability';
 
 /** The API's probes and metrics: the routes the worker's health port serves too, and the API's own gauges. */
 @Module({
-  imports: [ObservabilityModule, ObservabilityHttpModule.forRoot(), SignInMetricsModule],
+  // AsyncOperationEventsModule: the stream watcher, whose registry of open streams the gauge reads.
+  imports: [ObservabilityModule, ObservabilityHttpModule.forRoot(), SignInMetricsModule, AsyncOperationEventsModule],
   providers: [OpenEventStreams],
 })
-export class ApiOpsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(OpenEventStreamsMiddleware)
-      .forRoutes({ path: 'api/auth/operation/events', method: RequestMethod.GET });
-  }
-}
+export class ApiOpsModule {}
