@@ -1,15 +1,15 @@
 // e2e suites start the real apps against the real MariaDB and Redis.
+// The TypeScript transform and the `@app/*` aliases (from tsconfig.json) are the unit config's.
+const { transform, moduleNameMapper } = require('../jest.config.js');
+
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '..',
   roots: ['<rootDir>/test'],
   moduleFileExtensions: ['js', 'json', 'ts'],
   testRegex: '.*\\.e2e-spec\\.ts$',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
-  moduleNameMapper: {
-    '^@app/(config|database|redis|users|async-operations|auth|observability|facebook-emulator)(|/.*)$':
-      '<rootDir>/libs/$1/src$2',
-  },
+  transform,
+  moduleNameMapper,
   testEnvironment: 'node',
   testTimeout: 60000,
 };
