@@ -18,7 +18,14 @@ const APP_SECRET = 'unit-app-secret';
 const CALL_TIMEOUT_MS = 1000;
 const PROFILE = Object.freeze({ facebookId: '42', firstName: 'Ada', lastName: 'L', email: null });
 /** What the Facebook provider makes of PROFILE: the identity the core writes. */
-const IDENTITY = Object.freeze({ provider: 'facebook', subject: '42', firstName: 'Ada', lastName: 'L', email: null });
+const IDENTITY = Object.freeze({
+  provider: 'facebook',
+  subject: '42',
+  firstName: 'Ada',
+  lastName: 'L',
+  email: null,
+  declinedPermissions: [],
+});
 const CONFIG: Record<string, unknown> = {
   FACEBOOK_APP_SECRET: APP_SECRET,
   FACEBOOK_TIMEOUT_MS: CALL_TIMEOUT_MS,
@@ -40,6 +47,7 @@ function mocks() {
   const graph = {
     exchangeCode: jest.fn<Promise<string>, [string, string, { timeoutMs?: number }?]>().mockResolvedValue('EAA-token'),
     fetchProfile: jest.fn<Promise<typeof PROFILE>, [string, unknown?]>().mockResolvedValue(PROFILE),
+    fetchPermissions: jest.fn().mockResolvedValue({ granted: ['public_profile'], declined: [] }),
   };
   const users = {
     signInWithIdentity: jest.fn().mockResolvedValue(7),
@@ -109,6 +117,7 @@ describe(ExchangeService.name, () => {
     expect(settled('ok')).toBe(true);
     expect(graph.exchangeCode).toHaveBeenCalledWith('the-code', 'the-verifier', expect.any(Object));
     expect(graph.fetchProfile).toHaveBeenCalledWith('EAA-token', expect.any(Object));
+    expect(graph.fetchPermissions).toHaveBeenCalledWith('EAA-token', expect.any(Object));
     expect(users.signInWithIdentity).toHaveBeenCalledWith(IDENTITY, { linkTo: undefined });
     expect(operations.recordAttempt).toHaveBeenCalledWith('op');
     expect(operations.succeed).toHaveBeenCalledWith(
@@ -117,6 +126,17 @@ describe(ExchangeService.name, () => {
       expect.any(Function),
     );
     expect(operations.fail).not.toHaveBeenCalled();
+  });
+
+  it('hands over what /me/permissions says was declined, with the picture /me gave', async () => {
+    const { graph, users, service } = mocks();
+    graph.fetchProfile.mockResolvedValueOnce({ ...PROFILE, pictureUrl: 'https://p.test/1.jpg' } as typeof PROFILE);
+    graph.fetchPermissions.mockResolvedValueOnce({ granted: ['public_profile'], declined: ['email'] });
+    await expect(service.runExchange(job())).resolves.toBe('ok');
+    expect(users.signInWithIdentity).toHaveBeenCalledWith(
+      { ...IDENTITY, declinedPermissions: ['email'], pictureUrl: 'https://p.test/1.jpg' },
+      { linkTo: undefined },
+    );
   });
 
   describe('signing the session in, between the committed ok and its announcement', () => {

@@ -36,11 +36,10 @@ interface FacebookErrorBody {
  * Classifies a non-2xx answer: 5xx and throttling are worth a retry; any other
  * 4xx is final (for the token call: the code was rejected).
  */
-export function classifyFacebookErrorResponse(
-  call: 'token' | 'profile',
-  status: number,
-  body: unknown,
-): FacebookApiError {
+/** The Graph calls of a sign-in: the code exchange, /me and /me/permissions. */
+export type GraphCall = 'token' | 'profile' | 'permissions';
+
+export function classifyFacebookErrorResponse(call: GraphCall, status: number, body: unknown): FacebookApiError {
   const error = (body as FacebookErrorBody | null)?.error;
   const facebookCode = typeof error?.code === 'number' ? error.code : undefined;
   const subcode = typeof error?.error_subcode === 'number' ? error.error_subcode : undefined;

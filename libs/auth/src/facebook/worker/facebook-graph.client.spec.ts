@@ -66,6 +66,13 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
 const answerLikeFacebook: Handler = (req, res) => {
   if (req.url?.startsWith('/v25.0/oauth/access_token'))
     json(res, 200, { access_token: 'EAAB-token', token_type: 'bearer' });
+  else if (req.url?.startsWith('/v25.0/me/permissions'))
+    json(res, 200, {
+      data: [
+        { permission: 'public_profile', status: 'granted' },
+        { permission: 'email', status: 'granted' },
+      ],
+    });
   else
     json(res, 200, { id: '10000000000000001', first_name: 'Alice', last_name: 'Example', email: 'alice@example.com' });
 };
@@ -119,11 +126,11 @@ describe(FacebookGraphClient.name, () => {
     );
     clients.push(graph);
     const profile = await graph.fetchProfile('t');
-    expect(fields).toBe('id,email,first_name,last_name,birthday,picture.type(large)');
+    expect(fields).toBe('id,email,first_name,last_name,picture.type(large),birthday');
     expect(profile.extra).toEqual({ birthday: '08/15/1990', picture: { data: { url: 'https://p/1.jpg' } } });
   });
 
-  it('exchanges the code and reads /me over one kept-alive connection, login after login', async () => {
+  it('exchanges the code and reads /me and /me/permissions over one kept-alive connection, login after login', async () => {
     const seen: Array<{ method?: string; url?: string; body: string; authorization?: string }> = [];
     const facebook = await host((req, res, nth) => {
       seen.push({
@@ -143,7 +150,9 @@ describe(FacebookGraphClient.name, () => {
         firstName: 'Alice',
         lastName: 'Example',
         email: 'alice@example.com',
+        pictureUrl: null,
       });
+      expect(await graph.fetchPermissions(token)).toEqual({ granted: ['public_profile', 'email'], declined: [] });
     }
     expect(facebook.connections).toBe(1);
     // Secrets in the body and headers, never in the URL.
@@ -152,8 +161,66 @@ describe(FacebookGraphClient.name, () => {
     expect(new URLSearchParams(seen[0].body).get('client_secret')).toBe('app-secret-0123');
     expect(seen[1]).toMatchObject({ method: 'GET', authorization: 'Bearer EAAB-token' });
     expect(seen[1].url).toMatch(
-      /^\/v25\.0\/me\?fields=id%2Cemail%2Cfirst_name%2Clast_name&appsecret_time=\d+&appsecret_proof=[0-9a-f]{64}$/,
+      /^\/v25\.0\/me\?fields=id%2Cemail%2Cfirst_name%2Clast_name%2Cpicture.type%28large%29&appsecret_time=\d+&appsecret_proof=[0-9a-f]{64}$/,
     );
+    expect(seen[2]).toMatchObject({ method: 'GET', authorization: 'Bearer EAAB-token' });
+    expect(seen[2].url).toMatch(/^\/v25\.0\/me\/permissions\?appsecret_time=\d+&appsecret_proof=[0-9a-f]{64}$/);
+    const signed = new URL(seen[2].url!, 'http://graph');
+    expect(signed.searchParams.get('appsecret_proof')).toBe(
+      createHmac('sha256', 'app-secret-0123')
+        .update(`EAAB-token|${signed.searchParams.get('appsecret_time')}`)
+        .digest('hex'),
+    );
+  });
+
+  it('reads what was declined from /me/permissions, and refuses an answer that is not a list', async () => {
+    let answer: unknown = {
+      data: [
+        { permission: 'public_profile', status: 'granted' },
+        { permission: 'email', status: 'declined' },
+        { permission: 'user_birthday', status: 'expired' },
+      ],
+    };
+    const facebook = await host((_req, res) => json(res, 200, answer));
+    const graph = graphFor(facebook.url);
+    expect(await graph.fetchPermissions('t')).toEqual({ granted: ['public_profile'], declined: ['email'] });
+    answer = { data: [{ permission: 'email; drop', status: 'declined' }] };
+    const error = await rejection(graph.fetchPermissions('t'));
+    expect(error).toBeInstanceOf(FacebookApiError);
+    expect(error).toMatchObject({ kind: 'malformed', reason: ReasonCode.ProviderBadResponse });
+    answer = { error: 'nope' };
+    await expect(graph.fetchPermissions('t')).rejects.toMatchObject({ kind: 'malformed' });
+  });
+
+  it('classifies a failed /me/permissions like /me (a 5xx is worth a retry)', async () => {
+    const facebook = await host((_req, res) =>
+      json(res, 500, { error: { message: 'An unexpected error has occurred.', code: 2, is_transient: true } }),
+    );
+    await expect(graphFor(facebook.url).fetchPermissions('t')).rejects.toMatchObject({
+      kind: 'transient',
+      reason: ReasonCode.ProviderUnavailable,
+    });
+  });
+
+  it.each([
+    [
+      'a picture',
+      { data: { url: 'https://platform-lookaside.fbsbx.com/p?asid=1', is_silhouette: false } },
+      'https://platform-lookaside.fbsbx.com/p?asid=1',
+    ],
+    [
+      'the silhouette (no picture)',
+      { data: { url: 'https://platform-lookaside.fbsbx.com/s', is_silhouette: true } },
+      null,
+    ],
+    ['a URL that is not http(s)', { data: { url: 'javascript:alert(1)' } }, null],
+    ['a URL too long for the column', { data: { url: `https://x.test/${'a'.repeat(2100)}` } }, null],
+    ['an odd shape', { data: 'nope' }, null],
+    ['nothing', undefined, null],
+  ])('reads %s from /me as the picture URL, never failing the sign-in for it', async (_label, picture, expected) => {
+    const facebook = await host((_req, res) => json(res, 200, { id: '1', first_name: 'A', picture }));
+    const profile = await graphFor(facebook.url).fetchProfile('t');
+    expect(profile).toMatchObject({ facebookId: '1', firstName: 'A', pictureUrl: expected });
   });
 
   it('signs a server call with the timestamped proof: HMAC of token|appsecret_time', () => {

@@ -9,7 +9,7 @@ import { USER_PROFILE_LIMITS, type FacebookProfile } from '@app/users';
 import { FACEBOOK_CALLBACK_PATH, FACEBOOK_PROFILE_FIELDS } from '../facebook.constants';
 import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
 import type { CodeFate } from '../../core/worker/provider-exchange';
-import { FacebookApiError, classifyFacebookErrorResponse } from './facebook-api.error';
+import { FacebookApiError, classifyFacebookErrorResponse, type GraphCall } from './facebook-api.error';
 import { ReasonCode } from '../../core/reason-codes';
 
 /** Network errors raised before a request could reach Facebook: nothing was sent. */
@@ -53,7 +53,29 @@ const profileResponse = z.object({
   first_name: optionalText(USER_PROFILE_LIMITS.name),
   last_name: optionalText(USER_PROFILE_LIMITS.name),
   email: optionalText(USER_PROFILE_LIMITS.email),
+  // A picture Graph answers oddly is no reason to refuse the sign-in: it is left out.
+  picture: z
+    .object({
+      data: z.object({
+        url: z.string().max(USER_PROFILE_LIMITS.pictureUrl).optional(),
+        is_silhouette: z.boolean().optional(),
+      }),
+    })
+    .optional()
+    .catch(undefined),
 });
+
+const permissionsResponse = z.object({
+  data: z
+    .array(z.object({ permission: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), status: z.string().max(32) }))
+    .max(500),
+});
+
+/** What the person granted and declined to the app, as /me/permissions answers. */
+export interface GrantedPermissions {
+  granted: string[];
+  declined: string[];
+}
 
 /**
  * Facebook's Graph API as the worker needs it: the code exchange and /me.
@@ -154,8 +176,31 @@ export class FacebookGraphClient {
       firstName: parsed.data.first_name,
       lastName: parsed.data.last_name,
       email: parsed.data.email,
+      pictureUrl: pictureUrlOf(parsed.data.picture),
       ...(this.extraFields.length && { extra: pick(json, this.extraFields) }),
     };
+  }
+
+  /**
+   * What the person granted and declined on the dialog (`GET /me/permissions`),
+   * signed like /me: Facebook leaves a declined e-mail out of /me, and only
+   * this says whether it was declined or the account has none.
+   */
+  async fetchPermissions(accessToken: string, options: CallOptions = {}): Promise<GrantedPermissions> {
+    const url = new URL(`${this.graphUrl}/me/permissions`);
+    this.signServerCall(url, accessToken);
+    const json = await this.call(
+      'permissions',
+      url,
+      { method: 'GET', headers: { authorization: `Bearer ${accessToken}` } },
+      options,
+    );
+    const parsed = permissionsResponse.safeParse(json);
+    if (!parsed.success) throw malformed('permissions', 'is not a list of permissions');
+    const having = (status: string) => [
+      ...new Set(parsed.data.data.filter((p) => p.status === status).map((p) => p.permission)),
+    ];
+    return { granted: having('granted'), declined: having('declined') };
   }
 
   /**
@@ -174,7 +219,7 @@ export class FacebookGraphClient {
     return createHmac('sha256', this.appSecret).update(`${accessToken}|${appsecretTime}`).digest('hex');
   }
 
-  private async call(call: 'token' | 'profile', url: URL, init: GraphRequest, options: CallOptions): Promise<unknown> {
+  private async call(call: GraphCall, url: URL, init: GraphRequest, options: CallOptions): Promise<unknown> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     let answer: GraphAnswer;
     try {
@@ -367,8 +412,20 @@ function networkErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function malformed(call: 'token' | 'profile', what: string): FacebookApiError {
+function malformed(call: GraphCall, what: string): FacebookApiError {
   return new FacebookApiError('malformed', ReasonCode.ProviderBadResponse, `Facebook's ${call} answer ${what}`);
+}
+
+/** The picture's address, unless it is Facebook's silhouette (no picture) or not an http(s) URL. */
+function pictureUrlOf(picture: { data: { url?: string; is_silhouette?: boolean } } | undefined): string | null {
+  const url = picture?.data.url;
+  if (!url || picture.data.is_silhouette === true) return null;
+  try {
+    const protocol = new URL(url).protocol;
+    return protocol === 'https:' || protocol === 'http:' ? url : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { ProviderExchanges, type ExchangedIdentity, type ProviderExchange } from
 import { FACEBOOK } from '../facebook.constants';
 import { FacebookGraphClient } from './facebook-graph.client';
 
-/** Facebook's side of the exchange: the code for an access token, the token for /me. */
+/** Facebook's side of the exchange: the code for an access token, the token for /me and /me/permissions. */
 @Injectable()
 export class FacebookExchange implements ProviderExchange, OnModuleInit {
   readonly provider = FACEBOOK;
@@ -31,7 +31,15 @@ export class FacebookExchange implements ProviderExchange, OnModuleInit {
   }
 
   async identify(accessToken: string, _job: unknown, options: { signal?: AbortSignal }): Promise<ExchangedIdentity> {
-    const { facebookId, extra, ...names } = await this.graph.fetchProfile(accessToken, options);
-    return { provider: FACEBOOK, subject: facebookId, ...names, ...(extra && { extra }) };
+    const { facebookId, extra, ...fields } = await this.graph.fetchProfile(accessToken, options);
+    // One more read, after /me: whether a missing e-mail was declined (the SPA offers to ask again).
+    const { declined } = await this.graph.fetchPermissions(accessToken, options);
+    return {
+      provider: FACEBOOK,
+      subject: facebookId,
+      ...fields,
+      declinedPermissions: declined,
+      ...(extra && { extra }),
+    };
   }
 }
