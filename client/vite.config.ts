@@ -1,8 +1,21 @@
 import { fileURLToPath, URL } from 'node:url';
 import type { IncomingHttpHeaders } from 'node:http';
 
-import { defineConfig, type Plugin, type ProxyOptions } from 'vite';
+import {
+  defineConfig,
+  searchForWorkspaceRoot,
+  type Plugin,
+  type ProxyOptions,
+} from 'vite';
 import vue from '@vitejs/plugin-vue';
+
+/**
+ * What the server and the SPA share (reason codes, the return-path rule):
+ * dependency-free TypeScript in libs/auth, imported as `@contract/…`.
+ */
+const contractDir = fileURLToPath(
+  new URL('../libs/auth/src/contract', import.meta.url),
+);
 
 /** Where the NestJS API listens in development. */
 const apiTarget = process.env.API_URL ?? 'http://localhost:3000';
@@ -85,12 +98,15 @@ export default defineConfig({
   resolve: {
     alias: {
       '@': fileURLToPath(new URL('./src', import.meta.url)),
+      '@contract': contractDir,
     },
   },
   server: {
     port: 5173,
     strictPort: true,
     proxy,
+    // The dev server serves the contract from outside client/.
+    fs: { allow: [searchForWorkspaceRoot(process.cwd()), contractDir] },
   },
   preview: {
     proxy,

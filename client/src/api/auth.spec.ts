@@ -12,6 +12,10 @@ describe('sameOriginPath', () => {
     '/\\evil.example',
     'evil',
     '/\nx',
+    // The shared rule's (the server's) cases: encoded slashes, dot segments, the sign-in pages.
+    '/%2F%2Fevil.example',
+    '/.//evil.example',
+    '/login/pending',
     undefined,
     42,
   ])('sends %p home', (candidate) => {

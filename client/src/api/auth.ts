@@ -1,39 +1,34 @@
+import { safeReturnPath } from '@contract/return-path';
 import { isHttpError, request } from './http';
+import type { ApiSchemas } from './schema-types';
 
-/** The signed-in user, as `GET /api/me` returns it. */
-export interface User {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  /**
-   * The providers linked to this user (`facebook`, `google`), as `GET /api/me`
-   * answers them. A user that arrives without them (an older session's, or an
-   * operation's `ok` that leaves them out) is checked with `/api/me`.
-   */
-  providers?: string[];
-}
+type Me = ApiSchemas['MeViewDto'];
 
-export type OperationStatus = 'pending' | 'ok' | 'error';
+/** Who someone is: what every answer that carries a user has. */
+type Identity = Pick<Me, 'id' | 'firstName' | 'lastName' | 'email'>;
 
-export interface OperationError {
-  code: string;
-  message: string;
-}
+/**
+ * The signed-in user: what `GET /api/me` answers, or the `user` of an
+ * operation's `ok`. Past the identity, every field is optional here: an
+ * operation's user leaves out the linked `providers` (a user without them is
+ * checked with `/api/me`), and a session or server from before a field
+ * existed does not send it.
+ */
+export type User = Identity & Partial<Omit<Me, keyof Identity>>;
+
+export type OperationStatus = ApiSchemas['OperationViewDto']['status'];
+
+export type OperationError = ApiSchemas['OperationErrorDto'];
 
 /**
  * This browser's latest sign-in attempt. Once it is `ok` the server has
  * already signed this browser in: `user` says as whom, `returnTo` where to go.
  */
-export interface Operation {
-  id: string;
-  status: OperationStatus;
-  /** The provider of this attempt (`facebook`, `google`), when the server says. */
-  provider?: string;
-  error?: OperationError;
+export type Operation = Omit<ApiSchemas['OperationViewDto'], 'user'> & {
   user?: User;
-  returnTo?: string;
-}
+  /** The provider of this attempt (`facebook`, `google`), should the server say (the document has no such field yet). */
+  provider?: string;
+};
 
 /** Server-Sent Events stream of the current sign-in attempt. */
 export const EVENTS_URL = '/api/auth/operation/events';
@@ -54,7 +49,7 @@ export function isOperation(value: unknown): value is Operation {
 /** The current user, or `null` when signed out (401). */
 export async function getMe(): Promise<User | null> {
   try {
-    return await request<User>('/api/me');
+    return await request<Me>('/api/me');
   } catch (error) {
     if (isHttpError(error, 401)) return null;
     throw error;
@@ -73,14 +68,10 @@ export async function getOperation(): Promise<Operation | null> {
 
 /**
  * Where to go after sign-in: a path on this origin, or home. The server
- * already checks; this keeps the SPA safe on its own.
+ * already checks, by this same rule (the contract's); this keeps the SPA
+ * safe on its own.
  */
-export function sameOriginPath(candidate: unknown): string {
-  if (typeof candidate !== 'string') return '/';
-  if (!candidate.startsWith('/') || candidate.startsWith('//')) return '/';
-  if (/[\\\u0000-\u001f]/.test(candidate)) return '/';
-  return candidate;
-}
+export const sameOriginPath: (candidate: unknown) => string = safeReturnPath;
 
 export async function logout(): Promise<void> {
   await request<void>('/api/auth/logout', { method: 'POST', json: {} });

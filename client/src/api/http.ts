@@ -1,9 +1,7 @@
+import type { ApiSchemas } from './schema-types';
+
 /** The JSON error body NestJS sends for 4xx/5xx answers. */
-export interface ApiErrorBody {
-  statusCode: number;
-  message: string | string[];
-  error?: string;
-}
+export type ApiErrorBody = ApiSchemas['HttpErrorDto'];
 
 /**
  * A request that got no successful answer. `status` is the HTTP status, or 0

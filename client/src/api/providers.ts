@@ -1,13 +1,12 @@
 import { sameOriginPath } from './auth';
 import { request } from './http';
+import type { ApiSchemas } from './schema-types';
 
-/** A configured sign-in provider, as `GET /api/auth/providers` lists it. */
-export interface Provider {
-  /** The lower-case id of `/auth/<id>`: `facebook`, `google`. */
-  id: string;
-  /** Its display name: `Facebook`, `Google`. */
-  name: string;
-}
+/**
+ * A configured sign-in provider, as `GET /api/auth/providers` lists it: the
+ * lower-case `id` of `/auth/<id>` (`facebook`, `google`) and its display `name`.
+ */
+export type Provider = ApiSchemas['SignInProviderDto'];
 
 export const PROVIDERS_URL = '/api/auth/providers';
 
@@ -41,12 +40,12 @@ function isProvider(value: unknown): value is Provider {
  * lists none the SPA can use (so the caller falls back, never shows none).
  */
 export async function getProviders(): Promise<Provider[]> {
-  const body = await request<{ providers?: unknown } | undefined>(
-    PROVIDERS_URL,
-  );
-  const providers = Array.isArray(body?.providers)
-    ? body.providers.filter(isProvider)
-    : [];
+  // Typed as the document says, checked all the same: a bad entry is left out, not shown.
+  const body = await request<
+    Partial<ApiSchemas['SignInProvidersDto']> | undefined
+  >(PROVIDERS_URL);
+  const listed: unknown = body?.providers;
+  const providers = Array.isArray(listed) ? listed.filter(isProvider) : [];
   if (!providers.length) throw new Error('No usable sign-in provider listed');
   return providers;
 }

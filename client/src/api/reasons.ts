@@ -1,28 +1,20 @@
+import { REASON_CODES, type ReasonCode } from '@contract/reason-codes';
 import { FACEBOOK } from './providers';
+import type { ApiSchemas } from './schema-types';
 
 /**
  * Reason codes of `/login/error?reason=` and of an operation's `error.code`:
- * the server's (the core's reason codes), then the SPA's own.
+ * the contract's list, which the server uses too (`timeout` is also the
+ * pending view's own, when it stops waiting).
  */
-export const KNOWN_REASONS = [
-  'access_denied',
-  'provider_error',
-  'invalid_state',
-  'invalid_request',
-  'code_rejected',
-  'provider_timeout',
-  'provider_unavailable',
-  'provider_bad_response',
-  'rate_limited',
-  'unavailable',
-  'internal',
-  'identity_not_linked',
-  'identity_in_use',
-  // The SPA's own: the pending view stopped waiting.
-  'timeout',
-] as const;
+export const KNOWN_REASONS: readonly ReasonCode[] = REASON_CODES;
 
-export type KnownReason = (typeof KNOWN_REASONS)[number];
+export type KnownReason = ReasonCode;
+
+/** Fails the type check if the contract and the OpenAPI document ever disagree. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const documentAgrees: Same<ReasonCode, ApiSchemas['ReasonCode']> = true;
+void documentAgrees;
 
 /**
  * The sentence for a reason, naming the operation's provider (its display
@@ -34,7 +26,8 @@ export type ReasonSentence = (provider: string | null) => string;
 const SERVICE = 'The service you chose';
 const SERVICE_MID_SENTENCE = 'the service you chose';
 
-export const REASON_SENTENCES: Readonly<Record<KnownReason, ReasonSentence>> = {
+/** One for every code: a new code without its sentence fails the type check. */
+export const REASON_SENTENCES: Readonly<Record<ReasonCode, ReasonSentence>> = {
   access_denied: (provider) =>
     provider
       ? `You cancelled the sign-in on ${provider}, so you are not signed in.`

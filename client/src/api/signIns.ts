@@ -1,26 +1,21 @@
 import { request } from './http';
-import type { OperationStatus } from './auth';
+import type { ApiSchemas } from './schema-types';
 
-/** One attempt of the signed-in user, as `GET /api/me/sign-ins` returns it. */
-export interface SignIn {
-  id: string;
-  /** ISO 8601: when the attempt began. */
-  at: string;
-  status: OperationStatus;
-  /** The attempt's provider (`facebook`, `google`), when the server says; none means Facebook. */
+/**
+ * One attempt of the signed-in user, as `GET /api/me/sign-ins` returns it:
+ * `at` is ISO 8601, `reason` a code explained with `describeReason`.
+ */
+export type SignIn = ApiSchemas['SignInDto'] & {
+  /** The attempt's provider (`facebook`, `google`), should the server say (the document has no such field yet); none means Facebook. */
   provider?: string;
-  /** For failures: the reason code (explained with `describeReason`). */
-  reason?: string;
-  reasonMessage?: string;
-  userAgent: string | null;
-  clientIp: string | null;
-}
+};
 
 export const SIGN_INS_URL = '/api/me/sign-ins';
 
 /** The signed-in user's last attempts, newest first. */
 export async function getSignIns(): Promise<SignIn[]> {
-  const { signIns } = await request<{ signIns: SignIn[] }>(SIGN_INS_URL);
+  const { signIns } =
+    await request<ApiSchemas['SignInHistoryDto']>(SIGN_INS_URL);
   return Array.isArray(signIns) ? signIns : [];
 }
 

@@ -43,7 +43,7 @@ export class AdminOperationsController {
     required: false,
     enum: ['pending', 'ok', 'error'],
   })
-  @ApiQuery({ name: 'reason', required: false, enum: REASON_CODES })
+  @ApiQuery({ name: 'reason', required: false, enum: REASON_CODES, enumName: 'ReasonCode' })
   @ApiQuery({
     name: 'limit',
     required: false,

@@ -1,14 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { AUTH_API_MODELS, FACEBOOK_PLATFORM_MODELS } from '@app/auth/api';
-import { AUTH_ROUTE_DOCS, GOOGLE_ROUTE_DOCS } from './auth-routes.docs';
+
+const REASON_CODE_DESCRIPTION =
+  "Why a sign-in ended without a user (`/login/error?reason=`, an operation's `error.code`): the list the server and the SPA share (libs/auth/src/contract/reason-codes.ts).";
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /**
- * The API's OpenAPI document: what the controllers' decorators say, plus
- * AUTH_ROUTE_DOCS for the undecorated sign-in routes. A documented route that
- * is not mounted throws, so the document cannot describe routes that are gone.
+ * The API's OpenAPI document: what the controllers' @nestjs/swagger
+ * decorators say, each route documented beside its code. The same function
+ * serves /api/docs-json and writes docs/openapi.json (scripts/openapi.ts).
  */
 export function buildApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -43,17 +44,10 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
       'metrics',
     )
     .build();
-  const document = SwaggerModule.createDocument(app, config, {
-    extraModels: [...AUTH_API_MODELS, ...FACEBOOK_PLATFORM_MODELS],
-  });
-  const googleMounted = Boolean(document.paths['/auth/google']);
-  const routeDocs = { ...AUTH_ROUTE_DOCS, ...(googleMounted && GOOGLE_ROUTE_DOCS) };
-  for (const [route, docs] of Object.entries(routeDocs)) {
-    const [method, path] = route.split(' ') as [(typeof METHODS)[number], string];
-    const operation = document.paths[path]?.[method.toLowerCase() as (typeof METHODS)[number]];
-    if (!operation) throw new Error(`OpenAPI: ${route} is documented but not mounted`);
-    Object.assign(operation, docs);
-  }
+  const document = SwaggerModule.createDocument(app, config);
+  // The enum's own words: swagger would copy those of whichever property it met first.
+  const reasonCode = document.components?.schemas?.ReasonCode;
+  if (reasonCode) Object.assign(reasonCode, { description: REASON_CODE_DESCRIPTION });
   return document;
 }
 

@@ -1,47 +1,14 @@
-import type { OperationFailure } from '@app/async-operations';
+import { OPERATION_TIMEOUT, type OperationFailure } from '@app/async-operations';
+import { ReasonCode } from '../contract/reason-codes';
 
 /**
- * Why a sign-in ended without a user, whichever provider it went through. The
- * codes travel to the SPA (as `?reason=` or an operation's `error.code`),
- * which explains each in words; the messages name the operation's provider.
+ * The reason codes are the contract's (shared with the SPA, which explains
+ * each in its own words); the server's messages name the operation's provider.
  */
-export enum ReasonCode {
-  /** The person pressed Cancel on the provider's dialog. */
-  AccessDenied = 'access_denied',
-  /** The provider reported another error on the callback, or refused our app. */
-  ProviderError = 'provider_error',
-  /** The state was missing, wrong, expired or already used. */
-  InvalidState = 'invalid_state',
-  /** The callback carried no usable code. */
-  InvalidRequest = 'invalid_request',
-  /** The provider rejected the authorization code (expired or used). */
-  CodeRejected = 'code_rejected',
-  /**
-   * The provider took the code but its answer never reached us in time (it
-   * came too late, or the connection dropped): the code is spent, so only a
-   * new sign-in can help. Never reported as code_rejected, which blames the person.
-   */
-  ProviderTimeout = 'provider_timeout',
-  /** The provider did not answer (network, timeouts, 5xx, throttling) within the retries. */
-  ProviderUnavailable = 'provider_unavailable',
-  /** The provider answered something we cannot use (or an id_token that does not verify). */
-  ProviderBadResponse = 'provider_bad_response',
-  /**
-   * A first sign-in with this provider whose e-mail belongs to an existing
-   * profile: never linked silently (see docs/EXTENDING.md, "Identities").
-   */
-  IdentityNotLinked = 'identity_not_linked',
-  /** Linking a provider whose account already belongs to another person. */
-  IdentityInUse = 'identity_in_use',
-  /** Too many attempts from this client; it may retry after Retry-After. */
-  RateLimited = 'rate_limited',
-  /** Our own storage (MySQL or Redis) was unavailable. */
-  Unavailable = 'unavailable',
-  Internal = 'internal',
-}
+export { REASON_CODES, ReasonCode, isReasonCode } from '../contract/reason-codes';
 
 /** A reason code as its wire value: what a provider's client may write as a literal. */
-export type ReasonCodeValue = `${ReasonCode}`;
+export type ReasonCodeValue = ReasonCode;
 
 /** The provider's name as people read it, for the messages. */
 export type ProviderName = string;
@@ -61,9 +28,10 @@ const MESSAGES: Record<ReasonCode, (provider: ProviderName) => string> = {
   [ReasonCode.RateLimited]: () => 'There were too many sign-in attempts; wait a moment.',
   [ReasonCode.Unavailable]: () => 'The sign-in service is briefly unavailable.',
   [ReasonCode.Internal]: () => 'Something went wrong on our side.',
+  [ReasonCode.Timeout]: () => OPERATION_TIMEOUT.message,
 };
 
 /** The failure an operation ends with: the code, and a message that names the provider. */
 export function failureFor(code: ReasonCodeValue, providerName: ProviderName): OperationFailure {
-  return { code, message: MESSAGES[code as ReasonCode](providerName) };
+  return { code, message: MESSAGES[code](providerName) };
 }

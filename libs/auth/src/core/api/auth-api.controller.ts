@@ -1,6 +1,15 @@
 import { Controller, Get, HttpCode, NotFoundException, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { SkipThrottle, ThrottlerException, ThrottlerGuard } from '@nestjs/throttler';
 import { ConfigService } from '@nestjs/config';
+import {
+  ApiCookieAuth,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { ApiEnv } from '@app/config';
 import {
@@ -10,6 +19,8 @@ import {
   toOperationView,
   type OwnedOperation,
 } from '@app/async-operations';
+import { ApiCrossSite, ApiHttpError, ApiRateLimited } from './api-docs.decorators';
+import { OperationStatusEventDto, OperationViewDto } from './auth-api.dto';
 import { EventStream } from './event-stream';
 import { SameOriginGuard } from './same-origin.guard';
 import { SessionLifecycle } from '../session/session-lifecycle';
@@ -22,6 +33,8 @@ const TERMINAL_EVENT_IDS = new Set(['ok', 'error']);
 export const SHUTDOWN_RETRY_MS = 500;
 
 /** The JSON and SSE routes the SPA uses while a sign-in is under way. */
+@ApiTags('sign-in')
+@ApiCookieAuth('session')
 @Controller('api/auth')
 @UseGuards(ThrottlerGuard)
 export class AuthApiController {
@@ -50,6 +63,14 @@ export class AuthApiController {
    * in, and the answer says as whom (`user`) and where to go (`returnTo`).
    */
   @Get('operation')
+  @ApiOperation({
+    summary: "This browser's latest sign-in attempt",
+    description:
+      'Once the attempt is `ok` the session is signed in (the worker did it before announcing the ok) and the answer carries `user` and `returnTo`. There is no separate "complete" step.',
+  })
+  @ApiOkResponse({ type: OperationViewDto, description: 'The attempt.' })
+  @ApiHttpError(404, 'This session has no attempt.')
+  @ApiRateLimited()
   async operation(@Req() req: Request): Promise<OperationView> {
     const context = signInContext(req);
     const settled = this.signIns.fromSession(context, this.currentOperationId(req));
@@ -74,6 +95,27 @@ export class AuthApiController {
    */
   @Get('operation/events')
   @SkipThrottle()
+  @ApiOperation({
+    summary: 'The live status of the attempt (server-sent events)',
+    description:
+      'A `text/event-stream`: the current status first, then every change, each as `event: status`, `id: <status>`, `data: <the operation JSON>`. The stream ends after `ok` or `error`. The `ok` event means the session is already signed in: its `user` is who (what `GET /api/me` answers) and `returnTo` where to go, so the browser needs no other request. A reconnect whose `Last-Event-ID` is already final gets 204, which stops EventSource for good. When the server shuts down, an open stream gets one `event: reconnect` with a `retry:` hint and ends, so EventSource comes back to an instance that is up.',
+  })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: "Sent by EventSource on reconnect: the last event's id (a status).",
+    schema: { type: 'string', enum: ['pending', 'ok', 'error'] },
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    type: OperationStatusEventDto,
+    description: 'The stream. Each event is one `OperationStatusEvent`.',
+    example:
+      'event: status\nid: pending\ndata: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"pending"}\n\nevent: status\nid: ok\ndata: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"ok","user":{"id":"Zx8Yw7Vu6Ts5Rq4Po3Nm2L","firstName":"Alice","lastName":"Anderson","email":"alice@example.com"},"returnTo":"/"}\n\n',
+  })
+  @ApiNoContentResponse({ description: 'Reconnected after the final status: nothing more will come.' })
+  @ApiHttpError(404, 'This session has no attempt.')
+  @ApiRateLimited()
   async events(@Req() req: Request, @Res() res: Response): Promise<void> {
     const publicId = this.currentOperationId(req);
     const lastEventId = req.get('last-event-id');
@@ -139,6 +181,10 @@ export class AuthApiController {
   @Post('logout')
   @HttpCode(204)
   @UseGuards(SameOriginGuard)
+  @ApiOperation({ summary: 'End the session on the server and clear the cookie' })
+  @ApiNoContentResponse({ description: 'Logged out.' })
+  @ApiCrossSite()
+  @ApiRateLimited()
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.sessions.destroy(req, res);
   }

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { OperationView } from '@app/async-operations';
 import type { UserView } from '@app/users';
-import { ReasonCode } from '../reason-codes';
+import type { MeView } from './me.controller';
+import type { SignInProvider } from './sign-in-providers';
+import { REASON_CODES, type ReasonCode } from '../../contract/reason-codes';
 
 /**
  * Response shapes of the sign-in routes, for the OpenAPI document. Each
@@ -9,15 +11,17 @@ import { ReasonCode } from '../reason-codes';
  * schema does not follow fails to compile.
  */
 
-export const REASON_CODES = [...Object.values(ReasonCode), 'timeout'];
+/** For the controllers' decorators: the contract's list, a named `ReasonCode` enum in the document. */
+export { REASON_CODES };
 
 export class OperationErrorDto implements NonNullable<OperationView['error']> {
   @ApiProperty({
     enum: REASON_CODES,
+    enumName: 'ReasonCode',
     example: 'code_rejected',
     description: 'Machine-readable reason; the SPA explains each in words.',
   })
-  code: string;
+  code: ReasonCode;
 
   @ApiProperty({
     example: 'Google said this sign-in has expired or was already used.',
@@ -47,7 +51,7 @@ export class MeViewDto extends UserViewDto {
   providers: string[];
 }
 
-export class SignInProviderDto {
+export class SignInProviderDto implements SignInProvider {
   @ApiProperty({ description: 'Its id: its routes are `/auth/<id>` and `/auth/<id>/callback`.', example: 'google' })
   id: string;
 
@@ -126,14 +130,3 @@ export class OperationStatusEventDto {
   })
   data: OperationViewDto;
 }
-
-export const AUTH_API_MODELS = [
-  MeViewDto,
-  SignInProviderDto,
-  SignInProvidersDto,
-  OperationErrorDto,
-  OperationViewDto,
-  UserViewDto,
-  HttpErrorDto,
-  OperationStatusEventDto,
-];

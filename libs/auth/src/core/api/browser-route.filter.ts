@@ -18,7 +18,7 @@ export class BrowserRouteFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     if (res.headersSent) return;
     const status: number = exception instanceof HttpException ? exception.getStatus() : 500;
-    let reason = ReasonCode.Internal;
+    let reason: ReasonCode = ReasonCode.Internal;
     if (status === 429) reason = ReasonCode.RateLimited;
     else if (status < 500) reason = ReasonCode.InvalidRequest;
     else if (status === 503 || isDependencyUnavailable(exception)) reason = ReasonCode.Unavailable;

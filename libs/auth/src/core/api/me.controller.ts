@@ -1,11 +1,15 @@
 import { Controller, Get, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { UsersService, toUserView, type UserView } from '@app/users';
+import { ApiSignedIn } from './api-docs.decorators';
+import { MeViewDto } from './auth-api.dto';
 import { AuthenticatedGuard } from './authenticated.guard';
 
 /** GET /api/me: the signed-in person, and the providers linked to them. */
 export type MeView = UserView & { providers: string[] };
 
+@ApiTags('account')
 @Controller('api/me')
 @UseGuards(AuthenticatedGuard)
 export class MeController {
@@ -19,6 +23,9 @@ export class MeController {
    * per session (a link signs a new session in) and kept there too.
    */
   @Get()
+  @ApiOperation({ summary: "The signed-in user's stored profile, and the providers linked to them" })
+  @ApiOkResponse({ type: MeViewDto, description: 'The profile and `providers`, the ids of the linked providers.' })
+  @ApiSignedIn()
   async me(@Req() req: Request): Promise<MeView> {
     const userId = req.user!.id;
     let profile = req.session.profile;

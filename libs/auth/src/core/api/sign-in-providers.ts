@@ -1,4 +1,6 @@
 import { Controller, Get, Injectable } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SignInProvidersDto } from './auth-api.dto';
 
 /** A provider as the API and the SPA know it. */
 export interface SignInProvider {
@@ -28,11 +30,14 @@ export class SignInProviders {
 }
 
 /** GET /api/auth/providers: which sign-in buttons the SPA shows. */
+@ApiTags('sign-in')
 @Controller('api/auth/providers')
 export class SignInProvidersController {
   constructor(private readonly providers: SignInProviders) {}
 
   @Get()
+  @ApiOperation({ summary: 'The providers this server offers, for the sign-in buttons' })
+  @ApiOkResponse({ type: SignInProvidersDto, description: 'The configured providers, in the order to show them.' })
   list(): { providers: readonly SignInProvider[] } {
     return { providers: this.providers.all() };
   }

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { OperationRecord, SignInEntry } from '@app/async-operations/history';
-import { REASON_CODES } from '../api/auth-api.dto';
 
 export class SignInDto implements SignInEntry {
   @ApiProperty({
@@ -19,8 +18,10 @@ export class SignInDto implements SignInEntry {
   status: SignInEntry['status'];
 
   @ApiPropertyOptional({
-    enum: REASON_CODES,
-    description: 'Only for failures: the reason code.',
+    type: String,
+    description:
+      'Only for failures: the reason code, a `ReasonCode`, or, for older attempts, a code from before the providers shared them.',
+    example: 'provider_unavailable',
   })
   reason?: string;
 

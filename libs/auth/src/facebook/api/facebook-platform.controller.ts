@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   BadRequestException,
   Body,
   Controller,
@@ -12,14 +13,21 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ConfigService } from '@nestjs/config';
 import type { ApiEnv } from '@app/config';
 import { PUBLIC_ID_PATTERN, UsersService } from '@app/users';
+import { ApiHttpError, ApiRateLimited } from '../../core/api/api-docs.decorators';
 import { SessionLifecycle } from '../../core/session/session-lifecycle';
+import { DataDeletionAnswerDto, DeauthorizeAnswerDto, SignedRequestFormDto } from './facebook-platform.dto';
 import { InvalidSignedRequestError, parseSignedRequest, type SignedRequestPayload } from './signed-request';
 import { SignedRequestLedger, type SignedRequestPurpose } from './signed-request-ledger';
 
 const DELETION_STATUS_PATH = '/auth/facebook/data-deletion';
+
+/** The form body of Facebook's server-to-server callbacks. */
+const ApiSignedRequestBody = () =>
+  applyDecorators(ApiConsumes('application/x-www-form-urlencoded'), ApiBody({ type: SignedRequestFormDto }));
 
 /**
  * Facebook's server-to-server callbacks, authenticated by a signed_request
@@ -31,6 +39,7 @@ const DELETION_STATUS_PATH = '/auth/facebook/data-deletion';
  * Each signed_request is taken once: a replay within its validity window is
  * a 400 and changes nothing (SignedRequestLedger, in Redis).
  */
+@ApiTags('facebook-callbacks')
 @Controller('auth/facebook')
 @UseGuards(ThrottlerGuard)
 export class FacebookPlatformController {
@@ -50,6 +59,15 @@ export class FacebookPlatformController {
 
   @Post('data-deletion')
   @HttpCode(200)
+  @ApiOperation({
+    summary: "Facebook's Data Deletion Request callback",
+    description:
+      'Verifies the `signed_request` (HMAC-SHA256 with the app secret), deletes the profile and its sign-in history, ends its sessions.',
+  })
+  @ApiSignedRequestBody()
+  @ApiOkResponse({ type: DataDeletionAnswerDto, description: 'Where the person can check the request, and its code.' })
+  @ApiHttpError(400, 'Missing or invalid `signed_request`.')
+  @ApiRateLimited()
   dataDeletion(@Body() body: unknown): Promise<{ url: string; confirmation_code: string }> {
     return this.once('data-deletion', body, async (request) => {
       const { confirmationCode, deletedUserId } = await this.users.deleteByFacebookId(request.user_id);
@@ -66,6 +84,12 @@ export class FacebookPlatformController {
 
   /** The page a person opens to check their deletion request. */
   @Get('data-deletion/:code')
+  @ApiOperation({ summary: 'The status page of a data deletion request' })
+  @ApiParam({ name: 'code', description: 'The confirmation code of the request.', schema: { type: 'string' } })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'An HTML page.', schema: { type: 'string' } })
+  @ApiHttpError(404, 'No request with this confirmation code.')
+  @ApiRateLimited()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   async deletionStatus(@Param('code') code: string): Promise<string> {
@@ -80,6 +104,11 @@ export class FacebookPlatformController {
 
   @Post('deauthorize')
   @HttpCode(200)
+  @ApiOperation({ summary: "Facebook's Deauthorize callback: end the person's sessions" })
+  @ApiSignedRequestBody()
+  @ApiOkResponse({ type: DeauthorizeAnswerDto, description: 'Done; the profile stays until a deletion request.' })
+  @ApiHttpError(400, 'Missing or invalid `signed_request`.')
+  @ApiRateLimited()
   deauthorize(@Body() body: unknown): Promise<{ ok: true }> {
     return this.once('deauthorize', body, async (request) => {
       const user = await this.users.findByFacebookId(request.user_id);

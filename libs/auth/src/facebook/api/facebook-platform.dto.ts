@@ -23,5 +23,3 @@ export class SignedRequestFormDto {
   })
   signed_request: string;
 }
-
-export const FACEBOOK_PLATFORM_MODELS = [DataDeletionAnswerDto, DeauthorizeAnswerDto, SignedRequestFormDto];

@@ -1,4 +1,4 @@
-import { safeReturnPath } from './return-to';
+import { safeReturnPath } from './return-path';
 
 /** Where a browser on PUBLIC_URL would land after `Location: <path>` (or the SPA's navigation to it). */
 const landsOn = (path: string) => new URL(path, 'https://app.example').origin;
