@@ -2,6 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import type { ApiEnv } from '@app/config';
+import { pictureImageSources } from './picture-sources';
 
 /** Bodies we accept are tiny: a JSON `{}` or Facebook's signed_request form. */
 const BODY_LIMIT = '16kb';
@@ -22,7 +23,8 @@ export function configureApiApp(app: NestExpressApplication): NestExpressApplica
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
+          // Profile pictures load from the provider's image host (GET /api/me's pictureUrl).
+          imgSrc: ["'self'", 'data:', ...pictureImageSources(config.get('FACEBOOK_GRAPH_URL', { infer: true }))],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],

@@ -1,0 +1,34 @@
+import { FACEBOOK_OPTIONAL_PERMISSIONS } from '../facebook.constants';
+
+/** At most this many permissions in one `?rerequest=`; Facebook's own list is short. */
+const MAX_REREQUESTED = 16;
+const PERMISSION = /^[a-z][a-z0-9_]{0,63}$/;
+
+/**
+ * The permissions a sign-in may ask for again: those the dialog asks for
+ * beyond public_profile (the core's e-mail and the host's extraScope). Only
+ * these can have been declined, so only these may be re-requested.
+ */
+export function reRequestablePermissions(extraScope: readonly string[] = []): string[] {
+  return [...new Set([...FACEBOOK_OPTIONAL_PERMISSIONS, ...extraScope])].filter(
+    (permission) => permission !== 'public_profile',
+  );
+}
+
+export type ReRequest = { ok: true; permissions: string[] | null } | { ok: false };
+
+/**
+ * `GET /auth/facebook?rerequest=email[,…]`: absent is an ordinary start
+ * (permissions null); a comma-separated list of re-requestable permissions
+ * is a re-request; anything else (an unknown or repeated parameter, an empty
+ * list, a permission the app never asks for, beside `link=1`) is refused.
+ */
+export function parseReRequest(query: Record<string, unknown>, allowed: readonly string[]): ReRequest {
+  const value = query.rerequest;
+  if (value === undefined) return { ok: true, permissions: null };
+  if (typeof value !== 'string' || query.link !== undefined) return { ok: false };
+  const permissions = [...new Set(value.split(','))];
+  if (permissions.length === 0 || permissions.length > MAX_REREQUESTED) return { ok: false };
+  const known = permissions.every((permission) => PERMISSION.test(permission) && allowed.includes(permission));
+  return known ? { ok: true, permissions } : { ok: false };
+}
