@@ -42,8 +42,29 @@ export class UserViewDto implements UserView {
   @ApiProperty({ type: String, nullable: true, example: 'Anderson' })
   lastName: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'alice@example.com' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'alice@example.com',
+    description: 'Null when the provider gave none: see `declined` for whether the person declined to share it.',
+  })
   email: string | null;
+
+  @ApiProperty({
+    type: [String],
+    description:
+      'Permissions the person declined on the provider\'s dialog at their last Facebook sign-in; `["email"]`: they did not share their e-mail (`GET /auth/facebook?rerequest=email` asks again). Empty when none.',
+    example: [],
+  })
+  declined: string[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The provider's profile picture (an absolute URL on the provider's image host), or null.",
+    example: 'https://platform-lookaside.fbsbx.com/platform/profilepic/?asid=10000000000000001&height=200&width=200',
+  })
+  pictureUrl: string | null;
 }
 
 export class MeViewDto extends UserViewDto {

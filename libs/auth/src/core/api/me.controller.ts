@@ -35,6 +35,8 @@ export class MeController {
       profile = toUserView(user);
     }
     req.session.providers ??= await this.users.providersOf(userId);
-    return { ...profile, providers: req.session.providers };
+    // Sessions signed in before declined and pictureUrl existed hold neither: nothing declined, no picture.
+    const { declined = [], pictureUrl = null } = profile as Partial<UserView>;
+    return { ...profile, declined, pictureUrl, providers: req.session.providers };
   }
 }

@@ -1,4 +1,16 @@
-import { Controller, Get, Injectable, Optional, Redirect, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Optional,
+  Redirect,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { AuthGuard, AuthModuleOptions } from '@nestjs/passport';
@@ -9,21 +21,39 @@ import { BrowserRouteFilter } from '../../core/api/browser-route.filter';
 import { SignInCallbackService } from '../../core/api/sign-in-callback.service';
 import { SignInStart } from '../../core/api/sign-in-start';
 import { FACEBOOK_PROVIDER } from '../facebook.constants';
+import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
+import { parseReRequest, reRequestablePermissions } from './facebook-rerequest';
 
 /** The core's start, then passport-facebook builds the dialog URL (state + PKCE, stored by FacebookAuthorizationStore). */
 @Injectable()
 class StartFacebookSignInGuard extends AuthGuard('facebook') {
+  private readonly reRequestable: string[];
+
   constructor(
     private readonly start: SignInStart,
     @Optional() options?: AuthModuleOptions,
+    @Optional() @Inject(FACEBOOK_OPTIONS) facebook: FacebookOptions = {},
   ) {
     super(options);
+    this.reRequestable = reRequestablePermissions(facebook.extraScope);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
-    if ((await this.start.prepare(req)) === 'home') return true;
+    const reRequest = parseReRequest(req.query, this.reRequestable);
+    // BrowserRouteFilter turns it into the error page (invalid_request).
+    if (!reRequest.ok) throw new BadRequestException('rerequest names a permission this app does not ask for');
+    // Asking again for what a signed-in person declined is a new sign-in of their account, not a
+    // way home: the state, PKCE and the callback's session renewal are those of any sign-in.
+    const signedInReRequest = reRequest.permissions !== null && req.isAuthenticated();
+    if (!signedInReRequest && (await this.start.prepare(req)) === 'home') return true;
     return (await super.canActivate(context)) as boolean;
+  }
+
+  /** `?rerequest=email`: Facebook's dialog with `auth_type=rerequest`, asking for those permissions only. */
+  override getAuthenticateOptions(context: ExecutionContext): { authType: string; scope: string[] } | undefined {
+    const reRequest = parseReRequest(context.switchToHttp().getRequest<Request>().query, this.reRequestable);
+    return reRequest.ok && reRequest.permissions ? { authType: 'rerequest', scope: reRequest.permissions } : undefined;
   }
 }
 
@@ -38,7 +68,9 @@ export class FacebookAuthController {
   /**
    * 302 to Facebook's dialog (state + PKCE), or home when already signed in.
    * `?returnTo=/path` (same-origin paths only) is where the SPA goes after
-   * sign-in; `?link=1` while signed in links Facebook to this person.
+   * sign-in; `?link=1` while signed in links Facebook to this person;
+   * `?rerequest=email` asks again for a permission the person declined
+   * (`auth_type=rerequest`), signed in or not.
    */
   @Get()
   @UseGuards(StartFacebookSignInGuard)
