@@ -97,6 +97,83 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auth/google': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Start a sign-in with Google: 302 to its authorization endpoint (OpenID Connect)
+     * @description Reads the issuer's `/.well-known/openid-configuration` (GOOGLE_ISSUER), stores a one-time 256-bit `state`, a `nonce` and a PKCE verifier in the session and redirects with `response_type=code`, `scope=openid email profile`, `state`, `nonce`, `code_challenge` and `code_challenge_method=S256`.
+     */
+    get: operations['GoogleAuthController_begin'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/google/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Google's redirect back: record the attempt, queue its exchange
+     * @description The same contract as `GET /auth/facebook/callback`: the worker redeems the code and verifies the id_token (signature against the JWKS, `iss`, `aud`, `exp`, `nonce`). Its query is never logged.
+     */
+    get: operations['GoogleAuthController_callback'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/sign-ins': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in user's recent sign-ins
+     * @description The last 10 attempts of this user, newest first: those that signed them in, and the failed ones made in the same browser session as one of their sign-ins.
+     */
+    get: operations['SignInHistoryController_signIns'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/operations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Recent login attempts, newest first, filterable by status and reason */
+    get: operations['AdminOperationsController_search'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/operation': {
     parameters: {
       query?: never;
@@ -188,46 +265,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/auth/google': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Start a sign-in with Google: 302 to its authorization endpoint (OpenID Connect)
-     * @description Reads the issuer's `/.well-known/openid-configuration` (GOOGLE_ISSUER), stores a one-time 256-bit `state`, a `nonce` and a PKCE verifier in the session and redirects with `response_type=code`, `scope=openid email profile`, `state`, `nonce`, `code_challenge` and `code_challenge_method=S256`.
-     */
-    get: operations['GoogleAuthController_begin'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/google/callback': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Google's redirect back: record the attempt, queue its exchange
-     * @description The same contract as `GET /auth/facebook/callback`: the worker redeems the code and verifies the id_token (signature against the JWKS, `iss`, `aud`, `exp`, `nonce`). Its query is never logged.
-     */
-    get: operations['GoogleAuthController_callback'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/health/live': {
     parameters: {
       query?: never;
@@ -282,43 +319,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/me/sign-ins': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The signed-in user's recent sign-ins
-     * @description The last 10 attempts of this user, newest first: those that signed them in, and the failed ones made in the same browser session as one of their sign-ins.
-     */
-    get: operations['SignInHistoryController_signIns'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/admin/operations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Recent login attempts, newest first, filterable by status and reason */
-    get: operations['AdminOperationsController_search'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -348,6 +348,41 @@ export interface components {
       /** @enum {boolean} */
       ok: true;
     };
+    SignInDto: {
+      /**
+       * @description The attempt's public id.
+       * @example q1w2e3r4t5y6u7i8o9p0aA
+       */
+      id: string;
+      /**
+       * Format: date-time
+       * @description When the attempt began (the OAuth callback).
+       */
+      at: string;
+      /** @enum {string} */
+      status: 'pending' | 'ok' | 'error';
+      /**
+       * @description Only for failures: the reason code, a `ReasonCode`, or, for older attempts, a code from before the providers shared them.
+       * @example provider_unavailable
+       */
+      reason?: string;
+      /**
+       * @description Only for failures: the server's sentence for it.
+       * @example Google is not answering right now.
+       */
+      reasonMessage?: string;
+      /** @description The browser, as it announced itself (first 512 characters). */
+      userAgent: string | null;
+      /**
+       * @description The client's address, as the API saw it (TRUST_PROXY decides).
+       * @example 203.0.113.7
+       */
+      clientIp: string | null;
+    };
+    SignInHistoryDto: {
+      /** @description Newest first, at most 10. */
+      signIns: components['schemas']['SignInDto'][];
+    };
     /**
      * @description Why a sign-in ended without a user (`/login/error?reason=`, an operation's `error.code`): the list the server and the SPA share (libs/auth/src/contract/reason-codes.ts).
      * @enum {string}
@@ -367,6 +402,47 @@ export interface components {
       | 'unavailable'
       | 'internal'
       | 'timeout';
+    OperationRecordDto: {
+      /**
+       * @description The attempt's public id.
+       * @example q1w2e3r4t5y6u7i8o9p0aA
+       */
+      id: string;
+      /**
+       * Format: date-time
+       * @description When the attempt began (the OAuth callback).
+       */
+      at: string;
+      /** @enum {string} */
+      status: 'pending' | 'ok' | 'error';
+      /**
+       * @description Only for failures: the reason code, a `ReasonCode`, or, for older attempts, a code from before the providers shared them.
+       * @example provider_unavailable
+       */
+      reason?: string;
+      /**
+       * @description Only for failures: the server's sentence for it.
+       * @example Google is not answering right now.
+       */
+      reasonMessage?: string;
+      /** @description The browser, as it announced itself (first 512 characters). */
+      userAgent: string | null;
+      /**
+       * @description The client's address, as the API saw it (TRUST_PROXY decides).
+       * @example 203.0.113.7
+       */
+      clientIp: string | null;
+      /** Format: date-time */
+      finishedAt: string | null;
+      /** @description How many times a worker started the exchange. */
+      attempts: number;
+      /** @description Public id of the user it belongs to (its sign-in, or a linked failure). */
+      userId: string | null;
+    };
+    OperationRecordsDto: {
+      /** @description Newest first. */
+      operations: components['schemas']['OperationRecordDto'][];
+    };
     OperationErrorDto: {
       /**
        * @description Machine-readable reason; the SPA explains each in words.
@@ -483,82 +559,6 @@ export interface components {
     SignInProvidersDto: {
       providers: components['schemas']['SignInProviderDto'][];
     };
-    SignInDto: {
-      /**
-       * @description The attempt's public id.
-       * @example q1w2e3r4t5y6u7i8o9p0aA
-       */
-      id: string;
-      /**
-       * Format: date-time
-       * @description When the attempt began (the OAuth callback).
-       */
-      at: string;
-      /** @enum {string} */
-      status: 'pending' | 'ok' | 'error';
-      /**
-       * @description Only for failures: the reason code, a `ReasonCode`, or, for older attempts, a code from before the providers shared them.
-       * @example provider_unavailable
-       */
-      reason?: string;
-      /**
-       * @description Only for failures: the server's sentence for it.
-       * @example Google is not answering right now.
-       */
-      reasonMessage?: string;
-      /** @description The browser, as it announced itself (first 512 characters). */
-      userAgent: string | null;
-      /**
-       * @description The client's address, as the API saw it (TRUST_PROXY decides).
-       * @example 203.0.113.7
-       */
-      clientIp: string | null;
-    };
-    SignInHistoryDto: {
-      /** @description Newest first, at most 10. */
-      signIns: components['schemas']['SignInDto'][];
-    };
-    OperationRecordDto: {
-      /**
-       * @description The attempt's public id.
-       * @example q1w2e3r4t5y6u7i8o9p0aA
-       */
-      id: string;
-      /**
-       * Format: date-time
-       * @description When the attempt began (the OAuth callback).
-       */
-      at: string;
-      /** @enum {string} */
-      status: 'pending' | 'ok' | 'error';
-      /**
-       * @description Only for failures: the reason code, a `ReasonCode`, or, for older attempts, a code from before the providers shared them.
-       * @example provider_unavailable
-       */
-      reason?: string;
-      /**
-       * @description Only for failures: the server's sentence for it.
-       * @example Google is not answering right now.
-       */
-      reasonMessage?: string;
-      /** @description The browser, as it announced itself (first 512 characters). */
-      userAgent: string | null;
-      /**
-       * @description The client's address, as the API saw it (TRUST_PROXY decides).
-       * @example 203.0.113.7
-       */
-      clientIp: string | null;
-      /** Format: date-time */
-      finishedAt: string | null;
-      /** @description How many times a worker started the exchange. */
-      attempts: number;
-      /** @description Public id of the user it belongs to (its sign-in, or a linked failure). */
-      userId: string | null;
-    };
-    OperationRecordsDto: {
-      /** @description Newest first. */
-      operations: components['schemas']['OperationRecordDto'][];
-    };
   };
   responses: never;
   parameters: never;
@@ -571,6 +571,8 @@ export interface operations {
   FacebookAuthController_start: {
     parameters: {
       query?: {
+        /** @description Comma-separated permissions the person declined (`email`; those of the host's extraScope) to ask for again: Facebook's dialog with `auth_type=rerequest`, signed in or not. Not beside `link=1`; an unknown or repeated one is the error page (`invalid_request`). */
+        rerequest?: string;
         /** @description Same-origin path to show after sign-in; anything else becomes `/`. */
         returnTo?: string;
         /** @description `1` while signed in: link this provider to the signed-in person instead of going home. */
@@ -582,7 +584,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description To Facebook's dialog; to `/` when already signed in; to `/login/error?reason=rate_limited` past the rate limit. */
+      /** @description To Facebook's dialog; to `/` when already signed in (unless `rerequest`); to `/login/error?reason=rate_limited` past the rate limit, `?reason=invalid_request` for a bad `rerequest`. */
       302: {
         headers: {
           /** @description Where the browser goes next. */
@@ -734,6 +736,129 @@ export interface operations {
       };
       /** @description Past the rate limit (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS); `Retry-After` says when to try again. */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HttpErrorDto'];
+        };
+      };
+    };
+  };
+  GoogleAuthController_begin: {
+    parameters: {
+      query?: {
+        /** @description Same-origin path to show after sign-in; anything else becomes `/`. */
+        returnTo?: string;
+        /** @description `1` while signed in: link this provider to the signed-in person instead of going home. */
+        link?: '1';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description To Google's authorization endpoint; to `/` when already signed in; to `/login/error?reason=provider_unavailable&provider=google` when the issuer cannot be read. */
+      302: {
+        headers: {
+          /** @description Where the browser goes next. */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GoogleAuthController_callback: {
+    parameters: {
+      query?: {
+        code?: string;
+        state?: string;
+        error?: string;
+        scope?: string;
+        authuser?: string;
+        prompt?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description To `/login/pending`, or to `/login/error?reason=…&provider=google`. */
+      302: {
+        headers: {
+          /** @description Where the browser goes next. */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SignInHistoryController_signIns: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Newest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignInHistoryDto'];
+        };
+      };
+      /** @description Not signed in. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HttpErrorDto'];
+        };
+      };
+    };
+  };
+  AdminOperationsController_search: {
+    parameters: {
+      query?: {
+        limit?: number;
+        reason?: components['schemas']['ReasonCode'];
+        status?: 'pending' | 'ok' | 'error';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The matching attempts, newest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OperationRecordsDto'];
+        };
+      };
+      /** @description A filter it cannot read. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HttpErrorDto'];
+        };
+      };
+      /** @description No or wrong admin credentials (with `WWW-Authenticate: Basic`). */
+      401: {
         headers: {
           [name: string]: unknown;
         };
@@ -920,58 +1045,6 @@ export interface operations {
         content: {
           'application/json': components['schemas']['SignInProvidersDto'];
         };
-      };
-    };
-  };
-  GoogleAuthController_begin: {
-    parameters: {
-      query?: {
-        /** @description Same-origin path to show after sign-in; anything else becomes `/`. */
-        returnTo?: string;
-        /** @description `1` while signed in: link this provider to the signed-in person instead of going home. */
-        link?: '1';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description To Google's authorization endpoint; to `/` when already signed in; to `/login/error?reason=provider_unavailable&provider=google` when the issuer cannot be read. */
-      302: {
-        headers: {
-          /** @description Where the browser goes next. */
-          Location?: string;
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  GoogleAuthController_callback: {
-    parameters: {
-      query?: {
-        code?: string;
-        state?: string;
-        error?: string;
-        scope?: string;
-        authuser?: string;
-        prompt?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description To `/login/pending`, or to `/login/error?reason=…&provider=google`. */
-      302: {
-        headers: {
-          /** @description Where the browser goes next. */
-          Location?: string;
-          [name: string]: unknown;
-        };
-        content?: never;
       };
     };
   };
@@ -1254,77 +1327,6 @@ export interface operations {
         };
         content: {
           'text/plain': components['schemas']['HttpErrorDto'];
-        };
-      };
-    };
-  };
-  SignInHistoryController_signIns: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Newest first. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SignInHistoryDto'];
-        };
-      };
-      /** @description Not signed in. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HttpErrorDto'];
-        };
-      };
-    };
-  };
-  AdminOperationsController_search: {
-    parameters: {
-      query?: {
-        limit?: number;
-        reason?: components['schemas']['ReasonCode'];
-        status?: 'pending' | 'ok' | 'error';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The matching attempts, newest first. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OperationRecordsDto'];
-        };
-      };
-      /** @description A filter it cannot read. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HttpErrorDto'];
-        };
-      };
-      /** @description No or wrong admin credentials (with `WWW-Authenticate: Basic`). */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HttpErrorDto'];
         };
       };
     };

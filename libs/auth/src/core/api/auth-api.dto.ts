@@ -67,7 +67,7 @@ export class UserViewDto implements UserView {
   pictureUrl: string | null;
 }
 
-export class MeViewDto extends UserViewDto {
+export class MeViewDto extends UserViewDto implements MeView {
   @ApiProperty({ type: [String], description: 'The providers linked to this person.', example: ['facebook', 'google'] })
   providers: string[];
 }

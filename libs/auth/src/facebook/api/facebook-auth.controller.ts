@@ -14,7 +14,7 @@ import {
 import type { ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { AuthGuard, AuthModuleOptions } from '@nestjs/passport';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiCallbackQuery, ApiRedirect, ApiSignInStartQuery } from '../../core/api/api-docs.decorators';
 import { BrowserRouteFilter } from '../../core/api/browser-route.filter';
@@ -81,8 +81,15 @@ export class FacebookAuthController {
       'Stores a one-time 256-bit `state` and a PKCE verifier in the session and redirects to FACEBOOK_DIALOG_URL with `client_id`, `redirect_uri`, `response_type=code`, `scope=email`, `state`, `code_challenge` and `code_challenge_method=S256`.',
   })
   @ApiSignInStartQuery()
+  @ApiQuery({
+    name: 'rerequest',
+    required: false,
+    description:
+      "Comma-separated permissions the person declined (`email`; those of the host's extraScope) to ask for again: Facebook's dialog with `auth_type=rerequest`, signed in or not. Not beside `link=1`; an unknown or repeated one is the error page (`invalid_request`).",
+    schema: { type: 'string', example: 'email' },
+  })
   @ApiRedirect(
-    "To Facebook's dialog; to `/` when already signed in; to `/login/error?reason=rate_limited` past the rate limit.",
+    "To Facebook's dialog; to `/` when already signed in (unless `rerequest`); to `/login/error?reason=rate_limited` past the rate limit, `?reason=invalid_request` for a bad `rerequest`.",
   )
   start(): void {}
 
