@@ -52,4 +52,18 @@ describe('createSession', () => {
     await expect(session.ensureLoaded()).resolves.toBeNull();
     expect(session.state.value).toBe('error');
   });
+
+  it('knows when the e-mail was declined, until a sign-in brings one', () => {
+    const session = createSession(async () => null);
+    expect(session.emailDeclined.value).toBe(false);
+    session.setUser({ ...ada, declined: ['email'] });
+    expect(session.emailDeclined.value).toBe(true);
+    session.setUser({ ...ada, declined: ['user_birthday'] });
+    expect(session.emailDeclined.value).toBe(false);
+    session.setUser({ ...ada, email: 'ada@example.com', declined: [] });
+    expect(session.emailDeclined.value).toBe(false);
+    // A user from before `declined` existed.
+    session.setUser(ada);
+    expect(session.emailDeclined.value).toBe(false);
+  });
 });

@@ -19,6 +19,13 @@ export function createSession(fetchMe: () => Promise<User | null> = getMe) {
   let generation = 0;
 
   const isSignedIn = computed(() => state.value === 'ready' && !!user.value);
+  /**
+   * The person declined to share their e-mail on the provider's dialog (and
+   * none came since): the page offers to ask again.
+   */
+  const emailDeclined = computed(
+    () => !user.value?.email && !!user.value?.declined?.includes('email'),
+  );
 
   function setUser(next: User | null): void {
     generation++;
@@ -69,6 +76,7 @@ export function createSession(fetchMe: () => Promise<User | null> = getMe) {
     user: computed(() => user.value),
     state: computed(() => state.value),
     isSignedIn,
+    emailDeclined,
     setUser,
     refresh,
     ensureLoaded,

@@ -156,6 +156,52 @@ describe('HomeView', () => {
     expect(wrapper.get('.lead').text()).toBe('You are signed in.');
   });
 
+  it('offers to share a declined e-mail, then shows the e-mail once shared', async () => {
+    useSession().setUser({ ...ada, email: null, declined: ['email'] });
+    const wrapper = await mountHome();
+    expect(wrapper.text()).toContain(
+      'You chose not to share your e-mail address on Facebook.',
+    );
+    expect(wrapper.text()).not.toContain("didn't share an e-mail address");
+    const share = wrapper
+      .findAll('a')
+      .find((link) => link.text() === 'Share your e-mail');
+    expect(share?.attributes('href')).toBe('/auth/facebook?rerequest=email');
+
+    // The sign-in that re-asked brought the e-mail.
+    useSession().setUser({ ...ada, declined: [] });
+    await flushPromises();
+    expect(wrapper.text()).toContain('ada@example.com');
+    expect(wrapper.text()).not.toContain('Share your e-mail');
+  });
+
+  it('does not offer to share what was never declined', async () => {
+    useSession().setUser({ ...ada, email: null, declined: [] });
+    const wrapper = await mountHome();
+    expect(wrapper.text()).toContain(
+      "Facebook didn't share an e-mail address.",
+    );
+    expect(wrapper.text()).not.toContain('Share your e-mail');
+  });
+
+  it('shows the profile picture, or the initials without one', async () => {
+    useSession().setUser({ ...ada, pictureUrl: 'https://p.test/ada.jpg' });
+    const wrapper = await mountHome();
+    const img = wrapper.get('img');
+    expect(img.attributes('src')).toBe('https://p.test/ada.jpg');
+    expect(img.attributes('alt')).toBe('Profile picture of Ada Lovelace');
+    expect(img.attributes('width')).toBe('64');
+
+    await img.trigger('error');
+    expect(wrapper.find('img').exists()).toBe(false);
+    expect(wrapper.get('[data-test="initials"]').text()).toBe('AL');
+
+    useSession().setUser({ ...ada, pictureUrl: null });
+    await flushPromises();
+    expect(wrapper.find('img').exists()).toBe(false);
+    expect(wrapper.get('[data-test="initials"]').text()).toBe('AL');
+  });
+
   it('shows the linked providers and a link for each one not linked yet', async () => {
     useSession().setUser(ada);
     const wrapper = await mountHome('/?tab=1');
