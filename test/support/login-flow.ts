@@ -10,6 +10,9 @@ export interface UserJson {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
+  /** Permissions declined on the provider's dialog (`['email']`), `[]` when none. */
+  declined: string[];
+  pictureUrl: string | null;
 }
 
 export interface OperationJson {
@@ -62,15 +65,24 @@ export async function signInWithGoogle(browser: TestBrowser, sub: string) {
   return final.user;
 }
 
-/** Presses a button on the emulator's dialog, as the person would; returns where Facebook sends the browser. */
+/**
+ * Presses a button on the emulator's dialog, as the person would; returns where Facebook sends the browser.
+ * `decline`: the permissions unticked under "Edit access" first (the others asked stay ticked).
+ */
 export async function answerDialog(
   stack: FacebookSide,
   dialog: URL,
-  action: { userId: string } | 'cancel',
+  action: { userId: string; decline?: readonly string[] } | 'cancel',
 ): Promise<URL> {
   const form = new URLSearchParams(dialog.searchParams);
   const path = action === 'cancel' ? 'cancel' : 'confirm';
   if (action !== 'cancel') form.set('user_id', action.userId);
+  if (action !== 'cancel' && action.decline) {
+    // What the dialog's form posts: the ticked boxes, and that the boxes were shown.
+    form.set('edit_access', '1');
+    const asked = (dialog.searchParams.get('scope') ?? '').split(/[\s,]+/).filter(Boolean);
+    for (const scope of asked) if (!action.decline.includes(scope)) form.append('grant', scope);
+  }
   const response = await fetch(`${stack.facebookBase}/dialog/oauth/${path}`, {
     method: 'POST',
     body: form,
@@ -98,10 +110,16 @@ export async function watchUntilFinal(browser: TestBrowser, timeoutMs = 20000) {
   return { ...stream, statuses, final: statuses.at(-1) };
 }
 
-/** The whole dance up to the pending page; returns the callback's answer. */
-export async function startLogin(stack: FacebookSide, browser: TestBrowser, userId: string, query = '') {
+/** The whole dance up to the pending page; returns the callback's answer. `decline`: see answerDialog. */
+export async function startLogin(
+  stack: FacebookSide,
+  browser: TestBrowser,
+  userId: string,
+  query = '',
+  decline?: readonly string[],
+) {
   const dialog = await openDialog(browser, 'facebook', query);
-  const callback = await answerDialog(stack, dialog, { userId });
+  const callback = await answerDialog(stack, dialog, { userId, ...(decline && { decline }) });
   return { dialog, callback, response: await followCallback(browser, callback) };
 }
 

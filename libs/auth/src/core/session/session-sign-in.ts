@@ -53,10 +53,12 @@ if type(session.passport) == 'table' and session.passport.user ~= nil then
   return 'not-this-operation'
 end
 session.passport = { user = { id = tonumber(ARGV[3]) } }
-session.profile = cjson.decode(ARGV[6])
+-- The profile goes in as the JSON it came as: cjson would write its empty lists back as {}.
+session.profile = '__afl_profile__'
 session.signedInBy = ARGV[1]
 session.createdAt = tonumber(ARGV[4])
-redis.call('SET', KEYS[1], cjson.encode(session), 'KEEPTTL')
+local encoded = string.gsub(cjson.encode(session), '"__afl_profile__"', function() return ARGV[6] end, 1)
+redis.call('SET', KEYS[1], encoded, 'KEEPTTL')
 redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return 'signed-in'
