@@ -33,6 +33,13 @@ describe('A worker in another process than the API (the built dist/apps/worker)'
     expect((await fetch(workerUrl + '/nothing')).status).toBe(404);
   });
 
+  it('logs JSON lines only, from the first (its health app starting inside the worker included)', () => {
+    const lines = stack.workerProcess!.text.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(lines.some((line) => line.includes('Mapped {/health/ready, GET} route'))).toBe(true);
+  });
+
   it('stops cleanly on SIGTERM, its health port closed', async () => {
     // Nest runs the shutdown hooks (Bull closes, the health app closes, connections end), then re-raises the signal.
     const { code, signal } = await stack.workerProcess!.signal('SIGTERM');

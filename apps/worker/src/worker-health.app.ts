@@ -36,9 +36,11 @@ export class WorkerHealthApp implements OnApplicationBootstrap, OnApplicationShu
     const host = this.config.get('WORKER_HEALTH_HOST', { infer: true });
     const app = await NestFactory.create<NestExpressApplication>(
       ObservabilityHttpModule.serving({ checks: this.checks, metrics: this.metrics, config: this.config }),
-      // No logger option: it would replace the worker's (Nest's logger is process-wide).
-      // A failure to start must not abort the worker; open keep-alive sockets must not hold up its shutdown.
-      { abortOnError: false, forceCloseConnections: true },
+      // Nest's logger is process-wide: no logger option (it would replace the worker's), and no
+      // flush of the logs the worker buffers until main.ts sets pino (listen() would print them
+      // with Nest's console logger). A failure to start must not abort the worker; open
+      // keep-alive sockets must not hold up its shutdown.
+      { abortOnError: false, autoFlushLogs: false, forceCloseConnections: true },
     );
     app.disable('x-powered-by');
     const server: Server = app.getHttpServer();
