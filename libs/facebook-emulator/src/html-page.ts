@@ -39,7 +39,8 @@ const STYLES = `
   .access { margin: 0 0 0.75rem; padding: 0.5rem 0.75rem; border: 1px solid #dadde1; border-radius: 6px; }
   .access legend { padding: 0 0.25rem; font-size: 0.875rem; font-weight: 600; }
   .access ul { margin: 0; }
-  .access li { display: flex; gap: 0.5rem; align-items: center; min-height: 2rem; }
+  .users .access li { display: flex; gap: 0.5rem; align-items: center; min-height: 2rem;
+    margin: 0; padding: 0; border: 0; }
   .access input { width: 1.25rem; height: 1.25rem; }
   button { min-height: 2.75rem; padding: 0.5rem 1rem; border: 0; border-radius: 6px;
     background: #0b5fcc; color: #fff; font: inherit; font-weight: 600; cursor: pointer;
