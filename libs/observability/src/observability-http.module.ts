@@ -32,7 +32,8 @@ export class ObservabilityHttpModule {
   /**
    * In an app of its own, over another app's providers: the worker's health
    * app answers from the worker's checks and registry, not fresh ones that
-   * would know none of its connections and count none of its jobs.
+   * would know none of its connections and count none of its jobs. Nest
+   * runs lifecycle hooks on value providers too: these have none to run twice.
    */
   static serving({ checks, metrics, config }: ObservedProcess): DynamicModule {
     return {
