@@ -3,6 +3,4 @@ export * from './metrics-access';
 export * from './health-checks';
 export * from './readiness.registry';
 export * from './observability.module';
-export * from './health.controller';
-export * from './metrics.controller';
 export * from './observability-http.module';
