@@ -139,6 +139,8 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
           firstName: 'Alice',
           lastName: 'Liddell',
           email: 'alice@example.com',
+          declinedPermissions: [],
+          pictureUrl: `${stack.emulatorUrl}/emulator/pictures/${alice.id}.svg?size=200`,
           extra: { name: 'Alice Liddell' },
         },
       });
