@@ -73,9 +73,21 @@ describe('Declining the e-mail, then sharing it, in Chromium', () => {
       const picture = page.getByRole('img', { name: `Profile picture of ${alice.first_name} ${alice.last_name}` });
       await picture.waitFor();
       expect(new URL((await picture.getAttribute('src'))!).origin).toBe(emulatorOrigin);
-      // Loaded under the API's CSP, not merely in the DOM.
-      await page.waitForFunction((el) => (el as HTMLImageElement).complete, await picture.elementHandle());
-      expect(await picture.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+      // Loaded under the API's CSP, not merely in the DOM: its width once it has loaded (0 if it failed).
+      const naturalWidth = await picture.evaluate(
+        (el) =>
+          new Promise<number>((resolve) => {
+            const img = el as unknown as {
+              complete: boolean;
+              naturalWidth: number;
+              addEventListener(type: string, listener: () => void): void;
+            };
+            if (img.complete) return resolve(img.naturalWidth);
+            img.addEventListener('load', () => resolve(img.naturalWidth));
+            img.addEventListener('error', () => resolve(0));
+          }),
+      );
+      expect(naturalWidth).toBeGreaterThan(0);
       await screenshot(page, 'declined-4-email-and-picture');
 
       expect(cspViolations).toEqual([]);
