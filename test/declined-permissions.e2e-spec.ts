@@ -40,8 +40,6 @@ describe('Declined permissions and profile pictures, end to end (emulator, Maria
     if (final?.status !== 'ok') throw new Error(`The sign-in ended ${JSON.stringify(final)}`);
     return final;
   };
-  const pictureOf = (userId: string) => `${stack.emulatorUrl}/emulator/pictures/${userId}.svg?size=200`;
-
   it('a declined e-mail is declined on /api/me; re-requesting it signs the same person in with it', async () => {
     const browser = stack.browser();
     await startLogin(stack, browser, alice.id, '', ['email']);
@@ -52,13 +50,17 @@ describe('Declined permissions and profile pictures, end to end (emulator, Maria
       lastName: 'Liddell',
       email: null,
       declined: ['email'],
-      pictureUrl: pictureOf(alice.id),
+      pictureUrl: stack.pictureOf(alice.id),
     });
     const me = await browser.get('/api/me');
     expect(me.status).toBe(200);
     expect(me.json()).toEqual({ ...declined.user, providers: ['facebook'] });
     const before = await profileRow(alice.id);
-    expect(before).toMatchObject({ email: null, declined_permissions: '["email"]', picture_url: pictureOf(alice.id) });
+    expect(before).toMatchObject({
+      email: null,
+      declined_permissions: '["email"]',
+      picture_url: stack.pictureOf(alice.id),
+    });
 
     // Signed in: the re-request is a new sign-in of the same account, with its own state and PKCE.
     const start = await browser.get('/auth/facebook?rerequest=email');
@@ -102,7 +104,7 @@ describe('Declined permissions and profile pictures, end to end (emulator, Maria
     const browser = stack.browser();
     await startLogin(stack, browser, alice.id);
     const { user } = await finalOf(browser);
-    expect(user?.pictureUrl).toBe(pictureOf(alice.id));
+    expect(user?.pictureUrl).toBe(stack.pictureOf(alice.id));
     const image = await fetch(user!.pictureUrl!);
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toMatch(/^image\//);

@@ -140,7 +140,7 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
           lastName: 'Liddell',
           email: 'alice@example.com',
           declinedPermissions: [],
-          pictureUrl: `${stack.emulatorUrl}/emulator/pictures/${alice.id}.svg?size=200`,
+          pictureUrl: stack.pictureOf(alice.id),
           extra: { name: 'Alice Liddell' },
         },
       });

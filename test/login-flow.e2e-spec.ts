@@ -60,7 +60,7 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
       lastName: 'Liddell',
       email: 'alice@example.com',
       declined: [],
-      pictureUrl: `${stack.emulatorUrl}/emulator/pictures/${alice.id}.svg?size=200`,
+      pictureUrl: stack.pictureOf(alice.id),
     };
     expect(final).toEqual({ id: expect.any(String), status: 'ok', user: signedInAlice, returnTo: '/' });
     expect(statuses.every((s) => s.id === final!.id)).toBe(true);

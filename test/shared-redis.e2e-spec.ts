@@ -56,7 +56,14 @@ describe('Two deployments sharing one Redis and one REDIS_PREFIX, with different
     expect(final).toEqual({
       id,
       status: 'ok',
-      user: { id: expect.any(String), firstName: alice.first_name, lastName: alice.last_name, email: alice.email },
+      user: {
+        id: expect.any(String),
+        firstName: alice.first_name,
+        lastName: alice.last_name,
+        email: alice.email,
+        declined: [],
+        pictureUrl: b.pictureOf(alice.id),
+      },
       returnTo: '/',
     });
     expect((await browser.get('/api/me')).json()).toEqual({ ...final!.user, providers: ['facebook'] });

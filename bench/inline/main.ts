@@ -3,7 +3,8 @@
  * product path — it exists only to be measured against.
  *
  * `AuthGuard('facebook')` on the callback runs passport-facebook's whole
- * exchange inside the request (code → token → /me with appsecret_proof), the
+ * exchange inside the request (code → token → /me with appsecret_proof →
+ * /me/permissions, the same three Graph calls as the product's worker), the
  * verify callback upserts `user_profile` through the project's
  * `UsersService.upsertFromFacebook` (TypeORM, same table, same statement),
  * passport signs the browser in (a new session id, sessions in the same
@@ -15,6 +16,7 @@
  * with PORT, PUBLIC_URL, DATABASE_URL, REDIS_URL, REDIS_PREFIX, SESSION_SECRET,
  * FACEBOOK_APP_ID, FACEBOOK_APP_SECRET, FACEBOOK_DIALOG_URL, FACEBOOK_GRAPH_URL.
  */
+import { createHmac } from 'node:crypto';
 import 'reflect-metadata';
 import {
   type ArgumentsHost,
@@ -62,6 +64,11 @@ declare global {
 
 type Done = (error: Error | null, user?: Express.User | false) => void;
 
+/** The part of passport-oauth2's client (the `oauth` package) used here. */
+interface OAuth2Client {
+  get(url: string, accessToken: string, callback: (error: unknown, body?: string | Buffer) => void): void;
+}
+
 @Injectable()
 class FacebookStrategy extends PassportStrategy(Strategy, 'facebook') {
   constructor(private readonly users: UsersService) {
@@ -73,7 +80,7 @@ class FacebookStrategy extends PassportStrategy(Strategy, 'facebook') {
       authorizationURL: env('FACEBOOK_DIALOG_URL'),
       tokenURL: `${graph}/oauth/access_token`,
       profileURL: `${graph}/me`,
-      profileFields: ['id', 'emails', 'first_name', 'last_name'],
+      profileFields: ['id', 'emails', 'first_name', 'last_name', 'photos'],
       enableProof: true,
       scope: ['email'],
       // passport-oauth2's session state store: the state lives in express-session (Redis).
@@ -82,14 +89,30 @@ class FacebookStrategy extends PassportStrategy(Strategy, 'facebook') {
   }
 
   /** Runs inside the callback request, after passport has the token and the profile. */
-  async validate(_accessToken: string, _refreshToken: string, profile: Profile): Promise<Express.User> {
+  async validate(accessToken: string, _refreshToken: string, profile: Profile): Promise<Express.User> {
     const id = await this.users.upsertFromFacebook({
       facebookId: profile.id,
       firstName: profile.name?.givenName || null,
       lastName: profile.name?.familyName || null,
       email: profile.emails?.[0]?.value || null,
+      declinedPermissions: await this.declinedPermissions(accessToken),
+      pictureUrl: profile.photos?.[0]?.value || null,
     });
     return { id };
+  }
+
+  /** GET /me/permissions through passport's own OAuth2 client, as a passport app would add it. */
+  private declinedPermissions(accessToken: string): Promise<string[]> {
+    const proof = createHmac('sha256', env('FACEBOOK_APP_SECRET')).update(accessToken).digest('hex');
+    const url = `${env('FACEBOOK_GRAPH_URL')}/me/permissions?appsecret_proof=${proof}`;
+    const oauth2 = (this as unknown as { _oauth2: OAuth2Client })._oauth2;
+    return new Promise((resolve, reject) =>
+      oauth2.get(url, accessToken, (error, body) => {
+        if (error) return reject(new Error('permissions call failed'));
+        const answer = JSON.parse(String(body)) as { data?: { permission: string; status: string }[] };
+        resolve((answer.data ?? []).filter((p) => p.status === 'declined').map((p) => p.permission));
+      }),
+    );
   }
 }
 

@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { FACEBOOK_CALLBACK_PATH, GOOGLE_CALLBACK_PATH } from '@app/auth/api';
-import { createFacebookEmulatorApp } from '@app/facebook-emulator';
+import { PICTURE_PATH_PREFIX, createFacebookEmulatorApp } from '@app/facebook-emulator';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApiApp } from '../../apps/api/src/configure-api-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
@@ -133,6 +133,11 @@ export class TestStack {
 
   browser(): TestBrowser {
     return new TestBrowser(this.apiUrl);
+  }
+
+  /** The picture URL the emulator's Graph answers for a user (`picture.type(large)`: 200 px). */
+  pictureOf(userId: string, size = 200): string {
+    return `${this.emulatorUrl}${PICTURE_PATH_PREFIX}/${userId}.svg?size=${size}`;
   }
 
   /** The Graph/dialog base of the emulator, as the app is configured to use it. */

@@ -15,6 +15,7 @@ export type {
 export type { EmulatorFault, FaultKnobs } from './fault-injector';
 export {
   EmulatorStateService,
+  PICTURE_PATH_PREFIX,
   type EmulatorConfig,
   type EmulatorStats,
   type GraphUserProfile,
