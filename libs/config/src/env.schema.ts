@@ -28,11 +28,14 @@ const baseUrl = z
   .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
   .transform((v) => v.replace(/\/+$/, ''));
 
-/** A Facebook host without a version segment: the version is FACEBOOK_GRAPH_VERSION's alone. */
-const facebookHostUrl = baseUrl.refine(
-  (v) => !/\/v\d+\.\d+(\/|$)/.test(v),
-  'the host only, without a version: set the version in FACEBOOK_GRAPH_VERSION',
-);
+/**
+ * A Facebook origin (scheme, host, port) with no path, query or fragment: the
+ * version is FACEBOOK_GRAPH_VERSION's alone, and paths are appended to it.
+ */
+const facebookHostUrl = baseUrl.refine((v) => {
+  const url = new URL(v);
+  return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+}, 'the origin only (such as https://graph.facebook.com), without a version or path: set the version in FACEBOOK_GRAPH_VERSION');
 
 /** A setting that is no longer read: naming it at boot beats silently ignoring it. */
 const removedSetting = (instead: string) =>

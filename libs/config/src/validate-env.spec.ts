@@ -43,12 +43,26 @@ describe(validateEnv.name, () => {
     ).toThrow(
       expect.objectContaining({
         problems: [
-          'FACEBOOK_GRAPH_URL: the host only, without a version: set the version in FACEBOOK_GRAPH_VERSION',
+          'FACEBOOK_GRAPH_URL: the origin only (such as https://graph.facebook.com), without a version or path: set the version in FACEBOOK_GRAPH_VERSION',
           'FACEBOOK_GRAPH_VERSION: a Graph API version such as v25.0',
           'FACEBOOK_DIALOG_URL: no longer read: set FACEBOOK_WEB_URL (host) and FACEBOOK_GRAPH_VERSION',
         ],
       }),
     );
+  });
+
+  it.each(['https://graph.facebook.com/v25', 'https://proxy.example/facebook', 'https://graph.facebook.com/?x=1'])(
+    'refuses a Facebook URL with a path or query (%s)',
+    (url) => {
+      expect(() => validateEnv(apiEnvSchema, { ...minimal, FACEBOOK_WEB_URL: url })).toThrow(
+        /FACEBOOK_WEB_URL: the origin only/,
+      );
+    },
+  );
+
+  it('takes a Facebook origin with a port or a trailing slash', () => {
+    const env = validateEnv(apiEnvSchema, { ...minimal, FACEBOOK_GRAPH_URL: 'http://127.0.0.1:3001/' });
+    expect(facebookEndpoints(env).graphApiUrl).toBe('http://127.0.0.1:3001/v25.0');
   });
 
   it('strips a trailing slash from URLs so paths can be appended', () => {
