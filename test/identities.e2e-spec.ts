@@ -257,6 +257,32 @@ describe('Identities: sign-in, the linking policy and the migration (MariaDB)', 
       await expect(users.signInWithIdentity(facebookGrace, { linkTo: graceId })).resolves.toBe(graceId);
     });
 
+    it("keeps the profile's e-mail when a Facebook sign-in declines it (from Google, or an earlier grant)", async () => {
+      const grace = person('google');
+      const graceId = await users.signInWithIdentity(grace);
+      const facebookGrace = person('facebook', { email: null, declinedPermissions: ['email'] });
+      await users.signInWithIdentity(facebookGrace, { linkTo: graceId });
+      await expect(users.signInWithIdentity(facebookGrace)).resolves.toBe(graceId);
+      expect(await profileOf(graceId)).toMatchObject({ email: grace.email, first_name: facebookGrace.firstName });
+      await expect(users.viewOf(graceId)).resolves.toMatchObject({ email: grace.email, declined: ['email'] });
+
+      // Granted once, declined later: the address Facebook gave stays; a new one replaces it.
+      const alice = person('facebook');
+      const aliceId = await users.signInWithIdentity(alice);
+      await users.signInWithIdentity({ ...alice, email: null, declinedPermissions: ['email'] });
+      expect(await profileOf(aliceId)).toMatchObject({ email: alice.email });
+      await users.signInWithIdentity({ ...alice, email: 'alice.new@example.com', declinedPermissions: [] });
+      expect(await profileOf(aliceId)).toMatchObject({ email: 'alice.new@example.com' });
+      // The other upsert (upsertFromFacebook) keeps it too.
+      await users.upsertFromFacebook({
+        facebookId: alice.subject,
+        firstName: alice.firstName,
+        lastName: alice.lastName,
+        email: null,
+      });
+      expect(await profileOf(aliceId)).toMatchObject({ email: 'alice.new@example.com' });
+    });
+
     it("refuses to link another profile's identity, or a second identity at one provider", async () => {
       const alice = person('facebook');
       const aliceId = await users.signInWithIdentity(alice);

@@ -175,6 +175,14 @@ describe('HomeView', () => {
     expect(wrapper.text()).not.toContain('Share your e-mail');
   });
 
+  it('shows the e-mail the profile keeps when Facebook declined it (from another provider)', async () => {
+    useSession().setUser({ ...ada, declined: ['email'] });
+    const wrapper = await mountHome();
+    expect(wrapper.text()).toContain('ada@example.com');
+    expect(wrapper.text()).not.toContain('You chose not to share');
+    expect(wrapper.text()).not.toContain('Share your e-mail');
+  });
+
   it('does not offer to share what was never declined', async () => {
     useSession().setUser({ ...ada, email: null, declined: [] });
     const wrapper = await mountHome();

@@ -90,7 +90,17 @@ export interface UserView {
   pictureUrl: string | null;
 }
 
-export function toUserView(user: UserProfile): UserView {
+/**
+ * A profile's stored columns, as the entity holds them or as a raw query
+ * reads them (declined permissions still JSON text).
+ */
+export type StoredUserView = Pick<UserProfile, 'publicId' | 'firstName' | 'lastName' | 'email'> & {
+  declinedPermissions: readonly string[] | string | null;
+  pictureUrl?: string | null;
+};
+
+/** What the API shows of a stored profile: the one place a row becomes a UserView. */
+export function toUserView(user: StoredUserView): UserView {
   return {
     id: user.publicId,
     firstName: user.firstName,
@@ -98,24 +108,6 @@ export function toUserView(user: UserProfile): UserView {
     email: user.email,
     declined: declinedList(user.declinedPermissions),
     pictureUrl: user.pictureUrl ?? null,
-  };
-}
-
-/** The view of a profile just written from a provider's answer: what the row now holds. */
-export function userViewOf(
-  publicId: string,
-  profile: Pick<UserProfile, 'firstName' | 'lastName' | 'email'> & {
-    declinedPermissions?: readonly string[] | null;
-    pictureUrl?: string | null;
-  },
-): UserView {
-  return {
-    id: publicId,
-    firstName: profile.firstName,
-    lastName: profile.lastName,
-    email: profile.email,
-    declined: declinedList(profile.declinedPermissions),
-    pictureUrl: profile.pictureUrl ?? null,
   };
 }
 

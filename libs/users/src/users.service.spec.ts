@@ -58,12 +58,12 @@ describe(UsersService.name, () => {
       const { repository, service } = mocks();
       repository.query.mockResolvedValueOnce([
         {
-          public_id: 'p',
-          first_name: 'Zoë',
-          last_name: null,
+          publicId: 'p',
+          firstName: 'Zoë',
+          lastName: null,
           email: null,
-          declined_permissions: '["email"]',
-          picture_url: 'http://127.0.0.1:3001/emulator/pictures/1.svg',
+          declinedPermissions: '["email"]',
+          pictureUrl: 'http://127.0.0.1:3001/emulator/pictures/1.svg',
         },
       ]);
       await expect(service.viewOf(5)).resolves.toEqual({
@@ -77,12 +77,12 @@ describe(UsersService.name, () => {
       expect(repository.query).toHaveBeenCalledWith(expect.stringMatching(/WHERE id = \?/), [5]);
       repository.query.mockResolvedValueOnce([
         {
-          public_id: 'q',
-          first_name: null,
-          last_name: null,
+          publicId: 'q',
+          firstName: null,
+          lastName: null,
           email: 'a@b.c',
-          declined_permissions: null,
-          picture_url: null,
+          declinedPermissions: null,
+          pictureUrl: null,
         },
       ]);
       await expect(service.viewOf(6)).resolves.toMatchObject({ declined: [], pictureUrl: null });
@@ -128,7 +128,8 @@ describe(UsersService.name, () => {
       expect(declinedParams.slice(4)).toEqual([null, '["email","user_birthday"]', picture]);
       // '[]' is written, not NULL: it replaces the stored decline.
       expect(grantedParams.slice(4)).toEqual(['zoe@example.com', '[]', null]);
-      expect(sql).toMatch(/email = VALUES\(email\)/);
+      // A declined e-mail (NULL) keeps the address the profile has.
+      expect(sql).toMatch(/email = COALESCE\(VALUES\(email\), email\)/);
       expect(sql).toMatch(/declined_permissions = COALESCE\(VALUES\(declined_permissions\), declined_permissions\)/);
       expect(sql).toMatch(/picture_url = VALUES\(picture_url\)/);
     });

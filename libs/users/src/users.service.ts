@@ -13,7 +13,7 @@ import {
   type ProviderIdentity,
 } from './provider-identity';
 import { newPublicId } from './public-id';
-import { UserProfile, declinedList, type UserView } from './user-profile.entity';
+import { UserProfile, toUserView, type StoredUserView, type UserView } from './user-profile.entity';
 
 /** The profile fields we keep from Facebook's `/me`. */
 export interface FacebookProfile {
@@ -34,12 +34,14 @@ const MAX_ATTEMPTS = 6;
 const DEADLOCK_BACKOFF_MS = 10;
 
 /**
- * What a Facebook sign-in refreshes: names, e-mail and picture follow Facebook;
- * the declined permissions too (a sign-in that grants the e-mail clears its
+ * What a Facebook sign-in refreshes: names and picture follow Facebook; the
+ * e-mail too when Facebook gives one (a declined e-mail keeps the address the
+ * profile already has, from another provider or an earlier grant); the
+ * declined permissions too (a sign-in that grants the e-mail clears its
  * decline), unless this answer did not say (NULL keeps the stored list).
  */
 const REFRESH_FROM_FACEBOOK = `
-    first_name = VALUES(first_name), last_name = VALUES(last_name), email = VALUES(email),
+    first_name = VALUES(first_name), last_name = VALUES(last_name), email = COALESCE(VALUES(email), email),
     declined_permissions = COALESCE(VALUES(declined_permissions), declined_permissions),
     picture_url = VALUES(picture_url)`;
 
@@ -107,8 +109,11 @@ const PROVIDERS_OF = `
   UNION ALL
   SELECT provider FROM user_identity WHERE user_profile_id = ?`;
 
+/** Aliased to the entity's property names: the row is what toUserView takes. */
 const VIEW_OF = `
-  SELECT public_id, first_name, last_name, email, declined_permissions, picture_url FROM user_profile WHERE id = ?`;
+  SELECT public_id AS publicId, first_name AS firstName, last_name AS lastName, email,
+    declined_permissions AS declinedPermissions, picture_url AS pictureUrl
+  FROM user_profile WHERE id = ?`;
 
 interface WriteResult {
   insertId: number | string;
@@ -135,35 +140,14 @@ export class UsersService {
   }
 
   /**
-   * A profile's public id, by its row id: after an upsert, the one column of
-   * the row that the caller does not already know. One indexed read, written
-   * out (TypeORM's findOneBy costs more CPU than the query itself here).
-   */
-  async publicIdOf(id: number): Promise<string | null> {
-    const rows = await this.users.query<Array<{ public_id: string }>>(
-      'SELECT public_id FROM user_profile WHERE id = ?',
-      [id],
-    );
-    return rows[0]?.public_id ?? null;
-  }
-
-  /**
    * What the API shows of a profile, by its row id, as stored: after a
    * sign-in's write, the one read that builds its view (one indexed row,
-   * written out like publicIdOf). Null if the profile is gone.
+   * written out: TypeORM's findOneBy costs more CPU than the query itself
+   * here). Null if the profile is gone.
    */
   async viewOf(id: number): Promise<UserView | null> {
-    const rows = await this.users.query<Array<ViewRow>>(VIEW_OF, [id]);
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      id: row.public_id,
-      firstName: row.first_name,
-      lastName: row.last_name,
-      email: row.email,
-      declined: declinedList(row.declined_permissions),
-      pictureUrl: row.picture_url,
-    };
+    const rows = await this.users.query<Array<StoredUserView>>(VIEW_OF, [id]);
+    return rows[0] ? toUserView(rows[0]) : null;
   }
 
   findByFacebookId(facebookId: string): Promise<UserProfile | null> {
@@ -467,15 +451,6 @@ export interface DeletionResult {
   confirmationCode: string;
   /** The internal id of the deleted profile, to end its sessions; null if none was stored. */
   deletedUserId: number | null;
-}
-
-interface ViewRow {
-  public_id: string;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  declined_permissions: string | null;
-  picture_url: string | null;
 }
 
 /** The JSON the column holds (sorted, each once), or NULL when the provider did not say. */
