@@ -194,7 +194,9 @@ describe('The DeclinedPermissionsAndPicture migration keeps existing data, up an
     ]);
     expect(await person()).toEqual([zoe]);
     // A long picture URL fits.
-    await db.query('UPDATE user_profile SET picture_url = ?', [`https://scontent.xx.fbcdn.net/${'a'.repeat(2000)}`]);
+    const longPicture = `https://scontent.xx.fbcdn.net/${'a'.repeat(2000)}`;
+    await db.query('UPDATE user_profile SET picture_url = ?', [longPicture]);
+    expect(await db.query('SELECT picture_url FROM user_profile')).toEqual([{ picture_url: longPicture }]);
 
     await db.undoLastMigration({ transaction: 'each' });
     expect(await columns()).toEqual([]);
