@@ -1,8 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { getRepositoryToken } from '@nestjs/typeorm';
+import Redis from 'ioredis';
 import type { Repository } from 'typeorm';
-import { ProviderExchanges, SIGN_IN_FINISHED_EVENT, type SignInFinishedEvent } from '@app/auth';
+import {
+  AuthenticatedGuard,
+  CurrentUser,
+  type CurrentUserView,
+  ProviderExchanges,
+  SIGN_IN_FINISHED_EVENT,
+  type SignInFinishedEvent,
+} from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { ApiModule } from '../apps/api/src/api.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
@@ -55,6 +64,19 @@ const exampleProvider = (port: number): ExampleOptions => ({
   timeoutMs: 1000,
 });
 
+/** A host route that reads what the person declined, as a host's own feature would. */
+@Controller('api/host-sharing')
+@UseGuards(AuthenticatedGuard)
+class HostSharingController {
+  @Get()
+  sharing(@CurrentUser() user: CurrentUserView | null) {
+    return { emailDeclined: user!.declined.includes('email'), hasPicture: user!.pictureUrl !== null };
+  }
+}
+
+@Module({ controllers: [HostSharingController] })
+class HostSharingModule {}
+
 /** Polls until `read` answers something, or fails after `timeoutMs`. */
 async function eventually<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 10000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -82,7 +104,7 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
     stack = await TestStack.start({
       apiModule: () =>
         ApiModule.forRoot({
-          imports: [NotesModule, ExampleAuthModule.forRoot(EXAMPLE)],
+          imports: [NotesModule, HostSharingModule, ExampleAuthModule.forRoot(EXAMPLE)],
           facebook: { extraScope: MEMBER_FACEBOOK_SCOPE },
         }),
       workerModule: () =>
@@ -217,6 +239,39 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
 
       expect((await browser.post('/api/auth/logout')).status).toBe(204);
       expect((await browser.get('/api/notes')).status).toBe(401);
+    });
+
+    it('gives a session signed in before declined and pictureUrl existed nothing declined and no picture', async () => {
+      const browser = stack.browser();
+      const { operationId, user } = await signIn(browser, zoe.id);
+      expect((await browser.get('/api/host-sharing')).json()).toEqual({ emailDeclined: false, hasPicture: true });
+
+      // The session as an older version stored it: the profile without declined and pictureUrl.
+      const redis = new Redis(stack.env.REDIS_URL);
+      try {
+        const sid = /^s:([^.]+)\./.exec(decodeURIComponent(browser.cookie('afl.sid')!))![1];
+        const key = `${stack.ns.redisPrefix}:sess:${sid}`;
+        const session = JSON.parse((await redis.get(key))!) as { profile: Record<string, unknown> };
+        delete session.profile.declined;
+        delete session.profile.pictureUrl;
+        expect(await redis.set(key, JSON.stringify(session), 'KEEPTTL')).toBe('OK');
+      } finally {
+        redis.disconnect();
+      }
+      const old = { ...user, declined: [], pictureUrl: null };
+
+      const sharing = await browser.get('/api/host-sharing');
+      expect(sharing.status).toBe(200);
+      expect(sharing.json()).toEqual({ emailDeclined: false, hasPicture: false });
+      expect((await browser.get('/api/notes')).json()).toMatchObject({
+        owner: { id: user.id, firstName: zoe.first_name },
+      });
+      const me = await browser.get('/api/me');
+      expect(me.status).toBe(200);
+      expect(me.json()).toEqual({ ...old, providers: ['facebook'] });
+      // The operation's answer, from the session that sign-in left, says the same.
+      const operation = await browser.get('/api/auth/operation');
+      expect(operation.json()).toEqual({ id: operationId, status: 'ok', user: old, returnTo: '/' });
     });
   });
 

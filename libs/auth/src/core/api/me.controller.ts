@@ -2,6 +2,7 @@ import { Controller, Get, Req, UnauthorizedException, UseGuards } from '@nestjs/
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { UsersService, toUserView, type UserView } from '@app/users';
+import { sessionProfileView } from '../session/session-profile';
 import { ApiSignedIn } from './api-docs.decorators';
 import { MeViewDto } from './auth-api.dto';
 import { AuthenticatedGuard } from './authenticated.guard';
@@ -28,15 +29,15 @@ export class MeController {
   @ApiSignedIn()
   async me(@Req() req: Request): Promise<MeView> {
     const userId = req.user!.id;
-    let profile = req.session.profile;
-    if (!profile) {
+    let profile: UserView;
+    if (req.session.profile) {
+      profile = sessionProfileView(req.session.profile);
+    } else {
       const user = await this.users.findById(userId);
       if (!user) throw new UnauthorizedException('Sign in first');
       profile = toUserView(user);
     }
     req.session.providers ??= await this.users.providersOf(userId);
-    // Sessions signed in before declined and pictureUrl existed hold neither: nothing declined, no picture.
-    const { declined = [], pictureUrl = null } = profile as Partial<UserView>;
-    return { ...profile, declined, pictureUrl, providers: req.session.providers };
+    return { ...profile, providers: req.session.providers };
   }
 }

@@ -4,9 +4,13 @@ import { AsyncOperationsService, type OperationView, type OwnedOperation } from 
 import { UsersService, toUserView, type UserView } from '@app/users';
 import { safeReturnPath } from './return-to';
 import { SessionSignIn } from '../session/session-sign-in';
+import { sessionProfileView } from '../session/session-profile';
 import { sessionIdHash } from '../session/session.types';
 
-/** Who is asking, taken from the request once (a stream keeps this, not the request's session). */
+/**
+ * Who is asking, taken from the request once (a stream keeps this, not the
+ * request's session). `signedIn.profile` is read through sessionProfileView.
+ */
 export interface SignInContext {
   sessionId: string;
   sessionIdHash: string;
@@ -22,7 +26,7 @@ export function signInContext(req: Request): SignInContext {
     sessionId: req.sessionID,
     sessionIdHash: sessionIdHash(req),
     returnTo: safeReturnPath(req.session?.returnTo),
-    ...(signedInBy && profile && { signedIn: { operationId: signedInBy, profile } }),
+    ...(signedInBy && profile && { signedIn: { operationId: signedInBy, profile: sessionProfileView(profile) } }),
   };
 }
 

@@ -5,6 +5,7 @@ import type { BaseEnv } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import type { UserView } from '@app/users';
 import { SessionKeys } from './session-keys';
+import { sessionProfileView, type SessionProfile } from './session-profile';
 
 /**
  * What became of a sign-in: `signed-in` (now, or already by this same
@@ -110,10 +111,13 @@ export class SessionSignIn {
     const raw = await this.redis.get(this.keys.session(sessionId));
     if (!raw) return null;
     try {
-      const session = JSON.parse(raw) as { signedInBy?: string; profile?: UserView; passport?: { user?: unknown } };
-      return session.signedInBy === operationId && session.passport?.user !== undefined
-        ? (session.profile ?? null)
-        : null;
+      const session = JSON.parse(raw) as {
+        signedInBy?: string;
+        profile?: SessionProfile;
+        passport?: { user?: unknown };
+      };
+      const signedInByIt = session.signedInBy === operationId && session.passport?.user !== undefined;
+      return signedInByIt && session.profile ? sessionProfileView(session.profile) : null;
     } catch {
       return null;
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import 'express-session';
-import type { UserView } from '@app/users';
+import type { SessionProfile } from './session-profile';
 
 /** One authorization request in flight: the provider, the state we sent, its PKCE verifier (and OIDC nonce). */
 export interface PendingAuthorization {
@@ -26,8 +26,11 @@ declare module 'express-session' {
      * this session's id hash: the next callback carries them to its new id.
      */
     failedAttempts?: boolean;
-    /** What GET /api/me shows of the signed-in user, as of this sign-in (set by SessionSignIn). */
-    profile?: UserView;
+    /**
+     * What GET /api/me shows of the signed-in user, as of this sign-in (set by SessionSignIn). Read it
+     * through sessionProfileView: a session from before a field existed lacks it.
+     */
+    profile?: SessionProfile;
     /** The providers linked to the signed-in user, once GET /api/me has read them. */
     providers?: string[];
     /** The operation that signed this session in (set by SessionSignIn). */
