@@ -9,14 +9,23 @@ import { safeReturnPath } from './return-to';
 /** Where a start goes: home (already signed in), or on to the provider's dialog. */
 export type StartDecision = 'home' | 'dialog';
 
+/**
+ * What a start is for: a sign-in (`?link=1` while signed in links the provider),
+ * or asking a provider again for what the person declined (`rerequest`), which
+ * a signed-in person does as a new sign-in of their account rather than going home.
+ */
+export type StartMode = 'sign-in' | 'rerequest';
+
 const isEmpty = (session: Request['session']) => Object.keys(session).every((key) => key === 'cookie');
 
 /**
  * What every provider's `GET /auth/<id>` does before its dialog: signed-in
- * visitors skip the dialog (unless they link a provider: `?link=1`);
- * everyone else gets a new session id (so a planted one never carries the
- * sign-in), keeping their earlier failed attempts for their history, and
- * `?returnTo=` is kept for after the sign-in.
+ * visitors skip the dialog, unless they link a provider (`?link=1`) or
+ * re-request a permission (mode `rerequest`): then the session stays signed in
+ * until the callback renews it. Everyone else gets a new session id (so a
+ * planted one never carries the sign-in), keeping their earlier failed
+ * attempts for their history. `?returnTo=` is kept for after the sign-in, and
+ * without one no earlier start's is.
  */
 @Injectable()
 export class SignInStart {
@@ -28,12 +37,13 @@ export class SignInStart {
     private readonly pending: PendingAuthorizations,
   ) {}
 
-  async prepare(req: Request): Promise<StartDecision> {
+  async prepare(req: Request, mode: StartMode = 'sign-in'): Promise<StartDecision> {
     if (req.isAuthenticated()) {
-      if (req.query.link !== '1') return 'home';
-      // Linking: the session stays signed in until the callback renews it; the worker
-      // signs the new one in as the same person once the identity is attached.
-      this.pending.intendLink(req, req.user.id);
+      const linking = req.query.link === '1';
+      if (!linking && mode !== 'rerequest') return 'home';
+      // The session stays signed in until the callback renews it; the worker signs the new one
+      // in as the person the provider names (linking: the one the identity is attached to).
+      if (linking) this.pending.intendLink(req, req.user.id);
     } else if (!isEmpty(req.session)) {
       // A session that holds nothing yet was made for this request (express-session never
       // adopts an id it does not know): there is nothing a planted id could carry, so no renewal.
@@ -42,7 +52,9 @@ export class SignInStart {
       const previous = await this.sessions.renew(req);
       if (hadAttempt && (await this.keepFailures(previous, sessionIdHash(req)))) req.session.failedAttempts = true;
     }
+    // A session that stays signed in still holds the returnTo of the sign-in that made it.
     if (req.query.returnTo !== undefined) req.session.returnTo = safeReturnPath(req.query.returnTo);
+    else delete req.session.returnTo;
     return 'dialog';
   }
 

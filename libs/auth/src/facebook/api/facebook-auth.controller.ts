@@ -44,9 +44,9 @@ class StartFacebookSignInGuard extends AuthGuard('facebook') {
     // BrowserRouteFilter turns it into the error page (invalid_request).
     if (!reRequest.ok) throw new BadRequestException('rerequest names a permission this app does not ask for');
     // Asking again for what a signed-in person declined is a new sign-in of their account, not a
-    // way home: the state, PKCE and the callback's session renewal are those of any sign-in.
-    const signedInReRequest = reRequest.permissions !== null && req.isAuthenticated();
-    if (!signedInReRequest && (await this.start.prepare(req)) === 'home') return true;
+    // way home: the state, PKCE, returnTo and the callback's session renewal are those of any sign-in.
+    const mode = reRequest.permissions !== null ? 'rerequest' : 'sign-in';
+    if ((await this.start.prepare(req, mode)) === 'home') return true;
     return (await super.canActivate(context)) as boolean;
   }
 
