@@ -1,13 +1,13 @@
 import { FACEBOOK_OPTIONAL_PERMISSIONS } from '../facebook.constants';
+import { FACEBOOK_PERMISSION_NAME } from '../facebook-permissions';
 
 /** At most this many permissions in one `?rerequest=`; Facebook's own list is short. */
 const MAX_REREQUESTED = 16;
-const PERMISSION = /^[a-z][a-z0-9_]{0,63}$/;
 
 /**
- * The permissions a sign-in may ask for again: those the dialog asks for
- * beyond public_profile (the core's e-mail and the host's extraScope). Only
- * these can have been declined, so only these may be re-requested.
+ * The permissions the dialog asks for beyond public_profile (the core's
+ * e-mail and the host's extraScope): its `scope`, and what a sign-in may ask
+ * for again. Only these can have been declined, so only these may be re-requested.
  */
 export function reRequestablePermissions(extraScope: readonly string[] = []): string[] {
   return [...new Set([...FACEBOOK_OPTIONAL_PERMISSIONS, ...extraScope])].filter(
@@ -27,8 +27,11 @@ export function parseReRequest(query: Record<string, unknown>, allowed: readonly
   const value = query.rerequest;
   if (value === undefined) return { ok: true, permissions: null };
   if (typeof value !== 'string' || query.link !== undefined) return { ok: false };
+  // split gives at least one item; an empty one ('', 'email,') is no permission's name.
   const permissions = [...new Set(value.split(','))];
-  if (permissions.length === 0 || permissions.length > MAX_REREQUESTED) return { ok: false };
-  const known = permissions.every((permission) => PERMISSION.test(permission) && allowed.includes(permission));
+  if (permissions.length > MAX_REREQUESTED) return { ok: false };
+  const known = permissions.every(
+    (permission) => FACEBOOK_PERMISSION_NAME.test(permission) && allowed.includes(permission),
+  );
   return known ? { ok: true, permissions } : { ok: false };
 }

@@ -7,6 +7,7 @@ import { facebookEndpointsFrom, type ApiEnv } from '@app/config';
 import { FACEBOOK_CALLBACK_PATH } from '../facebook.constants';
 import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
 import { FacebookAuthorizationStore } from './facebook-authorization.store';
+import { reRequestablePermissions } from './facebook-rerequest';
 
 /**
  * passport-facebook, used for what belongs in the API: building the dialog
@@ -21,16 +22,15 @@ export class FacebookStrategy extends PassportStrategy(Strategy, 'facebook') {
     @Optional() @Inject(FACEBOOK_OPTIONS) options: FacebookOptions = {},
   ) {
     const { dialogUrl, graphApiUrl } = facebookEndpointsFrom(config);
+    // Only what the dialog's URL needs: no secret, no profile URL or fields, no appsecret_proof
+    // (the worker fetches the profile, with the timestamped proof).
     super({
       clientID: config.get('FACEBOOK_APP_ID', { infer: true }),
-      clientSecret: config.get('FACEBOOK_APP_SECRET', { infer: true }),
       callbackURL: config.get('PUBLIC_URL', { infer: true }) + FACEBOOK_CALLBACK_PATH,
       authorizationURL: dialogUrl,
+      // passport-oauth2 insists on a token URL (passport-facebook's default is real Facebook's): never called here.
       tokenURL: `${graphApiUrl}/oauth/access_token`,
-      profileURL: `${graphApiUrl}/me`,
-      profileFields: ['id', 'emails', 'first_name', 'last_name'],
-      enableProof: true,
-      scope: [...new Set(['email', ...(options.extraScope ?? [])])],
+      scope: reRequestablePermissions(options.extraScope),
       pkce: 'S256',
       state: true,
       store,

@@ -8,6 +8,7 @@ import { facebookEndpointsFrom, type BaseEnv } from '@app/config';
 import { USER_PROFILE_LIMITS, type FacebookProfile } from '@app/users';
 import { FACEBOOK_CALLBACK_PATH, FACEBOOK_PROFILE_FIELDS } from '../facebook.constants';
 import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
+import { FACEBOOK_PERMISSION_NAME } from '../facebook-permissions';
 import type { CodeFate } from '../../core/worker/provider-exchange';
 import { FacebookApiError, classifyFacebookErrorResponse, type GraphCall } from './facebook-api.error';
 import { ReasonCode } from '../../core/reason-codes';
@@ -67,7 +68,7 @@ const profileResponse = z.object({
 
 const permissionsResponse = z.object({
   data: z
-    .array(z.object({ permission: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), status: z.string().max(32) }))
+    .array(z.object({ permission: z.string().regex(FACEBOOK_PERMISSION_NAME), status: z.string().max(32) }))
     .max(500),
 });
 
