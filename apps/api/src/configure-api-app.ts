@@ -1,8 +1,8 @@
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
+import { pictureImageSources } from '@app/auth/api';
 import type { ApiEnv } from '@app/config';
-import { pictureImageSources } from './picture-sources';
 
 /** Bodies we accept are tiny: a JSON `{}` or Facebook's signed_request form. */
 const BODY_LIMIT = '16kb';
@@ -23,8 +23,16 @@ export function configureApiApp(app: NestExpressApplication): NestExpressApplica
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          // Profile pictures load from the provider's image host (GET /api/me's pictureUrl).
-          imgSrc: ["'self'", 'data:', ...pictureImageSources(config.get('FACEBOOK_GRAPH_URL', { infer: true }))],
+          // Profile pictures load from the provider's image host (GET /api/me's pictureUrl); the
+          // worker keeps only pictures from these same sources.
+          imgSrc: [
+            "'self'",
+            'data:',
+            ...pictureImageSources({
+              FACEBOOK_WEB_URL: config.get('FACEBOOK_WEB_URL', { infer: true }),
+              FACEBOOK_GRAPH_URL: config.get('FACEBOOK_GRAPH_URL', { infer: true }),
+            }),
+          ],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],

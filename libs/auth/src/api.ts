@@ -19,5 +19,6 @@ export * from './facebook/api/facebook-auth.module';
 export * from './facebook/api/facebook-platform.dto';
 export * from './facebook/api/signed-request';
 export * from './facebook/facebook.constants';
+export * from './facebook/facebook-picture-sources';
 export * from './google/api/google-auth.module';
 export * from './google/google.constants';

@@ -43,8 +43,12 @@ async function graphHost(handler: Handler) {
   };
 }
 
+/** Where the test's stand-in serves pictures, as a browser reaches it (FACEBOOK_WEB_URL). */
+const PICTURES = 'http://localhost:3001';
+
 function client(graphUrl: string, timeoutMs = 1000) {
   const settings: Record<string, unknown> = {
+    FACEBOOK_WEB_URL: PICTURES,
     FACEBOOK_GRAPH_URL: graphUrl,
     FACEBOOK_GRAPH_VERSION: 'v25.0',
     FACEBOOK_APP_ID: '1234',
@@ -113,6 +117,7 @@ describe(FacebookGraphClient.name, () => {
       });
     });
     const settings: Record<string, unknown> = {
+      FACEBOOK_WEB_URL: PICTURES,
       FACEBOOK_GRAPH_URL: facebook.url,
       FACEBOOK_GRAPH_VERSION: 'v25.0',
       FACEBOOK_APP_SECRET: 'app-secret-0123',
@@ -204,17 +209,22 @@ describe(FacebookGraphClient.name, () => {
 
   it.each([
     [
-      'a picture',
-      { data: { url: 'https://platform-lookaside.fbsbx.com/p?asid=1', is_silhouette: false } },
-      'https://platform-lookaside.fbsbx.com/p?asid=1',
+      "a picture from the stand-in's browser-facing origin",
+      { data: { url: `${PICTURES}/emulator/pictures/1.svg?size=200`, is_silhouette: false } },
+      `${PICTURES}/emulator/pictures/1.svg?size=200`,
     ],
+    ['the silhouette (no picture)', { data: { url: `${PICTURES}/s.svg`, is_silhouette: true } }, null],
+    // Only the sources the API's img-src names: never an address the browser would be refused, or sent elsewhere.
     [
-      'the silhouette (no picture)',
-      { data: { url: 'https://platform-lookaside.fbsbx.com/s', is_silhouette: true } },
+      "Facebook's host, the Graph not being Facebook's",
+      { data: { url: 'https://platform-lookaside.fbsbx.com/p' } },
       null,
     ],
+    ['another origin', { data: { url: 'https://tracker.example.test/1.gif' } }, null],
+    ['the same host on another port', { data: { url: 'http://localhost:3002/emulator/pictures/1.svg' } }, null],
+    ['the same host over https', { data: { url: 'https://localhost:3001/emulator/pictures/1.svg' } }, null],
     ['a URL that is not http(s)', { data: { url: 'javascript:alert(1)' } }, null],
-    ['a URL too long for the column', { data: { url: `https://x.test/${'a'.repeat(2100)}` } }, null],
+    ['a URL too long for the column', { data: { url: `${PICTURES}/${'a'.repeat(2100)}` } }, null],
     ['an odd shape', { data: 'nope' }, null],
     ['nothing', undefined, null],
   ])('reads %s from /me as the picture URL, never failing the sign-in for it', async (_label, picture, expected) => {

@@ -9,6 +9,7 @@ import { USER_PROFILE_LIMITS, type FacebookProfile } from '@app/users';
 import { FACEBOOK_CALLBACK_PATH, FACEBOOK_PROFILE_FIELDS } from '../facebook.constants';
 import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
 import { FACEBOOK_PERMISSION_NAME } from '../facebook-permissions';
+import { isPictureFromSources, pictureImageSources } from '../facebook-picture-sources';
 import type { CodeFate } from '../../core/worker/provider-exchange';
 import { FacebookApiError, classifyFacebookErrorResponse, type GraphCall } from './facebook-api.error';
 import { ReasonCode } from '../../core/reason-codes';
@@ -100,6 +101,8 @@ export class FacebookGraphClient {
 
   private readonly fields: string;
   private readonly extraFields: readonly string[];
+  /** Where a kept picture may come from: the sources the API's CSP lets the browser load. */
+  private readonly pictureSources: readonly string[];
 
   constructor(
     config: ConfigService<BaseEnv, true>,
@@ -108,6 +111,10 @@ export class FacebookGraphClient {
     this.extraFields = options.extraFields ?? [];
     this.fields = [...new Set([...FACEBOOK_PROFILE_FIELDS, ...this.extraFields])].join(',');
     this.graphUrl = facebookEndpointsFrom(config).graphApiUrl;
+    this.pictureSources = pictureImageSources({
+      FACEBOOK_WEB_URL: config.get('FACEBOOK_WEB_URL', { infer: true }),
+      FACEBOOK_GRAPH_URL: config.get('FACEBOOK_GRAPH_URL', { infer: true }),
+    });
     this.appId = config.get('FACEBOOK_APP_ID', { infer: true });
     this.appSecret = config.get('FACEBOOK_APP_SECRET', { infer: true });
     this.redirectUri = config.get('PUBLIC_URL', { infer: true }) + FACEBOOK_CALLBACK_PATH;
@@ -177,7 +184,7 @@ export class FacebookGraphClient {
       firstName: parsed.data.first_name,
       lastName: parsed.data.last_name,
       email: parsed.data.email,
-      pictureUrl: pictureUrlOf(parsed.data.picture),
+      pictureUrl: pictureUrlOf(parsed.data.picture, this.pictureSources),
       ...(this.extraFields.length && { extra: pick(json, this.extraFields) }),
     };
   }
@@ -417,16 +424,18 @@ function malformed(call: GraphCall, what: string): FacebookApiError {
   return new FacebookApiError('malformed', ReasonCode.ProviderBadResponse, `Facebook's ${call} answer ${what}`);
 }
 
-/** The picture's address, unless it is Facebook's silhouette (no picture) or not an http(s) URL. */
-function pictureUrlOf(picture: { data: { url?: string; is_silhouette?: boolean } } | undefined): string | null {
+/**
+ * The picture's address, unless it is Facebook's silhouette (no picture) or
+ * not served from the picture sources (the API's img-src would block it, and
+ * a stored address is answered to the SPA as is).
+ */
+function pictureUrlOf(
+  picture: { data: { url?: string; is_silhouette?: boolean } } | undefined,
+  sources: readonly string[],
+): string | null {
   const url = picture?.data.url;
   if (!url || picture.data.is_silhouette === true) return null;
-  try {
-    const protocol = new URL(url).protocol;
-    return protocol === 'https:' || protocol === 'http:' ? url : null;
-  } catch {
-    return null;
-  }
+  return isPictureFromSources(url, sources) ? url : null;
 }
 
 /**
