@@ -33,6 +33,7 @@ export function localStackEnv(source, { defaultPublicUrl, log }) {
       env.FACEBOOK_APP_SECRET ||= 'emulator-app-secret-change-me';
       env.FACEBOOK_WEB_URL = emulatorUrl;
       env.FACEBOOK_GRAPH_URL = emulatorServerUrl;
+      env.EMULATOR_PUBLIC_URL ||= emulatorUrl; // /me's picture URLs, which the browser loads
       env.EMULATOR_REDIRECT_URIS ||= `${appUrl}/auth/facebook/callback`;
       log(`FACEBOOK_APP_ID is not set: using the bundled Facebook emulator at ${emulatorUrl} (not real Facebook).`);
     }

@@ -188,6 +188,11 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
     this.reset();
   }
 
+  /** The origin browsers reach the emulator at (EMULATOR_PUBLIC_URL), if one was configured. */
+  get publicOrigin(): string | undefined {
+    return this.options.publicUrl;
+  }
+
   // --- apps -----------------------------------------------------------------
 
   getApp(appId: string | undefined): ResolvedEmulatorApp | undefined {

@@ -9,7 +9,7 @@ import { configureFacebookEmulatorApp, createFacebookEmulatorApp } from './creat
 import { computeAppSecretProof, pkceS256Challenge } from './emulator-crypto';
 import { EmulatorStateService } from './emulator-state.service';
 import { FacebookEmulatorModule } from './facebook-emulator.module';
-import { EMULATOR_CLOCK, type FacebookEmulatorOptions } from './facebook-emulator.options';
+import { EMULATOR_CLOCK, resolveEmulatorOptions, type FacebookEmulatorOptions } from './facebook-emulator.options';
 
 const REDIRECT = 'http://localhost:3000/auth/facebook/callback';
 const REDIRECT_WITH_QUERY = 'http://localhost:3000/cb?from=fb';
@@ -855,6 +855,45 @@ describe(`${FacebookEmulatorModule.name} built with @nestjs/testing`, () => {
     } finally {
       await app.close();
     }
+  });
+
+  it("points /me's pictures at the browser-facing origin (publicUrl), not the one the request arrived at", async () => {
+    const app = await createFacebookEmulatorApp({ ...OPTIONS, publicUrl: 'http://localhost:4999/' }, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const server = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      const confirm = await request(server)
+        .post('/v25.0/dialog/oauth/confirm')
+        .type('form')
+        .send({ ...dialogParams(), user_id: ALICE })
+        .expect(302);
+      const code = new URL(confirm.headers.location).searchParams.get('code');
+      const token = await request(server)
+        .post('/v25.0/oauth/access_token')
+        .type('form')
+        .send({ client_id: APP.appId, client_secret: APP.appSecret, redirect_uri: REDIRECT, code })
+        .expect(200);
+      const accessToken = (token.body as { access_token: string }).access_token;
+      const profile = await request(server)
+        .get('/v25.0/me')
+        .query({
+          access_token: accessToken,
+          appsecret_proof: computeAppSecretProof(accessToken, APP.appSecret),
+          fields: 'id,picture.type(large)',
+        })
+        .expect(200);
+      const picture = new URL((profile.body as { picture: { data: { url: string } } }).picture.data.url);
+      expect(picture.origin).toBe('http://localhost:4999');
+      expect(picture.pathname).toBe(`/emulator/pictures/${ALICE}.svg`);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses a publicUrl that is not an origin', () => {
+    expect(() => resolveEmulatorOptions({ ...OPTIONS, publicUrl: 'http://localhost:4999/emulator' })).toThrow(
+      /publicUrl/,
+    );
   });
 
   it('shuts down promptly while a response hangs', async () => {

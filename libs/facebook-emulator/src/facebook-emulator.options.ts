@@ -3,6 +3,7 @@ import { DEFAULT_TEST_USERS } from './default-test-users';
 import { emulatorUserSchema, type EmulatorUser } from './emulator-user';
 import { DEFAULT_CODE_TTL_MS, EMULATOR_CLOCK, type EmulatorClock } from './emulator.constants';
 import {
+  originSchema,
   resolveGoogleEmulatorOptions,
   type GoogleEmulatorOptions,
   type ResolvedGoogleEmulatorOptions,
@@ -28,6 +29,13 @@ export interface FacebookEmulatorOptions {
   codeTtlMs?: number;
   /** Default: DEFAULT_TEST_USERS. */
   users?: readonly EmulatorUser[];
+  /**
+   * The emulator's origin as the browser reaches it (e.g. http://localhost:3001),
+   * for the picture URLs /me answers: the worker asks /me at a server-facing
+   * address (127.0.0.1) but the browser loads the pictures. Default: the
+   * origin each /me request arrived at.
+   */
+  publicUrl?: string;
   /** The Google side (everything under /google); absent: not served. */
   google?: GoogleEmulatorOptions;
 }
@@ -44,6 +52,8 @@ export interface ResolvedEmulatorOptions {
   requireAppSecretProof: boolean;
   codeTtlMs: number;
   users: readonly EmulatorUser[];
+  /** Origin only (no trailing slash); the same name as the option, so resolving twice keeps it. */
+  publicUrl?: string;
   google?: ResolvedGoogleEmulatorOptions;
 }
 
@@ -66,6 +76,7 @@ const optionsSchema = z.object({
   requireAppSecretProof: z.boolean().optional(),
   codeTtlMs: z.number().int().positive().optional(),
   users: z.array(emulatorUserSchema).optional(),
+  publicUrl: originSchema.optional(),
 });
 
 export function resolveEmulatorOptions(options: FacebookEmulatorOptions): ResolvedEmulatorOptions {
@@ -91,6 +102,7 @@ export function resolveEmulatorOptions(options: FacebookEmulatorOptions): Resolv
     requireAppSecretProof: value.requireAppSecretProof ?? true,
     codeTtlMs: value.codeTtlMs ?? DEFAULT_CODE_TTL_MS,
     users: (value.users ?? DEFAULT_TEST_USERS).map((user) => ({ ...user })),
+    ...(value.publicUrl ? { publicUrl: value.publicUrl } : {}),
     ...(options.google ? { google: resolveGoogleEmulatorOptions(options.google) } : {}),
   };
 }

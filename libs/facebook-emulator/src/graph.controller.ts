@@ -74,8 +74,9 @@ export class GraphController {
       appsecretProof: params.appsecret_proof,
       appsecretTime: params.appsecret_time,
       fields: params.fields,
-      // The Host header was checked by the host guard: it names this emulator.
-      pictureBaseUrl: `${req.protocol}://${req.get('host')}`,
+      // The browser loads the picture, so its origin is the browser-facing one when configured
+      // (the worker may ask at 127.0.0.1); else the Host, which the host guard checked names this emulator.
+      pictureBaseUrl: this.state.publicOrigin ?? `${req.protocol}://${req.get('host')}`,
     });
     if (!result.ok) return sendError(res, result.error);
     if (!outcome || isSpendingFault(outcome)) {

@@ -44,6 +44,14 @@ describe(loadEmulatorOptionsFromEnv.name, () => {
     });
   });
 
+  it("reads EMULATOR_PUBLIC_URL as the browser-facing origin of /me's pictures, shared with the Google side", () => {
+    const options = loadEmulatorOptionsFromEnv({ EMULATOR_PUBLIC_URL: 'http://localhost:3001/' });
+    expect(options.publicUrl).toBe('http://localhost:3001');
+    expect(options.google?.publicUrl).toBe('http://localhost:3001');
+    expect(loadEmulatorOptionsFromEnv({})).not.toHaveProperty('publicUrl');
+    expect(() => loadEmulatorOptionsFromEnv({ EMULATOR_PUBLIC_URL: 'localhost:3001' })).toThrow(/EMULATOR_PUBLIC_URL/);
+  });
+
   it('always describes a Google side, from the same environment', () => {
     const options = loadEmulatorOptionsFromEnv({
       PUBLIC_URL: 'https://app.test:8443',

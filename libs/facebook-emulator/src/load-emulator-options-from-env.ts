@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { booleanFlag, readEnv, readPublicUrl, urlList, type EmulatorEnv } from './env-reading';
 import type { FacebookEmulatorOptions } from './facebook-emulator.options';
+import { originSchema } from './google/google-emulator.options';
 import { loadGoogleEmulatorOptionsFromEnv } from './google/load-google-emulator-options-from-env';
 
 export type { EmulatorEnv };
@@ -12,8 +13,11 @@ export const DEFAULT_EMULATOR_HOST = '127.0.0.1';
 
 /**
  * FACEBOOK_APP_ID, FACEBOOK_APP_SECRET, EMULATOR_REDIRECT_URIS (comma list,
- * default `${PUBLIC_URL}/auth/facebook/callback`), EMULATOR_REQUIRE_APPSECRET_PROOF;
- * the Google side's variables: see loadGoogleEmulatorOptionsFromEnv.
+ * default `${PUBLIC_URL}/auth/facebook/callback`), EMULATOR_REQUIRE_APPSECRET_PROOF,
+ * EMULATOR_PUBLIC_URL (the emulator's origin for browsers, where /me's
+ * pictures point; default: the origin each /me request arrived at, shared
+ * with the Google side); the Google side's variables: see
+ * loadGoogleEmulatorOptionsFromEnv.
  */
 export function loadEmulatorOptionsFromEnv(env: EmulatorEnv): FacebookEmulatorOptions {
   const appId =
@@ -22,10 +26,12 @@ export function loadEmulatorOptionsFromEnv(env: EmulatorEnv): FacebookEmulatorOp
   const publicUrl = readPublicUrl(env);
   const redirectUris = readEnv(env, 'EMULATOR_REDIRECT_URIS', urlList) ?? [`${publicUrl}/auth/facebook/callback`];
   const requireAppSecretProof = readEnv(env, 'EMULATOR_REQUIRE_APPSECRET_PROOF', booleanFlag) ?? true;
+  const browserOrigin = readEnv(env, 'EMULATOR_PUBLIC_URL', originSchema);
 
   return {
     apps: [{ appId, appSecret, redirectUris }],
     requireAppSecretProof,
+    ...(browserOrigin ? { publicUrl: browserOrigin } : {}),
     google: loadGoogleEmulatorOptionsFromEnv(env),
   };
 }
