@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REASON_CODES } from '@contract/reason-codes';
+import * as reasons from './reasons';
 import {
   describeReason,
   FACEBOOK_REASONS,
@@ -85,7 +86,7 @@ describe('describeReason', () => {
       'Facebook sent an answer we could not read.',
     );
     expect(facebook('invalid_request')).toBe(
-      'The answer from Facebook was incomplete, so we could not sign you in.',
+      'The sign-in request for Facebook was incomplete or not valid, so we could not sign you in.',
     );
   });
 
@@ -182,6 +183,13 @@ describe('describeReason', () => {
   it('does not treat Object.prototype names as known codes', () => {
     expect(describeReason('constructor', 'Facebook').known).toBe(false);
     expect(describeReason('hasOwnProperty', null).known).toBe(false);
+  });
+
+  it('knows a code by the contract’s own check, not a copy of it', () => {
+    expect(reasons).not.toHaveProperty('isKnownReason');
+    for (const code of REASON_CODES)
+      expect(describeReason(code, null).known).toBe(true);
+    expect(describeReason('facebook_error', null).code).toBe('facebook_error');
   });
 });
 

@@ -1,4 +1,8 @@
-import { REASON_CODES, type ReasonCode } from '@contract/reason-codes';
+import {
+  isReasonCode,
+  REASON_CODES,
+  type ReasonCode,
+} from '@contract/reason-codes';
 import { FACEBOOK } from './providers';
 import type { ApiSchemas } from './schema-types';
 
@@ -36,8 +40,9 @@ export const REASON_SENTENCES: Readonly<Record<ReasonCode, ReasonSentence>> = {
     `${provider ?? SERVICE} reported a problem with the sign-in.`,
   invalid_state: () =>
     'This sign-in link has expired or was already used. That happens when the page is reloaded or opened in another browser.',
+  // A callback without a usable code, or a start link the server refused (e.g. `?rerequest=`).
   invalid_request: (provider) =>
-    `The answer from ${provider ?? SERVICE_MID_SENTENCE} was incomplete, so we could not sign you in.`,
+    `The sign-in request for ${provider ?? SERVICE_MID_SENTENCE} was incomplete or not valid, so we could not sign you in.`,
   code_rejected: (provider) =>
     `${provider ?? SERVICE} said the sign-in link has expired or was already used.`,
   provider_timeout: (provider) =>
@@ -85,10 +90,6 @@ const CODE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 const own = (record: object, key: string) =>
   Object.prototype.hasOwnProperty.call(record, key);
 
-export function isKnownReason(code: string): code is KnownReason {
-  return own(REASON_SENTENCES, code);
-}
-
 /** Normalises a `?reason=` query value (string, array or missing). */
 export function reasonFromQuery(value: unknown): string | null {
   const first = Array.isArray(value) ? value[0] : value;
@@ -103,7 +104,8 @@ export function describeReason(
   code: string | null | undefined,
   provider: string | null,
 ): ReasonDescription {
-  if (code && isKnownReason(code)) {
+  // The contract's own check: every code it lists has a sentence.
+  if (isReasonCode(code)) {
     return { sentence: REASON_SENTENCES[code](provider), code, known: true };
   }
   if (code && own(FACEBOOK_REASONS, code)) {

@@ -12,7 +12,7 @@ export interface paths {
     };
     /**
      * Start a sign-in: 302 to Facebook's dialog
-     * @description Stores a one-time 256-bit `state` and a PKCE verifier in the session and redirects to FACEBOOK_DIALOG_URL with `client_id`, `redirect_uri`, `response_type=code`, `scope=email`, `state`, `code_challenge` and `code_challenge_method=S256`.
+     * @description Stores a one-time 256-bit `state` and a PKCE verifier in the session and redirects to Facebook's dialog (`FACEBOOK_WEB_URL/FACEBOOK_GRAPH_VERSION/dialog/oauth`) with `client_id`, `redirect_uri`, `response_type=code`, `scope` (`email` and the host's extraScope, comma-separated), `state`, `code_challenge` and `code_challenge_method=S256`; with `rerequest`, `auth_type=rerequest` and `scope` the permissions named. A signed-out start gets a new session id; with `link=1` or `rerequest` a signed-in session keeps its id until the callback renews it.
      */
     get: operations['FacebookAuthController_start'];
     put?: never;
@@ -573,7 +573,7 @@ export interface operations {
       query?: {
         /** @description Comma-separated permissions the person declined (`email`; those of the host's extraScope) to ask for again: Facebook's dialog with `auth_type=rerequest`, signed in or not. Not beside `link=1`; an unknown or repeated one is the error page (`invalid_request`). */
         rerequest?: string;
-        /** @description Same-origin path to show after sign-in; anything else becomes `/`. */
+        /** @description Same-origin path to show after sign-in; anything else becomes `/`. Without it, `/` (never an earlier sign-in's). */
         returnTo?: string;
         /** @description `1` while signed in: link this provider to the signed-in person instead of going home. */
         link?: '1';
@@ -584,7 +584,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description To Facebook's dialog; to `/` when already signed in (unless `rerequest`); to `/login/error?reason=rate_limited` past the rate limit, `?reason=invalid_request` for a bad `rerequest`. */
+      /** @description To Facebook's dialog; to `/` when already signed in (unless `link=1` or `rerequest`); to `/login/error?reason=rate_limited` past the rate limit, `?reason=invalid_request` for a bad `rerequest`. */
       302: {
         headers: {
           /** @description Where the browser goes next. */
@@ -748,7 +748,7 @@ export interface operations {
   GoogleAuthController_begin: {
     parameters: {
       query?: {
-        /** @description Same-origin path to show after sign-in; anything else becomes `/`. */
+        /** @description Same-origin path to show after sign-in; anything else becomes `/`. Without it, `/` (never an earlier sign-in's). */
         returnTo?: string;
         /** @description `1` while signed in: link this provider to the signed-in person instead of going home. */
         link?: '1';
@@ -759,7 +759,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description To Google's authorization endpoint; to `/` when already signed in; to `/login/error?reason=provider_unavailable&provider=google` when the issuer cannot be read. */
+      /** @description To Google's authorization endpoint; to `/` when already signed in (unless `link=1`); to `/login/error?reason=provider_unavailable&provider=google` when the issuer cannot be read. */
       302: {
         headers: {
           /** @description Where the browser goes next. */
@@ -931,7 +931,7 @@ export interface operations {
            *
            *     event: status
            *     id: ok
-           *     data: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"ok","user":{"id":"Zx8Yw7Vu6Ts5Rq4Po3Nm2L","firstName":"Alice","lastName":"Anderson","email":"alice@example.com"},"returnTo":"/"}
+           *     data: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"ok","user":{"id":"Zx8Yw7Vu6Ts5Rq4Po3Nm2L","firstName":"Alice","lastName":"Anderson","email":"alice@example.com","declined":[],"pictureUrl":null},"returnTo":"/"}
            */
           'text/event-stream': components['schemas']['OperationStatusEventDto'];
         };

@@ -13,7 +13,10 @@ export const ReasonCode = {
   ProviderError: 'provider_error',
   /** The state was missing, wrong, expired or already used. */
   InvalidState: 'invalid_state',
-  /** The callback carried no usable code. */
+  /**
+   * The request could not be used: a callback with no usable code (repeated or
+   * malformed parameters), or a start the server refused (a bad `?rerequest=`).
+   */
   InvalidRequest: 'invalid_request',
   /** The provider rejected the authorization code (expired or used). */
   CodeRejected: 'code_rejected',

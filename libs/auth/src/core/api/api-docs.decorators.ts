@@ -47,7 +47,8 @@ export const ApiSignInStartQuery = () =>
     ApiQuery({
       name: 'returnTo',
       required: false,
-      description: 'Same-origin path to show after sign-in; anything else becomes `/`.',
+      description:
+        "Same-origin path to show after sign-in; anything else becomes `/`. Without it, `/` (never an earlier sign-in's).",
       schema: { type: 'string', example: '/settings' },
     }),
     ApiQuery({

@@ -111,7 +111,7 @@ export class AuthApiController {
     type: OperationStatusEventDto,
     description: 'The stream. Each event is one `OperationStatusEvent`.',
     example:
-      'event: status\nid: pending\ndata: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"pending"}\n\nevent: status\nid: ok\ndata: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"ok","user":{"id":"Zx8Yw7Vu6Ts5Rq4Po3Nm2L","firstName":"Alice","lastName":"Anderson","email":"alice@example.com"},"returnTo":"/"}\n\n',
+      'event: status\nid: pending\ndata: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"pending"}\n\nevent: status\nid: ok\ndata: {"id":"q1w2e3r4t5y6u7i8o9p0aA","status":"ok","user":{"id":"Zx8Yw7Vu6Ts5Rq4Po3Nm2L","firstName":"Alice","lastName":"Anderson","email":"alice@example.com","declined":[],"pictureUrl":null},"returnTo":"/"}\n\n',
   })
   @ApiNoContentResponse({ description: 'Reconnected after the final status: nothing more will come.' })
   @ApiHttpError(404, 'This session has no attempt.')

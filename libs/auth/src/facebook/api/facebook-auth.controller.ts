@@ -70,7 +70,8 @@ export class FacebookAuthController {
    * `?returnTo=/path` (same-origin paths only) is where the SPA goes after
    * sign-in; `?link=1` while signed in links Facebook to this person;
    * `?rerequest=email` asks again for a permission the person declined
-   * (`auth_type=rerequest`), signed in or not.
+   * (`auth_type=rerequest`), signed in or not (signed in: a new sign-in of
+   * their account, which stays signed in until the callback).
    */
   @Get()
   @UseGuards(StartFacebookSignInGuard)
@@ -78,7 +79,7 @@ export class FacebookAuthController {
   @ApiOperation({
     summary: "Start a sign-in: 302 to Facebook's dialog",
     description:
-      'Stores a one-time 256-bit `state` and a PKCE verifier in the session and redirects to FACEBOOK_DIALOG_URL with `client_id`, `redirect_uri`, `response_type=code`, `scope=email`, `state`, `code_challenge` and `code_challenge_method=S256`.',
+      "Stores a one-time 256-bit `state` and a PKCE verifier in the session and redirects to Facebook's dialog (`FACEBOOK_WEB_URL/FACEBOOK_GRAPH_VERSION/dialog/oauth`) with `client_id`, `redirect_uri`, `response_type=code`, `scope` (`email` and the host's extraScope, comma-separated), `state`, `code_challenge` and `code_challenge_method=S256`; with `rerequest`, `auth_type=rerequest` and `scope` the permissions named. A signed-out start gets a new session id; with `link=1` or `rerequest` a signed-in session keeps its id until the callback renews it.",
   })
   @ApiSignInStartQuery()
   @ApiQuery({
@@ -89,7 +90,7 @@ export class FacebookAuthController {
     schema: { type: 'string', example: 'email' },
   })
   @ApiRedirect(
-    "To Facebook's dialog; to `/` when already signed in (unless `rerequest`); to `/login/error?reason=rate_limited` past the rate limit, `?reason=invalid_request` for a bad `rerequest`.",
+    "To Facebook's dialog; to `/` when already signed in (unless `link=1` or `rerequest`); to `/login/error?reason=rate_limited` past the rate limit, `?reason=invalid_request` for a bad `rerequest`.",
   )
   start(): void {}
 

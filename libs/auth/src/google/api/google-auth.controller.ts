@@ -39,7 +39,7 @@ export class GoogleAuthController {
   })
   @ApiSignInStartQuery()
   @ApiRedirect(
-    "To Google's authorization endpoint; to `/` when already signed in; to `/login/error?reason=provider_unavailable&provider=google` when the issuer cannot be read.",
+    "To Google's authorization endpoint; to `/` when already signed in (unless `link=1`); to `/login/error?reason=provider_unavailable&provider=google` when the issuer cannot be read.",
   )
   async begin(@Req() req: Request, @Res() res: Response): Promise<void> {
     if ((await this.start.prepare(req)) === 'home') return res.redirect(302, '/');
