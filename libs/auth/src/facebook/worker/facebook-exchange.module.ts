@@ -7,7 +7,12 @@ import { FacebookGraphClient } from './facebook-graph.client';
 /** The worker's Facebook: registers FacebookExchange with the core's exchange. */
 @Module({})
 export class FacebookExchangeModule {
-  static forRoot(options: Pick<FacebookOptions, 'extraFields'> = {}): DynamicModule {
+  /**
+   * `extraFields`: what /me answers beyond the core's fields. `extraScope`: the
+   * permissions the host's API asks for (FacebookAuthModule's), so that their
+   * declines are kept; without it only a declined e-mail is.
+   */
+  static forRoot(options: Pick<FacebookOptions, 'extraFields' | 'extraScope'> = {}): DynamicModule {
     return {
       module: FacebookExchangeModule,
       imports: [ExchangeWorkerModule],

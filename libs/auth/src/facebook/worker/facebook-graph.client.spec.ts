@@ -178,24 +178,69 @@ describe(FacebookGraphClient.name, () => {
     );
   });
 
-  it('reads what was declined from /me/permissions, and refuses an answer that is not a list', async () => {
+  it('keeps only the declines of permissions the app asks for, and drops entries it cannot read', async () => {
     let answer: unknown = {
       data: [
         { permission: 'public_profile', status: 'granted' },
         { permission: 'email', status: 'declined' },
-        { permission: 'user_birthday', status: 'expired' },
+        // Declined once, no longer asked for (or never by this app): not the person's answer to this dialog.
+        { permission: 'user_friends', status: 'declined' },
+        { permission: 'user_birthday', status: 'declined' },
+        { permission: 'user_likes', status: 'expired' },
+        // One odd entry is dropped, not the answer.
+        { permission: 'email; drop', status: 'declined' },
+        { permission: 'user_photos' },
+        'nope',
+        null,
       ],
     };
     const facebook = await host((_req, res) => json(res, 200, answer));
-    const graph = graphFor(facebook.url);
-    expect(await graph.fetchPermissions('t')).toEqual({ granted: ['public_profile'], declined: ['email'] });
+    expect(await graphFor(facebook.url).fetchPermissions('t')).toEqual({
+      granted: ['public_profile'],
+      declined: ['email'],
+    });
+    // A host's extraScope is asked for too: its decline is kept.
+    const settings: Record<string, unknown> = {
+      FACEBOOK_WEB_URL: PICTURES,
+      FACEBOOK_GRAPH_URL: facebook.url,
+      FACEBOOK_GRAPH_VERSION: 'v25.0',
+      FACEBOOK_APP_SECRET: 'app-secret-0123',
+      FACEBOOK_TIMEOUT_MS: 1000,
+    };
+    const withBirthday = new FacebookGraphClient(
+      { get: (key: string) => settings[key] } as unknown as ConfigService<BaseEnv, true>,
+      { extraScope: ['user_birthday'] },
+    );
+    clients.push(withBirthday);
+    expect((await withBirthday.fetchPermissions('t'))?.declined).toEqual(['email', 'user_birthday']);
     answer = { data: [{ permission: 'email; drop', status: 'declined' }] };
-    const error = await rejection(graph.fetchPermissions('t'));
-    expect(error).toBeInstanceOf(FacebookApiError);
-    expect(error).toMatchObject({ kind: 'malformed', reason: ReasonCode.ProviderBadResponse });
-    answer = { error: 'nope' };
-    await expect(graph.fetchPermissions('t')).rejects.toMatchObject({ kind: 'malformed' });
+    expect(await graphFor(facebook.url).fetchPermissions('t')).toEqual({ granted: [], declined: [] });
   });
+
+  it.each([
+    ['not a list', (res: http.ServerResponse) => json(res, 200, { error: 'nope' })],
+    ['a list too long', (res: http.ServerResponse) => json(res, 200, { data: new Array(501).fill({}) })],
+    [
+      'not JSON',
+      (res: http.ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>');
+      },
+    ],
+    [
+      'cut off mid-way',
+      (res: http.ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"data": [');
+      },
+    ],
+  ])(
+    'answers undefined (what was declined is unknown) for an answer %s, not a failed sign-in',
+    async (_label, answer) => {
+      const facebook = await host((_req, res) => answer(res));
+      await expect(graphFor(facebook.url).fetchPermissions('t')).resolves.toBeUndefined();
+    },
+  );
 
   it('classifies a failed /me/permissions like /me (a 5xx is worth a retry)', async () => {
     const facebook = await host((_req, res) =>

@@ -8,6 +8,7 @@ import { facebookEndpointsFrom, type BaseEnv } from '@app/config';
 import { USER_PROFILE_LIMITS, type FacebookProfile } from '@app/users';
 import { FACEBOOK_CALLBACK_PATH, FACEBOOK_PROFILE_FIELDS } from '../facebook.constants';
 import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
+import { reRequestablePermissions } from '../api/facebook-rerequest';
 import { FACEBOOK_PERMISSION_NAME } from '../facebook-permissions';
 import { isPictureFromSources, pictureImageSources } from '../facebook-picture-sources';
 import type { CodeFate } from '../../core/worker/provider-exchange';
@@ -67,15 +68,17 @@ const profileResponse = z.object({
     .catch(undefined),
 });
 
-const permissionsResponse = z.object({
-  data: z
-    .array(z.object({ permission: z.string().regex(FACEBOOK_PERMISSION_NAME), status: z.string().max(32) }))
-    .max(500),
+/** /me/permissions' list, each entry read on its own: one odd entry is dropped, not the answer. */
+const permissionsResponse = z.object({ data: z.array(z.unknown()).max(500) });
+const permissionEntry = z.object({
+  permission: z.string().regex(FACEBOOK_PERMISSION_NAME),
+  status: z.string().max(32),
 });
 
 /** What the person granted and declined to the app, as /me/permissions answers. */
 export interface GrantedPermissions {
   granted: string[];
+  /** Only permissions the app asks for (email, the host's extraScope): Facebook lists every one ever declined. */
   declined: string[];
 }
 
@@ -101,6 +104,8 @@ export class FacebookGraphClient {
 
   private readonly fields: string;
   private readonly extraFields: readonly string[];
+  /** The permissions the dialog asks for that a person may decline: the only declines worth keeping. */
+  private readonly requested: ReadonlySet<string>;
   /** Where a kept picture may come from: the sources the API's CSP lets the browser load. */
   private readonly pictureSources: readonly string[];
 
@@ -109,6 +114,7 @@ export class FacebookGraphClient {
     @Optional() @Inject(FACEBOOK_OPTIONS) options: FacebookOptions = {},
   ) {
     this.extraFields = options.extraFields ?? [];
+    this.requested = new Set(reRequestablePermissions(options.extraScope));
     this.fields = [...new Set([...FACEBOOK_PROFILE_FIELDS, ...this.extraFields])].join(',');
     this.graphUrl = facebookEndpointsFrom(config).graphApiUrl;
     this.pictureSources = pictureImageSources({
@@ -192,23 +198,41 @@ export class FacebookGraphClient {
   /**
    * What the person granted and declined on the dialog (`GET /me/permissions`),
    * signed like /me: Facebook leaves a declined e-mail out of /me, and only
-   * this says whether it was declined or the account has none.
+   * this says whether it was declined or the account has none. Facebook lists
+   * every permission ever declined, also ones the app no longer asks for: only
+   * those it asks for are kept, and entries it cannot read are dropped.
+   * Undefined when the answer is unusable (not JSON, not a list): what was
+   * declined is then unknown and the stored list stays, the sign-in goes on.
+   * A failed call (transport, 4xx, 5xx) fails as /me does.
    */
-  async fetchPermissions(accessToken: string, options: CallOptions = {}): Promise<GrantedPermissions> {
+  async fetchPermissions(accessToken: string, options: CallOptions = {}): Promise<GrantedPermissions | undefined> {
     const url = new URL(`${this.graphUrl}/me/permissions`);
     this.signServerCall(url, accessToken);
-    const json = await this.call(
-      'permissions',
-      url,
-      { method: 'GET', headers: { authorization: `Bearer ${accessToken}` } },
-      options,
-    );
+    let json: unknown;
+    try {
+      json = await this.call(
+        'permissions',
+        url,
+        { method: 'GET', headers: { authorization: `Bearer ${accessToken}` } },
+        options,
+      );
+    } catch (error) {
+      if (error instanceof FacebookApiError && error.kind === 'malformed') return undefined;
+      throw error;
+    }
     const parsed = permissionsResponse.safeParse(json);
-    if (!parsed.success) throw malformed('permissions', 'is not a list of permissions');
+    if (!parsed.success) return undefined;
+    const entries = parsed.data.data.flatMap((entry) => {
+      const read = permissionEntry.safeParse(entry);
+      return read.success ? [read.data] : [];
+    });
     const having = (status: string) => [
-      ...new Set(parsed.data.data.filter((p) => p.status === status).map((p) => p.permission)),
+      ...new Set(entries.filter((p) => p.status === status).map((p) => p.permission)),
     ];
-    return { granted: having('granted'), declined: having('declined') };
+    return {
+      granted: having('granted'),
+      declined: having('declined').filter((permission) => this.requested.has(permission)),
+    };
   }
 
   /**
