@@ -333,6 +333,8 @@ export class ExchangeService {
     try {
       // Once sent, the code may be spent: wait for a late answer rather than retry
       // with a spent code. Not aborted by a lost lock either, for the same reason.
+      // What is left after it is one call's time: a provider's identify must fit in
+      // it (Facebook asks /me and /me/permissions at once, not one after the other).
       credential = await provider.redeemCode(code, codeVerifier, {
         timeoutMs: Math.max(callTimeoutMs, remainingMs - callTimeoutMs - WRITE_RESERVE_MS),
       });

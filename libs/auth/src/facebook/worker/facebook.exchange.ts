@@ -30,15 +30,25 @@ export class FacebookExchange implements ProviderExchange, OnModuleInit {
     return this.graph.exchangeCode(code, codeVerifier, options);
   }
 
+  /**
+   * /me and /me/permissions at once: both need only the token, and the
+   * exchange's deadline leaves room for one call after a late token answer,
+   * not two in a row. /me's failure is the one told when both fail (as when
+   * it came first); a failed /me/permissions fails the sign-in as before.
+   */
   async identify(accessToken: string, _job: unknown, options: { signal?: AbortSignal }): Promise<ExchangedIdentity> {
-    const { facebookId, extra, ...fields } = await this.graph.fetchProfile(accessToken, options);
-    // One more read, after /me: whether a missing e-mail was declined (the SPA offers to ask again).
-    const { declined } = await this.graph.fetchPermissions(accessToken, options);
+    const profile = this.graph.fetchProfile(accessToken, options);
+    const permissions = this.graph.fetchPermissions(accessToken, options);
+    // Handled here too: when /me fails first, nobody awaits this one.
+    permissions.catch(() => undefined);
+    const { facebookId, extra, ...fields } = await profile;
+    // Whether a missing e-mail was declined (the SPA offers to ask again); undefined: unknown, the stored list stays.
+    const declined = (await permissions)?.declined;
     return {
       provider: FACEBOOK,
       subject: facebookId,
       ...fields,
-      declinedPermissions: declined,
+      ...(declined && { declinedPermissions: declined }),
       ...(extra && { extra }),
     };
   }
