@@ -269,9 +269,11 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
       const me = await browser.get('/api/me');
       expect(me.status).toBe(200);
       expect(me.json()).toEqual({ ...old, providers: ['facebook'] });
-      // The operation's answer, from the session that sign-in left, says the same.
+      // The operation's answer (JSON and SSE), from the session that sign-in left, says the same.
       const operation = await browser.get('/api/auth/operation');
       expect(operation.json()).toEqual({ id: operationId, status: 'ok', user: old, returnTo: '/' });
+      const { final } = await watchUntilFinal(browser);
+      expect(final).toEqual({ id: operationId, status: 'ok', user: old, returnTo: '/' });
     });
   });
 
