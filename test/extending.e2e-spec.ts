@@ -110,7 +110,7 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
       workerModule: () =>
         WorkerModule.forRoot({
           imports: [WelcomeModule, MembersModule, ExampleExchangeModule.forRoot(EXAMPLE)],
-          facebook: { extraFields: EMULATED_FACEBOOK_FIELDS },
+          facebook: { extraScope: MEMBER_FACEBOOK_SCOPE, extraFields: EMULATED_FACEBOOK_FIELDS },
           google: { extraClaims: MEMBER_GOOGLE_CLAIMS },
         }),
     });

@@ -5,7 +5,7 @@ import { MemberMapper } from './member.mapper';
 
 /**
  * A host module for the worker: `WorkerModule.forRoot({ imports: [MembersModule],
- * facebook: { extraFields: [...MEMBER_FACEBOOK_FIELDS] } })`, with
+ * facebook: { extraScope: [...MEMBER_FACEBOOK_SCOPE], extraFields: [...MEMBER_FACEBOOK_FIELDS] } })`, with
  * `ApiModule.forRoot({ facebook: { extraScope: [...MEMBER_FACEBOOK_SCOPE] } })`
  * on the API, so Facebook's dialog asks for the permission the field needs.
  */
