@@ -25,7 +25,7 @@ describe('Declined permissions and profile pictures, end to end (emulator, Maria
   const profileRow = async (facebookId: string) =>
     (
       await stack.db.query<Array<Record<string, unknown>>>(
-        'SELECT id, public_id, email, declined_permissions, picture_url FROM user_profile WHERE facebook_id = ?',
+        'SELECT id, public_id, email, declined_permissions, granted_permissions, picture_url FROM user_profile WHERE facebook_id = ?',
         [facebookId],
       )
     )[0];
@@ -59,6 +59,7 @@ describe('Declined permissions and profile pictures, end to end (emulator, Maria
     expect(before).toMatchObject({
       email: null,
       declined_permissions: '["email"]',
+      granted_permissions: '["public_profile"]',
       picture_url: stack.pictureOf(alice.id),
     });
 
@@ -88,6 +89,7 @@ describe('Declined permissions and profile pictures, end to end (emulator, Maria
       ...before,
       email: 'alice@example.com',
       declined_permissions: '[]',
+      granted_permissions: '["email","public_profile"]',
     });
   });
 
@@ -170,7 +172,7 @@ describe('The DeclinedPermissionsAndPicture migration keeps existing data, up an
   const columns = async () =>
     (
       await db.query<Array<{ COLUMN_NAME: string }>>(
-        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'user_profile' AND COLUMN_NAME IN ('declined_permissions', 'picture_url') ORDER BY COLUMN_NAME",
+        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'user_profile' AND COLUMN_NAME IN ('declined_permissions', 'granted_permissions', 'picture_url') ORDER BY COLUMN_NAME",
       )
     ).map((row) => row.COLUMN_NAME);
   const person = () =>
@@ -183,14 +185,14 @@ describe('The DeclinedPermissionsAndPicture migration keeps existing data, up an
     email: 'zoe@example.com',
   };
 
-  it('adds the two NULLable columns, drops them on the way down, and keeps the person both ways', async () => {
+  it('adds the three NULLable columns, drops them on the way down, and keeps the person both ways', async () => {
     expect(at).toBeGreaterThan(0);
     await expect(db.runMigrations({ transaction: 'each' })).resolves.toEqual([
       expect.objectContaining({ name: 'DeclinedPermissionsAndPicture1796350000000' }),
     ]);
-    expect(await columns()).toEqual(['declined_permissions', 'picture_url']);
-    expect(await db.query('SELECT declined_permissions, picture_url FROM user_profile')).toEqual([
-      { declined_permissions: null, picture_url: null },
+    expect(await columns()).toEqual(['declined_permissions', 'granted_permissions', 'picture_url']);
+    expect(await db.query('SELECT declined_permissions, granted_permissions, picture_url FROM user_profile')).toEqual([
+      { declined_permissions: null, granted_permissions: null, picture_url: null },
     ]);
     expect(await person()).toEqual([zoe]);
     // A long picture URL fits.
@@ -203,7 +205,7 @@ describe('The DeclinedPermissionsAndPicture migration keeps existing data, up an
     expect(await person()).toEqual([zoe]);
 
     await db.runMigrations({ transaction: 'each' });
-    expect(await columns()).toEqual(['declined_permissions', 'picture_url']);
+    expect(await columns()).toEqual(['declined_permissions', 'granted_permissions', 'picture_url']);
     expect(await person()).toEqual([zoe]);
   });
 });

@@ -15,6 +15,8 @@ export interface ProviderIdentity {
    * absent when the provider does not say (the stored list is then kept).
    */
   declinedPermissions?: readonly string[];
+  /** What the person granted this time (`['public_profile', 'email']`); absent when the provider does not say. */
+  grantedPermissions?: readonly string[];
   /** The provider's profile picture URL; null or absent for none. Facebook's follows each sign-in. */
   pictureUrl?: string | null;
 }

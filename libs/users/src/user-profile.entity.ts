@@ -67,6 +67,10 @@ export class UserProfile {
   @Column({ name: 'declined_permissions', type: 'simple-json', nullable: true })
   declinedPermissions: string[] | null;
 
+  /** What the person granted at their last Facebook sign-in (`["email","public_profile"]`), as JSON; NULL before any. */
+  @Column({ name: 'granted_permissions', type: 'simple-json', nullable: true })
+  grantedPermissions: string[] | null;
+
   /** The provider's profile picture (an absolute http(s) URL), NULL when it gave none. */
   @Column({ name: 'picture_url', type: 'varchar', length: USER_PROFILE_LIMITS.pictureUrl, nullable: true })
   pictureUrl: string | null;

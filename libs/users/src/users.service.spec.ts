@@ -36,7 +36,7 @@ describe(UsersService.name, () => {
       expect(sql).toMatch(/id = LAST_INSERT_ID\(id\)/);
       // public_id is written on insert only.
       expect(sql.split('UPDATE')[1]).not.toMatch(/public_id/);
-      expect(params).toEqual([expect.stringMatching(/^[\w-]{22}$/), '42', 'Zoë 😀', 'Ñúñez', null, null, null]);
+      expect(params).toEqual([expect.stringMatching(/^[\w-]{22}$/), '42', 'Zoë 😀', 'Ñúñez', null, null, null, null]);
     });
 
     it('repeats the statement once when InnoDB picks it as a deadlock victim', async () => {
@@ -99,7 +99,7 @@ describe(UsersService.name, () => {
       expect(repository.query).toHaveBeenCalledTimes(1);
       expect(dataSource.transaction).not.toHaveBeenCalled();
       const [sql, params] = repository.query.mock.calls[0] as [string, unknown[]];
-      expect(sql).toMatch(/VALUES \(\?, \?, \?, \?, \?, \?, \?\)\s+ON DUPLICATE KEY UPDATE/);
+      expect(sql).toMatch(/VALUES \(\?, \?, \?, \?, \?, \?, \?, \?\)\s+ON DUPLICATE KEY UPDATE/);
       expect(sql).toMatch(/id = LAST_INSERT_ID\(id \+ 4294967296\) - 4294967296/);
       expect(sql.split('UPDATE')[1]).not.toMatch(/public_id|facebook_id/);
       expect(params).toEqual([
@@ -108,6 +108,7 @@ describe(UsersService.name, () => {
         'Zoë 😀',
         'Ñúñez',
         'zoe@example.com',
+        null,
         null,
         null,
       ]);
@@ -121,16 +122,28 @@ describe(UsersService.name, () => {
         ...FACEBOOK,
         email: null,
         declinedPermissions: ['user_birthday', 'email', 'email'],
+        grantedPermissions: ['public_profile'],
         pictureUrl: picture,
       });
-      await service.signInWithIdentity({ ...FACEBOOK, declinedPermissions: [], pictureUrl: null });
+      await service.signInWithIdentity({
+        ...FACEBOOK,
+        declinedPermissions: [],
+        grantedPermissions: ['public_profile', 'email', 'user_birthday'],
+        pictureUrl: null,
+      });
       const [[sql, declinedParams], [, grantedParams]] = repository.query.mock.calls as [string, unknown[]][];
-      expect(declinedParams.slice(4)).toEqual([null, '["email","user_birthday"]', picture]);
+      expect(declinedParams.slice(4)).toEqual([null, '["email","user_birthday"]', '["public_profile"]', picture]);
       // '[]' is written, not NULL: it replaces the stored decline.
-      expect(grantedParams.slice(4)).toEqual(['zoe@example.com', '[]', null]);
+      expect(grantedParams.slice(4)).toEqual([
+        'zoe@example.com',
+        '[]',
+        '["email","public_profile","user_birthday"]',
+        null,
+      ]);
       // A declined e-mail (NULL) keeps the address the profile has.
       expect(sql).toMatch(/email = COALESCE\(VALUES\(email\), email\)/);
       expect(sql).toMatch(/declined_permissions = COALESCE\(VALUES\(declined_permissions\), declined_permissions\)/);
+      expect(sql).toMatch(/granted_permissions = COALESCE\(VALUES\(granted_permissions\), granted_permissions\)/);
       expect(sql).toMatch(/picture_url = VALUES\(picture_url\)/);
     });
 

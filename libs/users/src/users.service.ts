@@ -23,6 +23,8 @@ export interface FacebookProfile {
   email: string | null;
   /** What the person declined on the dialog (`['email']`); absent: unknown, the stored list is kept. */
   declinedPermissions?: readonly string[];
+  /** What the person granted (`['public_profile', 'email']`); absent: unknown, the stored list is kept. */
+  grantedPermissions?: readonly string[];
   pictureUrl?: string | null;
 }
 
@@ -37,18 +39,20 @@ const DEADLOCK_BACKOFF_MS = 10;
  * What a Facebook sign-in refreshes: names and picture follow Facebook; the
  * e-mail too when Facebook gives one (a declined e-mail keeps the address the
  * profile already has, from another provider or an earlier grant); the
- * declined permissions too (a sign-in that grants the e-mail clears its
- * decline), unless this answer did not say (NULL keeps the stored list).
+ * granted and declined permissions too (a sign-in that grants the e-mail
+ * clears its decline), unless this answer did not say (NULL keeps the stored lists).
  */
 const REFRESH_FROM_FACEBOOK = `
     first_name = VALUES(first_name), last_name = VALUES(last_name), email = COALESCE(VALUES(email), email),
     declined_permissions = COALESCE(VALUES(declined_permissions), declined_permissions),
+    granted_permissions = COALESCE(VALUES(granted_permissions), granted_permissions),
     picture_url = VALUES(picture_url)`;
 
 /** The public id is kept from the first insert; the rest follows Facebook. */
 const UPSERT_FROM_FACEBOOK = `
-  INSERT INTO user_profile (public_id, facebook_id, first_name, last_name, email, declined_permissions, picture_url)
-  VALUES (?, ?, ?, ?, ?, ?, ?)
+  INSERT INTO user_profile
+    (public_id, facebook_id, first_name, last_name, email, declined_permissions, granted_permissions, picture_url)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
   ON DUPLICATE KEY UPDATE ${REFRESH_FROM_FACEBOOK},
     id = LAST_INSERT_ID(id)`;
 
@@ -66,8 +70,9 @@ const EXISTING_ROW = 2 ** 32;
  * duplicate as one affected row, like an insert, so affectedRows cannot tell.
  */
 const SIGN_IN_WITH_FACEBOOK = `
-  INSERT INTO user_profile (public_id, facebook_id, first_name, last_name, email, declined_permissions, picture_url)
-  VALUES (?, ?, ?, ?, ?, ?, ?)
+  INSERT INTO user_profile
+    (public_id, facebook_id, first_name, last_name, email, declined_permissions, granted_permissions, picture_url)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
   ON DUPLICATE KEY UPDATE ${REFRESH_FROM_FACEBOOK},
     id = LAST_INSERT_ID(id + ${EXISTING_ROW}) - ${EXISTING_ROW}`;
 
@@ -173,7 +178,8 @@ export class UsersService {
         profile.firstName,
         profile.lastName,
         profile.email,
-        declinedParam(profile.declinedPermissions),
+        permissionsParam(profile.declinedPermissions),
+        permissionsParam(profile.grantedPermissions),
         profile.pictureUrl ?? null,
       ]);
     let result: { insertId: number };
@@ -290,7 +296,8 @@ export class UsersService {
         identity.firstName,
         identity.lastName,
         identity.email,
-        declinedParam(identity.declinedPermissions),
+        permissionsParam(identity.declinedPermissions),
+        permissionsParam(identity.grantedPermissions),
         identity.pictureUrl ?? null,
       ]),
     );
@@ -454,8 +461,8 @@ export interface DeletionResult {
 }
 
 /** The JSON the column holds (sorted, each once), or NULL when the provider did not say. */
-function declinedParam(declined: readonly string[] | undefined): string | null {
-  return declined === undefined ? null : JSON.stringify([...new Set(declined)].sort());
+function permissionsParam(permissions: readonly string[] | undefined): string | null {
+  return permissions === undefined ? null : JSON.stringify([...new Set(permissions)].sort());
 }
 
 function errnoOf(error: unknown): number | undefined {

@@ -25,6 +25,7 @@ const IDENTITY = Object.freeze({
   lastName: 'L',
   email: null,
   declinedPermissions: [],
+  grantedPermissions: ['public_profile'],
 });
 const CONFIG: Record<string, unknown> = {
   FACEBOOK_APP_SECRET: APP_SECRET,

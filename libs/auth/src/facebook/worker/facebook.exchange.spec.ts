@@ -56,6 +56,7 @@ describe(FacebookExchange.name, () => {
       email: null,
       pictureUrl: null,
       declinedPermissions: ['email'],
+      grantedPermissions: ['public_profile'],
     });
     await identifying;
     expect(graph.fetchProfile).toHaveBeenCalledWith('EAA-token', {});

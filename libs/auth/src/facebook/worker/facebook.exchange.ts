@@ -43,12 +43,13 @@ export class FacebookExchange implements ProviderExchange, OnModuleInit {
     permissions.catch(() => undefined);
     const { facebookId, extra, ...fields } = await profile;
     // Whether a missing e-mail was declined (the SPA offers to ask again); undefined: unknown, the stored list stays.
-    const declined = (await permissions)?.declined;
+    const { declined, granted } = (await permissions) ?? {};
     return {
       provider: FACEBOOK,
       subject: facebookId,
       ...fields,
       ...(declined && { declinedPermissions: declined }),
+      ...(granted && { grantedPermissions: granted }),
       ...(extra && { extra }),
     };
   }
