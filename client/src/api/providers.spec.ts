@@ -7,6 +7,7 @@ import {
   providerFromId,
   providerIdFromQuery,
   signInLabel,
+  retrySignInUrl,
   signInUrl,
 } from './providers';
 
@@ -89,6 +90,15 @@ describe('signInUrl', () => {
     expect(signInUrl('facebook', { link: true })).toBe('/auth/facebook?link=1');
   });
 
+  it('asks again for declined permissions with rerequest=', () => {
+    expect(signInUrl('facebook', { rerequest: ['email'] })).toBe(
+      '/auth/facebook?rerequest=email',
+    );
+    expect(
+      signInUrl('facebook', { rerequest: ['email', 'user_birthday'] }),
+    ).toBe('/auth/facebook?rerequest=email%2Cuser_birthday');
+  });
+
   it('never sends a returnTo off this origin', () => {
     expect(signInUrl('google', { returnTo: '//evil.example' })).toBe(
       '/auth/google?returnTo=%2F',
@@ -112,6 +122,34 @@ describe('labels', () => {
     );
     expect(listNames(['Facebook', 'Google'], 'conjunction')).toBe(
       'Facebook and Google',
+    );
+  });
+});
+
+describe('retrySignInUrl', () => {
+  const signedIn = {
+    id: 'p_1',
+    firstName: 'Ada',
+    lastName: 'L',
+    email: null,
+    declined: ['email'],
+    providers: ['facebook'],
+  };
+
+  it('signs a signed-out person in again', () => {
+    expect(retrySignInUrl('facebook', null)).toBe('/auth/facebook');
+  });
+
+  it('re-requests what was declined on a provider the person has linked', () => {
+    expect(retrySignInUrl('facebook', signedIn)).toBe(
+      '/auth/facebook?rerequest=email',
+    );
+  });
+
+  it('links again a provider not linked yet, or one with nothing declined', () => {
+    expect(retrySignInUrl('google', signedIn)).toBe('/auth/google?link=1');
+    expect(retrySignInUrl('facebook', { ...signedIn, declined: [] })).toBe(
+      '/auth/facebook?link=1',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { sameOriginPath } from './auth';
+import { sameOriginPath, type User } from './auth';
 import { request } from './http';
 import type { ApiSchemas } from './schema-types';
 
@@ -86,19 +86,39 @@ export interface SignInUrlOptions {
   returnTo?: string;
   /** Link this provider to the signed-in user instead of signing in. */
   link?: boolean;
+  /** Ask again for permissions the person declined (`auth_type=rerequest`). */
+  rerequest?: readonly string[];
 }
 
 /**
  * Full-page navigation target that starts a sign-in with a provider:
- * `/auth/<id>`, `?link=1` to link it, `returnTo=<path>`.
+ * `/auth/<id>`, `?link=1` to link it, `?rerequest=email` to ask again for
+ * what was declined, `returnTo=<path>`.
  */
 export function signInUrl(
   providerId: string,
-  { returnTo, link = false }: SignInUrlOptions = {},
+  { returnTo, link = false, rerequest = [] }: SignInUrlOptions = {},
 ): string {
   const query = new URLSearchParams();
   if (link) query.set('link', '1');
+  if (rerequest.length) query.set('rerequest', rerequest.join(','));
   if (returnTo !== undefined) query.set('returnTo', sameOriginPath(returnTo));
   const search = query.toString();
   return `/auth/${encodeURIComponent(providerId)}${search ? `?${search}` : ''}`;
+}
+
+/**
+ * "Try again" after a sign-in with a provider failed or was abandoned, for
+ * whoever is on the page: signed out, a new sign-in; signed in and the
+ * provider already linked, the re-request of what they declined on it (the
+ * only reason to go back to a linked provider: "Share your e-mail"); signed
+ * in otherwise, the link again.
+ */
+export function retrySignInUrl(providerId: string, user: User | null): string {
+  if (!user) return signInUrl(providerId);
+  const declined = user.declined ?? [];
+  if (user.providers?.includes(providerId) && declined.length) {
+    return signInUrl(providerId, { rerequest: declined });
+  }
+  return signInUrl(providerId, { link: true });
 }

@@ -13,8 +13,6 @@ import type { ApiSchemas } from './schema-types';
  */
 export const KNOWN_REASONS: readonly ReasonCode[] = REASON_CODES;
 
-export type KnownReason = ReasonCode;
-
 /** Fails the type check if the contract and the OpenAPI document ever disagree. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const documentAgrees: Same<ReasonCode, ApiSchemas['ReasonCode']> = true;
@@ -67,7 +65,7 @@ export const REASON_SENTENCES: Readonly<Record<ReasonCode, ReasonSentence>> = {
  * Codes from before providers shared them, still in the sign-in history and
  * in old links: each is its provider_* code, with Facebook.
  */
-export const FACEBOOK_REASONS: Readonly<Record<string, KnownReason>> = {
+export const FACEBOOK_REASONS: Readonly<Record<string, ReasonCode>> = {
   facebook_error: 'provider_error',
   facebook_timeout: 'provider_timeout',
   facebook_unavailable: 'provider_unavailable',

@@ -126,6 +126,20 @@ describe('LoginErrorView', () => {
     ]);
   });
 
+  it('asks again for what was declined when a signed-in re-request failed (not a link of a linked provider)', async () => {
+    vi.mocked(getMe).mockResolvedValue({
+      ...ada,
+      email: null,
+      declined: ['email'],
+      providers: ['facebook'],
+    });
+    await openError('/login/error?reason=access_denied&provider=facebook');
+    expect(links()).toEqual([
+      ['Try again', '/auth/facebook?rerequest=email'],
+      ['Back home', '/'],
+    ]);
+  });
+
   it('never echoes an address that is not a code', async () => {
     await openError(
       '/login/error?reason=Call%20%2B1%20555%200100&provider=Call%20us',

@@ -116,7 +116,7 @@ export function toUserView(user: StoredUserView): UserView {
 }
 
 /** The stored list (an array, or its JSON text as a raw query reads it), or `[]`. */
-export function declinedList(stored: readonly string[] | string | null | undefined): string[] {
+function declinedList(stored: readonly string[] | string | null | undefined): string[] {
   let value: unknown = stored;
   if (typeof stored === 'string') {
     try {

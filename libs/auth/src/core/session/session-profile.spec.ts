@@ -20,4 +20,9 @@ describe('sessionProfileView', () => {
     });
     expect(sessionProfileView({ ...stored, declined: ['email', 3] }).declined).toEqual(['email']);
   });
+
+  it('hands on the profile fields only, whatever else the session holds', () => {
+    const extra = { ...stored, declined: [], pictureUrl: null, facebookToken: 'EAA-secret', isAdmin: true };
+    expect(sessionProfileView(extra)).toEqual({ ...stored, declined: [], pictureUrl: null });
+  });
 });

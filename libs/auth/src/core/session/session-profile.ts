@@ -8,9 +8,13 @@ import type { UserView } from '@app/users';
  * back as `{}`: both read as `[]`.
  */
 export function sessionProfileView(profile: SessionProfile): UserView {
-  const { declined, pictureUrl } = profile;
+  const { id, firstName, lastName, email, declined, pictureUrl } = profile;
+  // Field by field: whatever else a session may hold never leaves the server through a profile.
   return {
-    ...profile,
+    id,
+    firstName,
+    lastName,
+    email,
     declined: Array.isArray(declined) ? declined.filter((item) => typeof item === 'string') : [],
     pictureUrl: typeof pictureUrl === 'string' ? pictureUrl : null,
   };

@@ -22,7 +22,8 @@ import { SignInCallbackService } from '../../core/api/sign-in-callback.service';
 import { SignInStart } from '../../core/api/sign-in-start';
 import { FACEBOOK_PROVIDER } from '../facebook.constants';
 import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
-import { parseReRequest, reRequestablePermissions } from './facebook-rerequest';
+import { reRequestablePermissions } from '../facebook-permissions';
+import { parseReRequest } from './facebook-rerequest';
 
 /** The core's start, then passport-facebook builds the dialog URL (state + PKCE, stored by FacebookAuthorizationStore). */
 @Injectable()

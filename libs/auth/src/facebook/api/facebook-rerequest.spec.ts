@@ -1,4 +1,5 @@
-import { parseReRequest, reRequestablePermissions } from './facebook-rerequest';
+import { reRequestablePermissions } from '../facebook-permissions';
+import { parseReRequest } from './facebook-rerequest';
 
 describe('parseReRequest', () => {
   const allowed = reRequestablePermissions(['user_birthday']);

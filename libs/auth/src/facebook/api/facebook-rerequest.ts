@@ -1,19 +1,7 @@
-import { FACEBOOK_OPTIONAL_PERMISSIONS } from '../facebook.constants';
 import { FACEBOOK_PERMISSION_NAME } from '../facebook-permissions';
 
 /** At most this many permissions in one `?rerequest=`; Facebook's own list is short. */
 const MAX_REREQUESTED = 16;
-
-/**
- * The permissions the dialog asks for beyond public_profile (the core's
- * e-mail and the host's extraScope): its `scope`, and what a sign-in may ask
- * for again. Only these can have been declined, so only these may be re-requested.
- */
-export function reRequestablePermissions(extraScope: readonly string[] = []): string[] {
-  return [...new Set([...FACEBOOK_OPTIONAL_PERMISSIONS, ...extraScope])].filter(
-    (permission) => permission !== 'public_profile',
-  );
-}
 
 export type ReRequest = { ok: true; permissions: string[] | null } | { ok: false };
 

@@ -7,7 +7,7 @@ import { facebookEndpointsFrom, type ApiEnv } from '@app/config';
 import { FACEBOOK_CALLBACK_PATH } from '../facebook.constants';
 import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
 import { FacebookAuthorizationStore } from './facebook-authorization.store';
-import { reRequestablePermissions } from './facebook-rerequest';
+import { reRequestablePermissions } from '../facebook-permissions';
 
 /**
  * passport-facebook, used for what belongs in the API: building the dialog

@@ -8,7 +8,7 @@ import { facebookEndpointsFrom, type BaseEnv } from '@app/config';
 import { USER_PROFILE_LIMITS, type FacebookProfile } from '@app/users';
 import { FACEBOOK_CALLBACK_PATH, FACEBOOK_PROFILE_FIELDS } from '../facebook.constants';
 import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
-import { reRequestablePermissions } from '../api/facebook-rerequest';
+import { reRequestablePermissions } from '../facebook-permissions';
 import { FACEBOOK_PERMISSION_NAME } from '../facebook-permissions';
 import { isPictureFromSources, pictureImageSources } from '../facebook-picture-sources';
 import type { CodeFate } from '../../core/worker/provider-exchange';
