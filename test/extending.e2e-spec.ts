@@ -162,6 +162,8 @@ describe('Extending the project (docs/EXTENDING.md): the examples in a host app,
           lastName: 'Liddell',
           email: 'alice@example.com',
           declinedPermissions: [],
+          // The host's extraScope (user_birthday) asked for and granted, beside the core's.
+          grantedPermissions: ['public_profile', 'email', 'user_birthday'],
           pictureUrl: stack.pictureOf(alice.id),
           extra: { name: 'Alice Liddell' },
         },
