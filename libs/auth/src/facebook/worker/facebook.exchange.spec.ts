@@ -87,7 +87,7 @@ describe(FacebookExchange.name, () => {
     }
   });
 
-  it("fails with /me/permissions' own classified error when only it fails (a 5xx is worth a retry)", async () => {
+  it("fails with /me/permissions' own classified error when only it fails and /me gave no e-mail (a 5xx is worth a retry)", async () => {
     const error = fail('transient', 'permissions 500');
     const exchange = exchangeOver({
       fetchProfile: jest.fn().mockResolvedValue(PROFILE),
@@ -95,6 +95,17 @@ describe(FacebookExchange.name, () => {
     });
     await expect(exchange.identify('t', {}, {})).rejects.toBe(error);
     expect(error).toMatchObject({ retryable: true, reason: ReasonCode.ProviderUnavailable });
+  });
+
+  it('signs in with an e-mail from /me when only /me/permissions fails, without the lists (the stored ones stay)', async () => {
+    const exchange = exchangeOver({
+      fetchProfile: jest.fn().mockResolvedValue({ ...PROFILE, email: 'a@example.com' }),
+      fetchPermissions: jest.fn().mockRejectedValue(fail('transient', 'permissions 500')),
+    });
+    const identity = await exchange.identify('t', {}, {});
+    expect(identity).toMatchObject({ provider: 'facebook', subject: '1', email: 'a@example.com' });
+    expect(identity).not.toHaveProperty('declinedPermissions');
+    expect(identity).not.toHaveProperty('grantedPermissions');
   });
 
   it('leaves declinedPermissions out when /me/permissions said nothing usable (the stored list stays)', async () => {

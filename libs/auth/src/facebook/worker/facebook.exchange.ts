@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { BaseEnv } from '@app/config';
 import { ProviderExchanges, type ExchangedIdentity, type ProviderExchange } from '../../core/worker/provider-exchange';
@@ -12,6 +12,7 @@ export class FacebookExchange implements ProviderExchange, OnModuleInit {
   readonly displayName = 'Facebook';
   readonly callTimeoutMs: number;
   readonly sealingSecret: string;
+  private readonly logger = new Logger(FacebookExchange.name);
 
   constructor(
     private readonly graph: FacebookGraphClient,
@@ -34,7 +35,11 @@ export class FacebookExchange implements ProviderExchange, OnModuleInit {
    * /me and /me/permissions at once: both need only the token, and the
    * exchange's deadline leaves room for one call after a late token answer,
    * not two in a row. /me's failure is the one told when both fail (as when
-   * it came first); a failed /me/permissions fails the sign-in as before.
+   * it came first). A failed /me/permissions fails the attempt (to be retried)
+   * only when /me gave no e-mail: then whether it was declined decides what
+   * the SPA offers. With an e-mail in hand the sign-in goes on without the
+   * lists (the stored ones stay): a third call must not make a sign-in
+   * likelier to fail than the two it needs.
    */
   async identify(accessToken: string, _job: unknown, options: { signal?: AbortSignal }): Promise<ExchangedIdentity> {
     const profile = this.graph.fetchProfile(accessToken, options);
@@ -43,7 +48,12 @@ export class FacebookExchange implements ProviderExchange, OnModuleInit {
     permissions.catch(() => undefined);
     const { facebookId, extra, ...fields } = await profile;
     // Whether a missing e-mail was declined (the SPA offers to ask again); undefined: unknown, the stored list stays.
-    const { declined, granted } = (await permissions) ?? {};
+    const { declined, granted } =
+      (await permissions.catch((error: unknown) => {
+        if (fields.email === null) throw error;
+        this.logger.warn(`/me/permissions failed (${(error as Error).message}); signing in with the stored lists`);
+        return undefined;
+      })) ?? {};
     return {
       provider: FACEBOOK,
       subject: facebookId,
