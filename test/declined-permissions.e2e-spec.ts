@@ -2,8 +2,7 @@ import { DataSource } from 'typeorm';
 import { dropDatabase, ensureDatabase, mysqlOptions } from '@app/database';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import { MIGRATIONS } from '../migrations';
-import { answerDialog, followCallback, startLogin, watchUntilFinal, type OperationJson } from './support/login-flow';
-import type { TestBrowser } from './support/browser';
+import { answerDialog, followCallback, startLogin, watchUntilOk } from './support/login-flow';
 import { testNamespace } from './support/test-env';
 import { TestStack } from './support/test-stack';
 
@@ -35,15 +34,10 @@ describe('Declined permissions and profile pictures, end to end (emulator, Maria
         'SELECT (SELECT COUNT(*) FROM user_profile) AS profiles, (SELECT COUNT(*) FROM async_operation) AS operations',
       )
     )[0];
-  const finalOf = async (browser: TestBrowser): Promise<OperationJson> => {
-    const { final } = await watchUntilFinal(browser);
-    if (final?.status !== 'ok') throw new Error(`The sign-in ended ${JSON.stringify(final)}`);
-    return final;
-  };
   it('a declined e-mail is declined on /api/me; re-requesting it signs the same person in with it', async () => {
     const browser = stack.browser();
     await startLogin(stack, browser, alice.id, '', ['email']);
-    const declined = await finalOf(browser);
+    const declined = await watchUntilOk(browser);
     expect(declined.user).toEqual({
       id: expect.any(String),
       firstName: 'Alice',
@@ -81,7 +75,7 @@ describe('Declined permissions and profile pictures, end to end (emulator, Maria
 
     const callback = await answerDialog(stack, dialog, { userId: alice.id });
     expect((await followCallback(browser, callback)).location).toBe('/login/pending?provider=facebook');
-    const granted = await finalOf(browser);
+    const granted = await watchUntilOk(browser);
     expect(granted.user).toEqual({ ...declined.user, email: 'alice@example.com', declined: [] });
     expect((await browser.get('/api/me')).json()).toEqual({ ...granted.user, providers: ['facebook'] });
     // The same profile, the decline cleared.
@@ -96,16 +90,16 @@ describe('Declined permissions and profile pictures, end to end (emulator, Maria
   it('does not ask again without a re-request: a plain sign-in after a decline stays declined', async () => {
     const first = stack.browser();
     await startLogin(stack, first, bob.id, '', ['email']);
-    expect((await finalOf(first)).user).toMatchObject({ email: null, declined: ['email'] });
+    expect((await watchUntilOk(first)).user).toMatchObject({ email: null, declined: ['email'] });
     const again = stack.browser();
     await startLogin(stack, again, bob.id);
-    expect((await finalOf(again)).user).toMatchObject({ email: null, declined: ['email'] });
+    expect((await watchUntilOk(again)).user).toMatchObject({ email: null, declined: ['email'] });
   });
 
   it('serves the picture from the emulator as an image, and the CSP lets exactly that origin in', async () => {
     const browser = stack.browser();
     await startLogin(stack, browser, alice.id);
-    const { user } = await finalOf(browser);
+    const { user } = await watchUntilOk(browser);
     expect(user?.pictureUrl).toBe(stack.pictureOf(alice.id));
     const image = await fetch(user!.pictureUrl!);
     expect(image.status).toBe(200);
@@ -132,7 +126,7 @@ describe('Declined permissions and profile pictures, end to end (emulator, Maria
   ])('refuses %s with the error page, changing nothing', async (_label, query) => {
     const signedIn = stack.browser();
     await startLogin(stack, signedIn, alice.id);
-    await finalOf(signedIn);
+    await watchUntilOk(signedIn);
     const before = await counts();
     const row = await profileRow(alice.id);
     for (const browser of [signedIn, stack.browser()]) {

@@ -1,13 +1,5 @@
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
-import type { TestBrowser } from './support/browser';
-import {
-  answerDialog,
-  followCallback,
-  openDialog,
-  startLogin,
-  watchUntilFinal,
-  type OperationJson,
-} from './support/login-flow';
+import { answerDialog, followCallback, openDialog, startLogin, watchUntilOk } from './support/login-flow';
 import { TestStack } from './support/test-stack';
 
 const [alice, bob] = DEFAULT_TEST_USERS;
@@ -31,17 +23,11 @@ describe('A signed-in re-request: its returnTo, and a new session id at the call
     await stack.emulatorKnob('POST', '/reset');
   });
 
-  const finalOf = async (browser: TestBrowser): Promise<OperationJson> => {
-    const { final } = await watchUntilFinal(browser);
-    if (final?.status !== 'ok') throw new Error(`The sign-in ended ${JSON.stringify(final)}`);
-    return final;
-  };
-
   /** Signed in with the e-mail declined, coming back to `returnTo`. */
   async function signedInDeclined(userId: string, returnTo: string) {
     const browser = stack.browser();
     await startLogin(stack, browser, userId, `?returnTo=${encodeURIComponent(returnTo)}`, ['email']);
-    const first = await finalOf(browser);
+    const first = await watchUntilOk(browser);
     expect(first).toMatchObject({ returnTo, user: { declined: ['email'] } });
     return { browser, user: first.user! };
   }
@@ -61,7 +47,7 @@ describe('A signed-in re-request: its returnTo, and a new session id at the call
     expect(pending.location).toBe('/login/pending?provider=facebook');
     expect(browser.cookie('afl.sid')).not.toBe(beforeReRequest.cookie('afl.sid'));
 
-    const granted = await finalOf(browser);
+    const granted = await watchUntilOk(browser);
     expect(granted).toMatchObject({
       returnTo: '/x?tab=1',
       user: { id: user.id, email: 'alice@example.com', declined: [] },
@@ -75,7 +61,7 @@ describe('A signed-in re-request: its returnTo, and a new session id at the call
     const { browser } = await signedInDeclined(bob.id, '/first');
     const dialog = await openDialog(browser, 'facebook', '?rerequest=email');
     await followCallback(browser, await answerDialog(stack, dialog, { userId: bob.id }));
-    expect((await finalOf(browser)).returnTo).toBe('/');
+    expect((await watchUntilOk(browser)).returnTo).toBe('/');
   });
 
   it('an unsafe returnTo is home, as for any sign-in', async () => {
@@ -86,6 +72,6 @@ describe('A signed-in re-request: its returnTo, and a new session id at the call
       `?rerequest=email&returnTo=${encodeURIComponent('//evil.example')}`,
     );
     await followCallback(browser, await answerDialog(stack, dialog, { userId: alice.id }));
-    expect((await finalOf(browser)).returnTo).toBe('/');
+    expect((await watchUntilOk(browser)).returnTo).toBe('/');
   });
 });

@@ -110,6 +110,13 @@ export async function watchUntilFinal(browser: TestBrowser, timeoutMs = 20000) {
   return { ...stream, statuses, final: statuses.at(-1) };
 }
 
+/** Follows the status stream to its final status, which must be ok (else it throws, saying what it was). */
+export async function watchUntilOk(browser: TestBrowser, timeoutMs?: number): Promise<OperationJson> {
+  const { final } = await watchUntilFinal(browser, timeoutMs);
+  if (final?.status !== 'ok') throw new Error(`The sign-in ended ${JSON.stringify(final)}`);
+  return final;
+}
+
 /** The whole dance up to the pending page; returns the callback's answer. `decline`: see answerDialog. */
 export async function startLogin(
   stack: FacebookSide,
