@@ -9,7 +9,7 @@ export interface FlowTarget {
   apiUrl: URL;
   /** PUBLIC_URL's origin, sent as Origin on POSTs. */
   origin: string;
-  /** The emulator's `/v25.0` base. */
+  /** The emulator's Graph base (`/<FACEBOOK_GRAPH_VERSION>`). */
   facebookBase: string;
   agent: http.Agent;
   pollIntervalMs: number;

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { DEFAULT_FACEBOOK_GRAPH_VERSION } from '@app/config';
 import type { FlowsConfig, StreamsConfig } from '../load';
 import { runFlow, type FlowTarget, type Variant } from './flows';
 import { keepAliveAgent } from './http-client';
@@ -136,8 +137,8 @@ export function flowTarget(
   };
 }
 
-/** The Graph version the emulator serves and every client of it is configured with. */
-const GRAPH_VERSION = 'v25.0';
+/** The Graph version every client of the emulator is configured with: the app's default. */
+const GRAPH_VERSION = DEFAULT_FACEBOOK_GRAPH_VERSION;
 
 /**
  * How a build wants the emulator's URLs: hosts and FACEBOOK_GRAPH_VERSION, or (a

@@ -5,6 +5,7 @@ import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { FACEBOOK_CALLBACK_PATH, GOOGLE_CALLBACK_PATH } from '@app/auth/api';
+import { DEFAULT_FACEBOOK_GRAPH_VERSION } from '@app/config';
 import { PICTURE_PATH_PREFIX, createFacebookEmulatorApp } from '@app/facebook-emulator';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApiApp } from '../../apps/api/src/configure-api-app';
@@ -140,9 +141,9 @@ export class TestStack {
     return `${this.emulatorUrl}${PICTURE_PATH_PREFIX}/${userId}.svg?size=${size}`;
   }
 
-  /** The Graph/dialog base of the emulator, as the app is configured to use it. */
+  /** The Graph/dialog base of the emulator, as the app is configured to use it (the default Graph version). */
   get facebookBase(): string {
-    return `${this.emulatorUrl}/v25.0`;
+    return `${this.emulatorUrl}/${DEFAULT_FACEBOOK_GRAPH_VERSION}`;
   }
 
   emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> {
