@@ -2,6 +2,7 @@
 export * from './core/worker/exchange-worker.module';
 export * from './core/worker/exchange.service';
 export * from './core/worker/exchange.processor';
+export * from './core/worker/provider-http';
 export * from './core/metrics/exchange-metrics';
 export * from './core/metrics/sign-in-metrics.module';
 export * from './core/queue/exchange-queue.module';

@@ -4,7 +4,8 @@ import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { BaseEnv } from '@app/config';
 import { GoogleApiError } from './google-api.error';
-import { GoogleAgents, callGoogle, malformedAnswer } from './google-http';
+import { KeepAliveAgents } from '../core/worker/provider-http';
+import { callGoogle, malformedAnswer } from './google-http';
 
 /** A fetched discovery document is used this long before it is asked for again. */
 export const DISCOVERY_REFRESH_MS = 60 * 60 * 1000;
@@ -56,7 +57,7 @@ export class GoogleDiscovery implements OnModuleDestroy {
   private readonly timeoutMs: number;
   private readonly now: () => number;
   /** Keep-alive connections to the issuer. */
-  readonly agents = new GoogleAgents();
+  readonly agents = new KeepAliveAgents();
   private cached: CachedProvider | undefined;
   private inFlight: Promise<GoogleProvider> | undefined;
 

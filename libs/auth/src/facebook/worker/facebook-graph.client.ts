@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { z } from 'zod';
@@ -11,22 +10,16 @@ import { FACEBOOK_OPTIONS, type FacebookOptions } from '../facebook.options';
 import { reRequestablePermissions } from '../facebook-permissions';
 import { FACEBOOK_PERMISSION_NAME } from '../facebook-permissions';
 import { isPictureFromSources, pictureImageSources } from '../facebook-picture-sources';
-import type { CodeFate } from '../../core/worker/provider-exchange';
+import {
+  ProviderTransportError,
+  describeTransportFailure,
+  keepAliveAgent,
+  parseJson,
+  sendProviderRequest,
+  type ProviderRequest,
+} from '../../core/worker/provider-http';
 import { FacebookApiError, classifyFacebookErrorResponse, type GraphCall } from './facebook-api.error';
 import { ReasonCode } from '../../core/reason-codes';
-
-/** Network errors raised before a request could reach Facebook: nothing was sent. */
-const NOT_SENT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-/**
- * How long an idle connection to the Graph host is kept for the next call.
- * A server that announces a shorter keep-alive (`Keep-Alive: timeout=N`) is
- * believed, less a second, so we close first and never write into a
- * connection the server is closing.
- */
-export const GRAPH_IDLE_SOCKET_MS = 15_000;
-/** Idle connections kept per host after a burst; the rest close at once. */
-const GRAPH_MAX_IDLE_SOCKETS = 128;
 
 export interface CallOptions {
   /** Overrides FACEBOOK_TIMEOUT_MS for this call. */
@@ -34,9 +27,6 @@ export interface CallOptions {
   /** Aborts the call early (the worker lost its job or its lease). */
   signal?: AbortSignal;
 }
-
-/** Answers larger than this are not a profile or a token: refuse them unread. */
-const MAX_RESPONSE_BYTES = 256 * 1024;
 
 const tokenResponse = z.object({
   access_token: z.string().min(1).max(4096),
@@ -83,8 +73,8 @@ export interface GrantedPermissions {
 }
 
 /**
- * Facebook's Graph API as the worker needs it: the code exchange and /me.
- * Every call has a timeout; every failure becomes a classified
+ * Facebook's Graph API as the worker needs it: the code exchange, /me and
+ * /me/permissions, over the providers' shared transport. Every call has a timeout; every failure becomes a classified
  * FacebookApiError; secrets travel in bodies and headers, never in URLs.
  */
 @Injectable()
@@ -94,12 +84,7 @@ export class FacebookGraphClient {
   private readonly appSecret: string;
   private readonly redirectUri: string;
   private readonly timeoutMs: number;
-  /**
-   * Keep-alive connections to the Graph host, most recently used first: a
-   * login's two calls, and the logins after it, reuse one connection (no TCP
-   * or TLS setup per call), and connections a burst opened close once idle.
-   * node:http rather than fetch: a third of the CPU per call.
-   */
+  /** Keep-alive connections to the Graph host, shared by a sign-in's calls and the sign-ins after it. */
   readonly agent: http.Agent;
 
   private readonly fields: string;
@@ -125,14 +110,7 @@ export class FacebookGraphClient {
     this.appSecret = config.get('FACEBOOK_APP_SECRET', { infer: true });
     this.redirectUri = config.get('PUBLIC_URL', { infer: true }) + FACEBOOK_CALLBACK_PATH;
     this.timeoutMs = config.get('FACEBOOK_TIMEOUT_MS', { infer: true });
-    const agentOptions: http.AgentOptions = {
-      keepAlive: true,
-      timeout: GRAPH_IDLE_SOCKET_MS,
-      maxFreeSockets: GRAPH_MAX_IDLE_SOCKETS,
-      scheduling: 'lifo',
-    };
-    this.agent =
-      new URL(this.graphUrl).protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    this.agent = keepAliveAgent(new URL(this.graphUrl).protocol);
   }
 
   /**
@@ -251,197 +229,27 @@ export class FacebookGraphClient {
     return createHmac('sha256', this.appSecret).update(`${accessToken}|${appsecretTime}`).digest('hex');
   }
 
-  private async call(call: GraphCall, url: URL, init: GraphRequest, options: CallOptions): Promise<unknown> {
+  private async call(call: GraphCall, url: URL, init: ProviderRequest, options: CallOptions): Promise<unknown> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    let answer: GraphAnswer;
+    let answer;
     try {
-      answer = await this.request(url, init, timeoutMs, options.signal).catch((error: unknown) => {
-        // The server closed a kept-alive connection as we reused it: /me is only a read, so it is
-        // asked again on a new one. The token call is not: the code may have gone with it.
-        if (init.method === 'GET' && error instanceof GraphTransportError && error.staleConnection) {
-          return this.request(url, init, timeoutMs, options.signal);
-        }
-        throw error;
-      });
+      answer = await sendProviderRequest(this.agent, url, init, timeoutMs, options.signal);
     } catch (error) {
-      if (!(error instanceof GraphTransportError)) throw error;
+      if (!(error instanceof ProviderTransportError)) throw error;
       if (error.kind === 'aborted') throw error.cause;
       if (error.kind === 'too-large') throw malformed(call, 'is too large');
-      const reason =
-        error.kind === 'timeout'
-          ? `timed out after ${timeoutMs} ms`
-          : error.kind === 'redirect'
-            ? `was answered with a redirect (HTTP ${error.status})`
-            : `could not reach Facebook (${error.message})`;
-      throw new FacebookApiError('transient', ReasonCode.ProviderUnavailable, `Facebook ${call} call ${reason}`, {
-        codeFate: error.codeFate,
-      });
+      throw new FacebookApiError(
+        'transient',
+        ReasonCode.ProviderUnavailable,
+        `Facebook ${call} call ${describeTransportFailure(error, 'Facebook', timeoutMs)}`,
+        { codeFate: error.codeFate },
+      );
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.text);
-    } catch {
-      json = undefined;
-    }
+    const json = parseJson(answer.text);
     if (answer.status < 200 || answer.status >= 300) throw classifyFacebookErrorResponse(call, answer.status, json);
     if (json === undefined) throw malformed(call, 'is not JSON');
     return json;
   }
-
-  /**
-   * One HTTP exchange on the kept-alive agent. The timeout covers the whole
-   * of it, answer included, and waits one more turn of the event loop before
-   * it fires: after a stall the timer runs before the loop reads its sockets,
-   * and an answer that already arrived should win over a timeout that is only late.
-   */
-  private request(url: URL, init: GraphRequest, timeoutMs: number, signal?: AbortSignal): Promise<GraphAnswer> {
-    return new Promise<GraphAnswer>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(
-          new GraphTransportError('aborted', 'aborted before it started', {
-            cause: signal.reason,
-            codeFate: 'untouched',
-          }),
-        );
-        return;
-      }
-      const transport = url.protocol === 'https:' ? https : http;
-      const body = init.body === undefined ? undefined : Buffer.from(init.body);
-      const req = transport.request(url, {
-        method: init.method,
-        agent: this.agent,
-        headers: {
-          accept: 'application/json',
-          ...init.headers,
-          ...(body ? { 'content-length': String(body.length) } : {}),
-        },
-      });
-      let settled = false;
-      let sent = false; // the whole request reached the socket: Facebook may have it
-      let answered = false; // the first byte of an answer arrived
-      const finish = (error: GraphTransportError | null, answer?: GraphAnswer) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (error) {
-          req.destroy();
-          reject(error);
-        } else {
-          resolve(answer!);
-        }
-      };
-      const codeFate = (): CodeFate => (sent ? 'unknown' : 'untouched');
-      const timer = setTimeout(
-        () =>
-          setImmediate(() =>
-            finish(new GraphTransportError('timeout', `timed out after ${timeoutMs} ms`, { codeFate: codeFate() })),
-          ),
-        timeoutMs,
-      );
-      const onAbort = () =>
-        finish(new GraphTransportError('aborted', 'aborted', { cause: signal!.reason, codeFate: codeFate() }));
-      signal?.addEventListener('abort', onAbort, { once: true });
-
-      req.on('finish', () => (sent = true));
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        const code = networkErrorCode(error);
-        finish(
-          new GraphTransportError(
-            'network',
-            code && !error.message.includes(code) ? `${error.message}, ${code}` : error.message,
-            {
-              cause: error,
-              code,
-              codeFate: code && NOT_SENT_ERROR_CODES.has(code) ? 'untouched' : codeFate(),
-              staleConnection: req.reusedSocket && !answered && (code === 'ECONNRESET' || code === 'EPIPE'),
-            },
-          ),
-        );
-      });
-      req.on('response', (res) => {
-        answered = true;
-        const status = res.statusCode ?? 0;
-        if (status >= 300 && status < 400) {
-          res.resume();
-          finish(new GraphTransportError('redirect', `HTTP ${status}`, { status, codeFate: 'unknown' }));
-          return;
-        }
-        if (Number(res.headers['content-length'] ?? 0) > MAX_RESPONSE_BYTES) {
-          finish(new GraphTransportError('too-large', 'too large', { codeFate: 'unknown' }));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let length = 0;
-        res.on('data', (chunk: Buffer) => {
-          length += chunk.length;
-          if (length > MAX_RESPONSE_BYTES)
-            finish(new GraphTransportError('too-large', 'too large', { codeFate: 'unknown' }));
-          else chunks.push(chunk);
-        });
-        res.on('end', () => finish(null, { status, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (error: Error) =>
-          finish(
-            new GraphTransportError('network', error.message, {
-              cause: error,
-              code: networkErrorCode(error),
-              codeFate: 'unknown',
-            }),
-          ),
-        );
-        res.on('close', () => {
-          if (!res.complete)
-            finish(new GraphTransportError('network', 'the answer was cut off', { codeFate: 'unknown' }));
-        });
-      });
-      req.end(body);
-    });
-  }
-}
-
-interface GraphRequest {
-  method: 'GET' | 'POST';
-  headers: Record<string, string>;
-  body?: string;
-}
-
-interface GraphAnswer {
-  status: number;
-  text: string;
-}
-
-/** Why a Graph call got no usable HTTP answer, and whether the code can have reached Facebook. */
-class GraphTransportError extends Error {
-  readonly code?: string;
-  readonly status?: number;
-  readonly codeFate: CodeFate;
-  /** A kept-alive connection the server had closed: the request never got an answer. */
-  readonly staleConnection: boolean;
-
-  constructor(
-    readonly kind: 'timeout' | 'aborted' | 'network' | 'redirect' | 'too-large',
-    message: string,
-    details: { cause?: unknown; code?: string; status?: number; codeFate: CodeFate; staleConnection?: boolean },
-  ) {
-    super(message, { cause: details.cause });
-    this.name = 'GraphTransportError';
-    this.code = details.code;
-    this.status = details.status;
-    this.codeFate = details.codeFate;
-    this.staleConnection = details.staleConnection ?? false;
-  }
-}
-
-/** The socket's error code, on the error or its causes. */
-function networkErrorCode(error: unknown): string | undefined {
-  for (
-    let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
-    e && depth < 3;
-    e = e.cause as typeof e, depth++
-  ) {
-    if (typeof e.code === 'string') return e.code;
-  }
-  return undefined;
 }
 
 function malformed(call: GraphCall, what: string): FacebookApiError {

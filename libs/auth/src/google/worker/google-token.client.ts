@@ -6,7 +6,8 @@ import type { BaseEnv } from '@app/config';
 import { GoogleApiError } from '../google-api.error';
 import { GOOGLE_CALLBACK_PATH, sameText } from '../google.constants';
 import { GoogleDiscovery } from '../google-discovery';
-import { GoogleAgents, callGoogle, malformedAnswer } from '../google-http';
+import { KeepAliveAgents } from '../../core/worker/provider-http';
+import { callGoogle, malformedAnswer } from '../google-http';
 
 /** Leeway for clocks that disagree with Google's on `exp`, `iat` and `nbf`. */
 export const ID_TOKEN_CLOCK_TOLERANCE_S = 30;
@@ -87,7 +88,7 @@ export class GoogleTokenClient implements OnModuleDestroy {
   private readonly redirectUri: string;
   private readonly timeoutMs: number;
   /** Keep-alive connections to the token endpoint. */
-  readonly agents = new GoogleAgents();
+  readonly agents = new KeepAliveAgents();
 
   constructor(
     config: ConfigService<BaseEnv, true>,
