@@ -27,6 +27,7 @@ export interface KnobTarget<Patch, Fault, UserFields> {
   configure(patch: Patch): object;
   listFaults(): object;
   addFault(input: Fault): object;
+  releaseHeld(): { released: number };
   listUsers(): object[];
   putUser(id: string, fields: UserFields): object;
   deleteUser(id: string): boolean;
@@ -78,6 +79,13 @@ export abstract class KnobsControllerBase<Patch, Fault, UserFields> {
   @HttpCode(200)
   addFault(@Body() body: unknown): object {
     return this.target.addFault(parseBody(this.schemas.fault, body));
+  }
+
+  /** Lets the calls waiting on a 'hold' fault go on to their usual answer. */
+  @Post('faults/release')
+  @HttpCode(200)
+  releaseHeld(): { released: number } {
+    return this.target.releaseHeld();
   }
 
   @Get('users')

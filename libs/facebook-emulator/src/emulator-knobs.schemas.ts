@@ -7,6 +7,9 @@ export type GraphEndpoint = z.infer<typeof graphEndpointSchema>;
 export const faultKindSchema = z.enum([
   'status',
   'hang',
+  // Waits, unanswered, until POST <knobs>/faults/release, then answers as usual:
+  // a slow provider whose answer comes exactly when a test says.
+  'hold',
   'malformed',
   'throttle',
   'huge',

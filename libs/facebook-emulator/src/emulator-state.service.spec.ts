@@ -470,6 +470,7 @@ describe(EmulatorStateService.name, () => {
         permissionsCalls: 0,
         exchangesByCode: {},
         successfulExchanges: 0,
+        heldCalls: 0,
       });
       expect(errorOf(exchange(code)).body.error.message).toBe('Invalid verification code format.');
     });

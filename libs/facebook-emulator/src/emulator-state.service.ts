@@ -59,6 +59,8 @@ export interface EmulatorStats {
   /** Token requests carrying each code, keyed by sha256 hex of the code. */
   exchangesByCode: Record<string, number>;
   successfulExchanges: number;
+  /** Calls waiting on a 'hold' fault now (POST /__emulator/faults/release answers them). */
+  heldCalls: number;
 }
 
 export interface IssueCodeInput {
@@ -459,7 +461,12 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
   }
 
   getStats(): EmulatorStats {
-    return this.stats.snapshot();
+    return { ...this.stats.snapshot(), heldCalls: this.faultInjector.heldCount() };
+  }
+
+  /** Answers the calls waiting on a 'hold' fault, as if nothing had happened. */
+  releaseHeld(): { released: number } {
+    return { released: this.faultInjector.releaseHeld() };
   }
 
   /** Back to boot state: boot users, no codes/tokens/faults/latency, zero stats. */

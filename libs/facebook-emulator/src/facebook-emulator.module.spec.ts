@@ -25,6 +25,15 @@ const OTHER_APP = {
   redirectUris: [REDIRECT],
 };
 const OPTIONS: FacebookEmulatorOptions = { apps: [APP, OTHER_APP] };
+/** Polls a condition on the emulator's own state (no time is asserted; gives up after timeoutMs). */
+async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('The condition never held');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 const ALICE = '10000000000000001';
 const BOB = '10000000000000002';
 const ZOE = '10000000000000003';
@@ -624,6 +633,7 @@ describe(FacebookEmulatorModule.name, () => {
         permissionsCalls: 0,
         exchangesByCode: { [key]: 2 },
         successfulExchanges: 1,
+        heldCalls: 0,
       });
       expect(JSON.stringify(stats)).not.toContain(code);
     });
@@ -651,6 +661,37 @@ describe(FacebookEmulatorModule.name, () => {
       await expect(exchange(hung).timeout(300)).rejects.toThrow(/Timeout/);
       expect(fbError((await exchange(hung).expect(400)).body)).toMatchObject({ error_subcode: 36009 });
       expect(state.getStats().successfulExchanges).toBe(2);
+    });
+
+    it('hold keeps a call unanswered until released, then answers it as usual; reset drops a held one', async () => {
+      const code = await authorize();
+      await addFault({ endpoint: 'token', kind: 'hold' });
+      let answered = false;
+      const held = exchange(code).then((res) => {
+        answered = true;
+        return res;
+      });
+      await waitUntil(() => state.getStats().heldCalls === 1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(answered).toBe(false);
+      expect((await request(base).get('/__emulator/stats').expect(200)).body).toMatchObject({ heldCalls: 1 });
+
+      await request(base).post('/__emulator/faults/release').expect(200, { released: 1 });
+      expect((await held).status).toBe(200);
+      expect((await held).body).toMatchObject({ access_token: expect.any(String) });
+      expect(state.getStats()).toMatchObject({ heldCalls: 0, successfulExchanges: 1 });
+      await request(base).post('/__emulator/faults/release').expect(200, { released: 0 });
+
+      const token = await tokenFor(ALICE);
+      await addFault({ endpoint: 'me', kind: 'hold' });
+      const dropped = me(token).then(
+        () => 'answered',
+        () => 'dropped',
+      );
+      await waitUntil(() => state.getStats().heldCalls === 1);
+      await request(base).post('/__emulator/reset').expect(200);
+      expect(await dropped).toBe('dropped');
+      expect(state.getStats().heldCalls).toBe(0);
     });
 
     it('refuses spend-then-* faults on /me and a late fault without delayMs', async () => {

@@ -18,10 +18,15 @@ export interface EmulatorFault {
 /** Something holding a socket open that must be torn down on reset/shutdown. */
 export interface InFlightHandle {
   destroy(): void;
+  /** A 'hold': let the call go on to its usual answer. */
+  release?(): void;
 }
 
-/** 'hang' handles are released by reset(); 'delay' ones only on shutdown. */
-export type InFlightKind = 'hang' | 'delay';
+/**
+ * 'hang' and 'hold' handles are dropped by reset() ('hold' ones are answered by
+ * releaseHeld()); 'delay' ones are only dropped on shutdown.
+ */
+export type InFlightKind = 'hang' | 'hold' | 'delay';
 
 /**
  * One provider's latency, random failures and queued one-shot faults per
@@ -87,11 +92,29 @@ export class FaultInjector<E extends string> {
     return this.inFlight.size;
   }
 
-  /** No latency, no failures, no queued faults; hanging responses are released. */
+  /** Calls waiting on a 'hold' fault. */
+  heldCount(): number {
+    return [...this.inFlight.values()].filter((kind) => kind === 'hold').length;
+  }
+
+  /** Lets every call waiting on a 'hold' go on to its usual answer; answers how many there were. */
+  releaseHeld(): number {
+    let released = 0;
+    for (const [handle, kind] of [...this.inFlight]) {
+      if (kind !== 'hold') continue;
+      this.inFlight.delete(handle);
+      handle.release?.();
+      released += 1;
+    }
+    return released;
+  }
+
+  /** No latency, no failures, no queued faults; hanging and held responses are dropped. */
   reset(): void {
     this.knobs = { latency: null, failureRate: 0 };
     this.queues = this.emptyQueues();
     this.releaseInFlight('hang');
+    this.releaseInFlight('hold');
   }
 
   /** Every held socket goes, late answers too: otherwise server.close() would wait for them. */

@@ -69,6 +69,9 @@ export class FaultPlayback<E extends string> {
         case 'hang':
           this.hang(res);
           return 'answered';
+        case 'hold':
+          // Released: answered as if nothing had happened (no random failure on top).
+          return (await this.hold(res)) ? undefined : 'answered';
       }
     }
     if (this.faults.shouldInjectFailure()) {
@@ -99,6 +102,34 @@ export class FaultPlayback<E extends string> {
     if (!res.socket || res.socket.destroyed) return;
     const untrack = this.faults.trackInFlight({ destroy: () => res.destroy() }, 'hang');
     res.once('close', untrack);
+  }
+
+  /**
+   * Waits for releaseHeld() (true: go on and answer); false when the client
+   * left, or reset/shutdown dropped the call.
+   */
+  hold(res: Response): Promise<boolean> {
+    if (!res.socket || res.socket.destroyed) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      let untrack: () => void = () => undefined;
+      const finish = (proceed: boolean): void => {
+        res.off('close', onClose);
+        untrack();
+        resolve(proceed);
+      };
+      const onClose = (): void => finish(false);
+      res.once('close', onClose);
+      untrack = this.faults.trackInFlight(
+        {
+          destroy: () => {
+            finish(false);
+            res.destroy();
+          },
+          release: () => finish(true),
+        },
+        'hold',
+      );
+    });
   }
 
   /** Resolves false if the client disconnected (or shutdown) while waiting. */

@@ -336,6 +336,7 @@ describe(GoogleEmulatorStateService.name, () => {
         userinfoCalls: 0,
         exchangesByCode: { [emulatorCodeKey(code)]: 2 },
         successfulExchanges: 0,
+        heldCalls: 0,
       });
     });
 

@@ -52,7 +52,10 @@ export type GoogleEmulatorConfig = FaultKnobs;
 export type GoogleEmulatorConfigPatch = Partial<FaultKnobs>;
 export type GoogleFaultInput = FaultInput<GoogleEndpoint>;
 /** discoveryCalls, tokenCalls, jwksCalls, userinfoCalls, exchangesByCode, successfulExchanges. */
-export type GoogleEmulatorStats = EndpointStatsSnapshot<GoogleEndpoint>;
+export type GoogleEmulatorStats = EndpointStatsSnapshot<GoogleEndpoint> & {
+  /** Calls waiting on a 'hold' fault now (POST /google/__emulator/faults/release answers them). */
+  heldCalls: number;
+};
 
 export const googleFaultInputSchema = faultInputSchemaFor<GoogleEndpoint>(
   GOOGLE_ENDPOINTS,
@@ -413,7 +416,12 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
   }
 
   getStats(): GoogleEmulatorStats {
-    return this.stats.snapshot();
+    return { ...this.stats.snapshot(), heldCalls: this.faultInjector.heldCount() };
+  }
+
+  /** Answers the calls waiting on a 'hold' fault, as if nothing had happened. */
+  releaseHeld(): { released: number } {
+    return { released: this.faultInjector.releaseHeld() };
   }
 
   /** Back to boot state: boot accounts, no codes/tokens/faults/latency, zero stats. The key stays. */

@@ -648,8 +648,23 @@ describe(`${FacebookEmulatorModule.name}: the Google side, on a real port`, () =
         userinfoCalls: 0,
         exchangesByCode: { [key]: 2 },
         successfulExchanges: 1,
+        heldCalls: 0,
       });
       expect(JSON.stringify(stats)).not.toContain(code);
+    });
+
+    it('holds a token call until /faults/release, then answers it as usual', async () => {
+      const code = await authorize();
+      await knob('post', '/faults').send({ endpoint: 'token', kind: 'hold' }).expect(200);
+      const held = exchange(code).then((res) => res);
+      for (let tries = 0; ((await knob('get', '/stats')).body as { heldCalls: number }).heldCalls === 0; tries++) {
+        if (tries > 500) throw new Error('The token call was never held');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await knob('post', '/faults/release').expect(200, { released: 1 });
+      const answer = await held;
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ id_token: expect.any(String) });
     });
 
     it('throttles with 429 and serves truncated JSON for malformed, on every endpoint', async () => {
