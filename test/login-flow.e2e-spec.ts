@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bull';
 import { getQueueToken } from '@nestjs/bull';
 import { EXCHANGE_QUEUE } from '@app/auth';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
-import { answerDialog, followCallback, openDialog, signIn, startLogin, watchUntilFinal } from './support/login-flow';
+import {
+  answerDialog,
+  followCallback,
+  openDialog,
+  signIn,
+  startLogin,
+  watchFromOpen,
+  watchUntilFinal,
+} from './support/login-flow';
 import { TEST_APP_ID, TestStack } from './support/test-stack';
 
 const [alice, bob, zoe] = DEFAULT_TEST_USERS;
@@ -19,7 +26,7 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     await stack?.stop();
   });
   afterEach(async () => {
-    await stack.emulatorKnob('POST', '/reset');
+    await stack.settle();
   });
 
   const rows = async (table: string, where = '1=1', params: unknown[] = []) =>
@@ -102,25 +109,30 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
     expect((await browser.get('/api/me')).status).toBe(401);
   });
 
-  it('answers the callback without calling Facebook, and records a pending operation', async () => {
-    await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 600 } });
+  it('answers the callback before Facebook has answered anything, and records a pending operation', async () => {
+    // The worker's token call is held unanswered: whatever the callback answers, it answered without it.
+    await stack.holdNext('token');
     const browser = stack.browser();
     const dialog = await openDialog(browser);
     const callback = await answerDialog(stack, dialog, { userId: alice.id });
-    const before = (await stack.emulatorKnob('GET', '/stats')) as { tokenCalls: number };
+    const before = (await stack.emulatorKnob('GET', '/stats')) as { tokenCalls: number; successfulExchanges: number };
 
     const answer = await followCallback(browser, callback);
     expect(answer.location).toBe('/login/pending?provider=facebook');
-    const after = (await stack.emulatorKnob('GET', '/stats')) as { tokenCalls: number };
-    expect(after.tokenCalls).toBe(before.tokenCalls);
+    const after = (await stack.emulatorKnob('GET', '/stats')) as { tokenCalls: number; successfulExchanges: number };
+    // At most the worker's own token call has arrived, and it is still unanswered.
+    expect(after.tokenCalls - before.tokenCalls).toBeLessThanOrEqual(1);
+    expect(after.successfulExchanges).toBe(before.successfulExchanges);
 
     const operation = await browser.get('/api/auth/operation');
     expect(operation.json()).toEqual({ id: expect.any(String), status: 'pending' });
     // Not signed in until the worker has ended the attempt ok.
     expect((await browser.get('/api/me')).status).toBe(401);
 
-    const { final, statuses } = await watchUntilFinal(browser);
-    expect(statuses[0]).toEqual({ id: final!.id, status: 'pending' });
+    const { opened, watching } = watchFromOpen(browser);
+    expect(await opened).toEqual({ id: operation.json<{ id: string }>().id, status: 'pending' });
+    await stack.releaseHeld();
+    const { final } = await watching;
     expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Alice' } });
     expect((await browser.get('/api/me')).status).toBe(200);
   });
@@ -291,18 +303,20 @@ describe('Log in with Facebook, end to end (emulator, MariaDB, Redis, Bull, SSE)
   });
 
   it('lets one attempt hold a few streams per API process, and answers 429 past that', async () => {
-    await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1500 } });
+    // The token call is held: the attempt, and each stream of it, stays open until the test lets go.
+    await stack.holdNext('token');
     const browser = stack.browser();
     await startLogin(stack, browser, alice.id);
-    // Each of these holds its stream open until the attempt ends (~3 s: two calls of 1.5 s).
     // STREAMS_PER_ATTEMPT_MAX's default.
-    const open = Array.from({ length: 8 }, () => browser.events('/api/auth/operation/events', { timeoutMs: 10000 }));
-    await sleep(500);
+    const open = Array.from({ length: 8 }, () => watchFromOpen(browser));
+    await Promise.all(open.map(({ opened }) => opened));
     const refused = await browser.events('/api/auth/operation/events', { timeoutMs: 2000 });
     expect(refused.status).toBe(429);
-    const streams = await Promise.all(open);
+
+    await stack.releaseHeld();
+    const streams = await Promise.all(open.map(({ watching }) => watching));
     expect(streams.map((stream) => stream.status)).toEqual(streams.map(() => 200));
-    expect(streams.every((stream) => stream.messages.some((m) => m.data.includes('"ok"')))).toBe(true);
+    expect(streams.map((stream) => stream.final?.status)).toEqual(streams.map(() => 'ok'));
   });
 
   it('answers 404 to status routes when there is no sign-in', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
+import { waitFor } from './support/built-process';
 import { RedisThrottlerStorage } from '../libs/auth/src/core/api/redis-throttler.storage';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -44,13 +45,14 @@ describe('The rate-limit store, on the real Redis', () => {
   });
 
   it('keeps a client refused for the whole block duration when it is longer than the window, then starts afresh', async () => {
-    expect((await hit('block', 200, 1, 1200)).isBlocked).toBe(false);
-    const refused = await hit('block', 200, 1, 1200);
-    expect(refused).toMatchObject({ isBlocked: true, timeToBlockExpire: 2 });
-    await sleep(500); // past the 200 ms window, inside the 1.2 s block
-    expect((await hit('block', 200, 1, 1200)).isBlocked).toBe(true);
-    await sleep(900); // past the block
-    expect(await hit('block', 200, 1, 1200)).toMatchObject({ totalHits: 1, isBlocked: false });
+    // Seconds, not milliseconds: a stalled machine must not end the window between two hits.
+    expect((await hit('block', 2000, 1, 6000)).isBlocked).toBe(false);
+    const refused = await hit('block', 2000, 1, 6000);
+    expect(refused).toMatchObject({ isBlocked: true, timeToBlockExpire: 6 });
+    await sleep(2500); // past the 2 s window, inside the 6 s block
+    expect((await hit('block', 2000, 1, 6000)).isBlocked).toBe(true);
+    await sleep(4500); // past the block
+    expect(await hit('block', 2000, 1, 6000)).toMatchObject({ totalHits: 1, isBlocked: false });
   });
 
   it('gives a counter left without an expiry one, instead of counting it forever', async () => {
@@ -71,7 +73,7 @@ describe('The rate-limit store, on the real Redis', () => {
     await sleep(100);
     await hit('cost', 5000, 10, 5000);
     await hit('cost', 5000, 10, 5000);
-    await sleep(200);
+    await waitFor("the monitor's lines", () => seen.length >= 6);
     monitor.disconnect();
     expect(seen).toEqual(['evalsha', 'incr', 'pttl', 'evalsha', 'incr', 'pttl']);
   });

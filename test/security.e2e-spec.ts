@@ -5,6 +5,7 @@ import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from './support/browser';
 import { answerDialog, followCallback, openDialog, signIn, startLogin, watchUntilFinal } from './support/login-flow';
 import { LogCapture, TEST_APP_SECRET, TestStack } from './support/test-stack';
+import { waitFor } from './support/built-process';
 
 const [alice, bob] = DEFAULT_TEST_USERS;
 const EVIL = 'https://evil.example';
@@ -128,10 +129,16 @@ describe('Security (negative tests against the real stack)', () => {
     expect((await stats()).exchangesByCode[codeKey(callback.searchParams.get('code')!)]).toBe(1);
   });
 
-  /** Waits until the worker has made its exchange for this callback's code. */
+  /** Waits until the worker has made its exchange for this callback's code, and no attempt is left pending. */
   async function waitForTokenCall(callback: URL): Promise<void> {
     const key = codeKey(callback.searchParams.get('code')!);
-    for (let i = 0; i < 100 && !(await stats()).exchangesByCode[key]; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('the token call', async () => ((await stats()).exchangesByCode[key] ?? 0) > 0);
+    await waitFor('every attempt to end', async () => {
+      const [{ n }] = await stack.db.query<{ n: string }[]>(
+        'SELECT COUNT(*) AS n FROM async_operation WHERE async_operation_status_id = 1',
+      );
+      return Number(n) === 0;
+    });
   }
 
   describe('sessions', () => {
@@ -503,7 +510,12 @@ describe('Security (negative tests against the real stack)', () => {
     expect(final).toMatchObject({ status: 'ok', user: { firstName: 'Alice' } });
     expect((await browser.get('/api/me')).status).toBe(200);
     await stack.emulatorKnob('POST', '/faults', { endpoint: 'token', kind: 'status', status: 400, times: 1 });
-    await startLogin(stack, stack.browser(), alice.id);
+    const failing = stack.browser();
+    await startLogin(stack, failing, alice.id);
+    // Read once it has ended (a bare 400 is retried, then ok): the lines of the failed call are among them.
+    const retried = (await watchUntilFinal(failing)).final;
+    expect(retried?.status).toBe('ok');
+    expect(logs.text).toContain(retried!.id);
 
     const text = logs.text;
     expect(text).toContain(final!.id); // the logs do tell this login's story

@@ -3,7 +3,16 @@ import Redis from 'ioredis';
 import { databaseIdentity } from '@app/database';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from './support/browser';
-import { answerDialog, followCallback, openDialog, signIn, startLogin, watchUntilFinal } from './support/login-flow';
+import {
+  answerDialog,
+  followCallback,
+  openDialog,
+  signIn,
+  startLogin,
+  watchFromOpen,
+  watchUntilFinal,
+} from './support/login-flow';
+import { waitFor } from './support/built-process';
 import { TestStack } from './support/test-stack';
 
 const [alice, bob] = DEFAULT_TEST_USERS;
@@ -193,7 +202,8 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
     });
 
     it("signs nobody in when the operation's session has moved on (a second tab started over before the ok)", async () => {
-      await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 400 } });
+      // The token call is held until the browser has started over: the ok comes after, however slow the machine.
+      await stack.holdNext('token');
       try {
         const browser = stack.browser();
         await startLogin(stack, browser, bob.id);
@@ -205,6 +215,7 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
         const next = sessionIdOf(browser);
         expect(next).not.toBe(calledBack);
 
+        await stack.releaseHeld();
         const status = async () =>
           (
             await stack.db.query<{ s: number }[]>(
@@ -212,7 +223,7 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
               [operationId],
             )
           )[0].s;
-        for (let i = 0; i < 100 && (await status()) === 1; i++) await sleep(50);
+        await waitFor('the operation to end', async () => (await status()) !== 1);
         expect(await status()).toBe(2); // ok…
         // …and signed in no session: neither the dead one nor the browser's next one.
         expect((await browser.get('/api/me')).status).toBe(401);
@@ -222,12 +233,13 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
         expect(await recordedAsSignedIn(bob.id, next)).toBe(false);
         expect(await signedInSessions(bob.id)).toBe(before);
       } finally {
-        await stack.emulatorKnob('POST', '/reset');
+        await stack.settle();
       }
     });
 
     it('signs in, once, the one session that many copies of the post-callback cookie share', async () => {
-      await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 300 } });
+      // The token call is held until every copy watches and has polled once: all of them see the sign-in come.
+      await stack.holdNext('token');
       try {
         const browser = stack.browser();
         await startLogin(stack, browser, bob.id);
@@ -236,8 +248,16 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
         // Copies of the cookie the callback set are the same session: racing streams and polls,
         // opened while the worker is still at work, all end with the same sign-in.
         const copies = Array.from({ length: 6 }, () => browser.clone());
+        const watches = copies.map((copy) => watchFromOpen(copy));
+        for (const { opened } of watches) expect(await opened).toEqual({ id: operationId, status: 'pending' });
+        const firstPolls = await Promise.all(
+          copies.map(async (copy) => (await copy.get('/api/auth/operation')).json()),
+        );
+        expect(firstPolls).toEqual(copies.map(() => ({ id: operationId, status: 'pending' })));
+
+        await stack.releaseHeld();
         const [streams, polls] = await Promise.all([
-          Promise.all(copies.map((copy) => watchUntilFinal(copy))),
+          Promise.all(watches.map(({ watching }) => watching)),
           Promise.all(
             copies.map(async (copy) => {
               let answer = (await copy.get('/api/auth/operation')).json<{ status: string }>();
@@ -249,8 +269,6 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
             }),
           ),
         ]);
-        // They were opened while it was pending, so the sign-in came while they watched.
-        for (const { statuses } of streams) expect(statuses[0]).toEqual({ id: operationId, status: 'pending' });
         const user = streams[0].final?.user;
         expect(user).toMatchObject({ firstName: 'Bob' });
         for (const { final } of streams) expect(final).toEqual({ id: operationId, status: 'ok', user, returnTo: '/' });
@@ -263,7 +281,7 @@ describe('Sessions: a fresh id at /auth/facebook and at the callback, and one si
         );
         expect(signedIn).toEqual(Array(copies.length + 1).fill(200));
       } finally {
-        await stack.emulatorKnob('POST', '/reset');
+        await stack.settle();
       }
     });
 

@@ -27,7 +27,7 @@ describe('Signing in through the SPA in Chromium', () => {
     await stack?.stop();
   });
   afterEach(async () => {
-    await stack.emulatorKnob('POST', '/reset');
+    await stack.settle();
   });
 
   async function newPage(
@@ -61,8 +61,8 @@ describe('Signing in through the SPA in Chromium', () => {
 
   for (const viewport of ['desktop', 'phone'] as const) {
     it(`signs in, stays signed in on reload, and logs out (${viewport})`, async () => {
-      // Slow enough to see the preloader, fast enough for a test.
-      await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 700 } });
+      // The token call is held while the test looks at the preloader, however slow the machine.
+      await stack.holdNext('token');
       const { context, page, foreign } = await newPage(viewport);
       try {
         await throughTheDialog(page, `${viewport}-sign-in`, alice.first_name);
@@ -71,6 +71,7 @@ describe('Signing in through the SPA in Chromium', () => {
         await page.getByText('Talking to Facebook…').waitFor();
         await screenshot(page, `${viewport}-sign-in-3-pending`);
         expect(await page.title()).toMatch(/Signing you in/);
+        await stack.releaseHeld();
 
         const greeting = page.getByRole('heading', { name: `Hi, ${alice.first_name}!` });
         await greeting.waitFor({ timeout: 20000 });
@@ -113,7 +114,8 @@ describe('Signing in through the SPA in Chromium', () => {
   });
 
   it('lands signed in after a reload in the middle of a slow exchange', async () => {
-    await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1500 } }); // per call, under FACEBOOK_TIMEOUT_MS
+    // The token call is held until the reloaded page shows the preloader again.
+    await stack.holdNext('token');
     const { context, page } = await newPage('phone');
     try {
       await throughTheDialog(page, 'phone-reload-pending', bob.first_name);
@@ -121,6 +123,7 @@ describe('Signing in through the SPA in Chromium', () => {
       await page.reload();
       await page.getByRole('heading', { name: 'Signing you in' }).waitFor();
       await screenshot(page, 'phone-reload-pending-3-reloaded');
+      await stack.releaseHeld();
       await page.getByRole('heading', { name: `Hi, ${bob.first_name}!` }).waitFor({ timeout: 20000 });
       await page.getByText("Facebook didn't share an e-mail address.").waitFor();
       await screenshot(page, 'phone-reload-pending-4-signed-in-without-email');

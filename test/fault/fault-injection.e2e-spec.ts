@@ -16,6 +16,7 @@ import {
   signIn,
   startGoogleLogin,
   startLogin,
+  watchFromOpen,
   watchUntilFinal,
   type OperationJson,
 } from '../support/login-flow';
@@ -35,7 +36,8 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
   let stack: FaultStack;
 
   beforeAll(async () => {
-    stack = await FaultStack.start({ apis: 2, workers: 2, env: { LOGIN_DEADLINE_MS: '15000' } });
+    // FaultStack's 25 s deadline: a takeover (a lock lapsing, a stalled check, a new worker) fits well within it.
+    stack = await FaultStack.start({ apis: 2, workers: 2 });
   }, 120000);
   afterAll(async () => {
     await stack?.stop();
@@ -84,6 +86,8 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
       meCalls: number;
       successfulExchanges: number;
       exchangesByCode: Record<string, number>;
+      /** Calls waiting on a 'hold' fault (stack.holdNext). */
+      heldCalls: number;
     };
   const codeKey = (callback: URL) => createHash('sha256').update(callback.searchParams.get('code')!).digest('hex');
   const idOf = async (browser: TestBrowser) => (await browser.get('/api/auth/operation')).json<OperationJson>().id;
@@ -144,7 +148,8 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
     'resumes on another worker when one is SIGKILLed mid-exchange, without spending the code twice',
     () =>
       withLogs(async () => {
-        await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1000 } });
+        // /me is held: the kill lands after the token exchange and before the profile, whatever the machine's speed.
+        await stack.holdNext('me');
         // One worker only, so the job lands on the one we kill. (A SIGSTOPped worker would
         // still hold a blocking BRPOPLPUSH and could swallow the job itself.)
         const [doomed, ...others] = stack.workers.filter((w) => w.running);
@@ -153,14 +158,12 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         const browser = stack.browser(0);
         const { callback } = await startLogin(stack, browser, bob.id);
         // The token exchange is done; the worker is now waiting on /me.
-        await waitFor(
-          'the token exchange',
-          async () => (await stats()).successfulExchanges > before.successfulExchanges,
-        );
+        await waitFor('the held /me call', async () => (await stats()).heldCalls === 1);
+        expect((await stats()).successfulExchanges).toBe(before.successfulExchanges + 1);
         await doomed.signal('SIGKILL');
         await stack.startWorker();
 
-        const { final } = await watchUntilFinal(browser, 20000); // the job's lock lapses and the survivor takes it
+        const { final } = await watchUntilFinal(browser, 30000); // the job's lock lapses and the survivor takes it
         expect(final?.status).toBe('ok');
         expect((await stats()).exchangesByCode[codeKey(callback)]).toBe(1);
         const row = await operation(final!.id);
@@ -175,21 +178,25 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
     'ends open streams with a retry hint on API SIGTERM, and the browser finishes on another instance',
     () =>
       withLogs(async () => {
-        await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1000 } });
+        // The token call is held until B has been stopped: the sign-in is pending while B's stream is open.
+        await stack.holdNext('token');
         const viaA = stack.browser(0);
         await startLogin(stack, viaA, alice.id);
         const viaB = viaA.at(stack.apiUrls[1]);
-        const stream = viaB.events('/api/auth/operation/events', { timeoutMs: 15000 });
-        await sleep(300);
+        const { opened, watching } = watchFromOpen(viaB, 15000);
+        expect((await opened).status).toBe('pending');
         const exit = stack.apis[1].signal('SIGTERM');
-        const ended = await stream;
+        const ended = await watching;
         expect(ended.ended).toBe(true);
         expect(ended.messages.at(-1)?.event).toBe('reconnect');
         expect(ended.retry).toBe(500);
         const { code, signal } = await exit;
         expect(code === 0 || signal === 'SIGTERM').toBe(true);
 
-        const { final } = await watchUntilFinal(viaA);
+        const finishing = watchFromOpen(viaA);
+        await finishing.opened;
+        await stack.releaseHeld();
+        const { final } = await finishing.watching;
         expect(final?.status).toBe('ok');
       }),
     60000,
@@ -199,14 +206,16 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
     'lets a worker finish its active job on SIGTERM: nothing left pending',
     () =>
       withLogs(async () => {
-        await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 800 } });
+        // The job's token call is held: the SIGTERM lands while the job is active, whatever the machine's speed.
+        await stack.holdNext('token');
         const [leaving, ...others] = stack.workers.filter((w) => w.running);
         for (const other of others) await other.signal('SIGTERM');
-        const before = await stats();
         const browser = stack.browser(0);
         await startLogin(stack, browser, zoe.id);
-        await waitFor('the job to start', async () => (await stats()).tokenCalls > before.tokenCalls);
-        const { code, signal } = await leaving.signal('SIGTERM');
+        await waitFor('the job to start', async () => (await stats()).heldCalls === 1);
+        const exit = leaving.signal('SIGTERM');
+        await stack.releaseHeld();
+        const { code, signal } = await exit;
         expect(code === 0 || signal === 'SIGTERM').toBe(true);
         const id = await idOf(browser);
         // It finished the job before it exited.
@@ -255,15 +264,12 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
     'rides out a MariaDB restart: the worker retries its write, the login still ends ok',
     () =>
       withLogs(async () => {
-        await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1200 } });
-        const before = await stats();
+        // The token call is held until MariaDB is down: the worker's write comes while it is away.
+        await stack.holdNext('token');
         const inFlight = stack.browser(0);
         await startLogin(stack, inFlight, zoe.id);
         const id = await idOf(inFlight);
-        await waitFor(
-          'the token exchange',
-          async () => (await stats()).successfulExchanges > before.successfulExchanges,
-        );
+        await waitFor('the token call', async () => (await stats()).heldCalls === 1);
 
         await stack.mariadb.stop();
         const newcomer = stack.browser(1);
@@ -274,6 +280,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         const status = await inFlight.get('/api/auth/operation');
         expect(status.status).toBe(503);
         expect(status.json()).toMatchObject({ statusCode: 503 });
+        await stack.releaseHeld();
         await sleep(1500);
         await stack.mariadb.start();
 
@@ -288,11 +295,11 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
   );
 
   describe('Facebook slow, failing or odd', () => {
-    const loginWith = async (faults: object[]) => {
+    const loginWith = async (faults: object[], watchMs = 40000) => {
       for (const fault of faults) await stack.emulatorKnob('POST', '/faults', fault);
       const browser = stack.browser(0);
       const { callback } = await startLogin(stack, browser, alice.id);
-      const { final } = await watchUntilFinal(browser, 30000);
+      const { final } = await watchUntilFinal(browser, watchMs);
       return { final: final!, row: await operation(final!.id), callback };
     };
 
@@ -323,7 +330,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
     it('gives up before the deadline when Facebook never answers, saying it took too long', async () => {
       // The first token call waits almost to the deadline (a late answer is worth
       // having); the retry gets what is left; then there is no time for another.
-      const { final, row } = await loginWith([{ endpoint: 'token', kind: 'hang', times: 20 }]);
+      const { final, row } = await loginWith([{ endpoint: 'token', kind: 'hang', times: 20 }], 45000);
       expect(final).toMatchObject({ status: 'error', error: { code: 'provider_timeout' } });
       expect(row.attempts).toBeLessThanOrEqual(5);
     }, 60000);
@@ -468,21 +475,35 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
       withLogs(async () => {
         const [worker, ...others] = stack.workers.filter((w) => w.running);
         for (const other of others) await other.signal('SIGTERM');
-        // Every attempt is throttled, so the last one falls while MySQL is away.
+        // Every attempt is throttled, so the last one falls while MySQL is away: the queue is
+        // paused from the first token call until MariaDB is down, so no retry can run before.
         await stack.emulatorKnob('POST', '/faults', { endpoint: 'token', kind: 'throttle', times: 5 });
         const before = await stats();
-        const browser = stack.browser(0);
-        await startLogin(stack, browser, alice.id);
-        const id = await idOf(browser);
-        await waitFor('the first token call', async () => (await stats()).tokenCalls > before.tokenCalls);
-        await stack.mariadb.stop();
-        await waitFor('the worker to give up', async () => /the deadline sweeper will end it/.test(worker.text), 20000);
-        expect(worker.running).toBe(true);
-        await stack.mariadb.start();
-        const { final } = await watchUntilFinal(browser, 30000);
-        expect(final).toMatchObject({ id, status: 'error', error: { code: 'timeout' } });
-        expect(worker.running).toBe(true);
-        expect(worker.text).not.toMatch(/Unhandled rejection/);
+        const queue = new Queue(EXCHANGE_QUEUE, stack.redis.url, {
+          prefix: exchangeQueuePrefix(stack.env.REDIS_PREFIX, stack.env.DATABASE_URL),
+        });
+        try {
+          const browser = stack.browser(0);
+          await startLogin(stack, browser, alice.id);
+          const id = await idOf(browser);
+          await waitFor('the first token call', async () => (await stats()).tokenCalls > before.tokenCalls);
+          await queue.pause();
+          await stack.mariadb.stop();
+          await queue.resume();
+          await waitFor(
+            'the worker to give up',
+            async () => /the deadline sweeper will end it/.test(worker.text),
+            20000,
+          );
+          expect(worker.running).toBe(true);
+          await stack.mariadb.start();
+          const { final } = await watchUntilFinal(browser, 45000);
+          expect(final).toMatchObject({ id, status: 'error', error: { code: 'timeout' } });
+          expect(worker.running).toBe(true);
+          expect(worker.text).not.toMatch(/Unhandled rejection/);
+        } finally {
+          await queue.close();
+        }
       }),
     90000,
   );

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { OperationHistoryService, OperationRetentionPruner } from '@app/async-operations/history';
 import { signRequest } from '@app/auth/api';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
@@ -12,6 +11,7 @@ import {
   watchUntilFinal,
   failedLogin,
 } from '../support/login-flow';
+import { waitFor } from '../support/built-process';
 import { TEST_APP_SECRET, TestStack } from '../support/test-stack';
 
 const [alice, bob, zoe] = DEFAULT_TEST_USERS;
@@ -96,12 +96,14 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
 
   it('links a failure that comes after a success that never signed the browser in to that person', async () => {
     // An ok now signs the browser in at once, so "ok but not signed in" takes a second tab: it starts
-    // another attempt while the first is still at Facebook, and the session the first one would sign in dies.
-    await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 400 } });
+    // another attempt while the first is still at Facebook (its token call held until then), and the
+    // session the first one would sign in dies.
+    await stack.holdNext('token');
     const browser = stack.browser();
     await startLogin(stack, browser, zoe.id);
     const first = (await browser.get('/api/auth/operation')).json<{ id: string }>().id;
     const secondTab = await openDialog(browser);
+    await stack.releaseHeld();
     const firstStatus = async () =>
       (
         await stack.db.query<{ s: number }[]>(
@@ -109,7 +111,7 @@ describe('Sign-in history: GET /api/me/sign-ins, and pruning past OPERATION_RETE
           [first],
         )
       )[0].s;
-    for (let i = 0; i < 100 && (await firstStatus()) === 1; i++) await sleep(50);
+    await waitFor('the first attempt to end', async () => (await firstStatus()) !== 1);
     expect(await firstStatus()).toBe(2); // ok, and it signed nobody in
     expect((await browser.get('/api/me')).status).toBe(401);
     await stack.emulatorKnob('POST', '/reset');

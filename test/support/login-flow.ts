@@ -103,11 +103,39 @@ export function followCallback(browser: TestBrowser, callback: URL) {
 const parseStatus = (message: EventSourceMessage) => JSON.parse(message.data) as OperationJson;
 
 /** Follows the status stream until the final status; returns every status seen. */
-export async function watchUntilFinal(browser: TestBrowser, timeoutMs = 20000) {
-  // No `until`: the server must end the stream itself after the final status.
-  const stream = await browser.events('/api/auth/operation/events', { timeoutMs });
+export async function watchUntilFinal(
+  browser: TestBrowser,
+  timeoutMs = 20000,
+  onStatus?: (status: OperationJson) => void,
+) {
+  // `until` never stops it: the server must end the stream itself after the final status.
+  const stream = await browser.events('/api/auth/operation/events', {
+    timeoutMs,
+    until: (message) => {
+      if (message.event === 'status') onStatus?.(parseStatus(message));
+      return false;
+    },
+  });
   const statuses = stream.messages.filter((m) => m.event === 'status').map(parseStatus);
   return { ...stream, statuses, final: statuses.at(-1) };
+}
+
+/**
+ * watchUntilFinal, and `opened`: the stream's first status (its snapshot), for a
+ * test that lets the sign-in go on only once the stream is open. `opened`
+ * rejects if the stream ended without a status.
+ */
+export function watchFromOpen(browser: TestBrowser, timeoutMs?: number) {
+  let first!: (status: OperationJson) => void;
+  const firstStatus = new Promise<OperationJson>((resolve) => (first = resolve));
+  const watching = watchUntilFinal(browser, timeoutMs, (status) => first(status));
+  const opened = Promise.race([
+    firstStatus,
+    watching.then(({ status }) => {
+      throw new Error(`The status stream ended without a status (HTTP ${status})`);
+    }),
+  ]);
+  return { opened, watching };
 }
 
 /** Follows the status stream to its final status, which must be ok (else it throws, saying what it was). */

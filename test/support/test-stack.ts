@@ -2,16 +2,19 @@ import type { DynamicModule, INestApplication, INestApplicationContext, LoggerSe
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { EXCHANGE_QUEUE } from '@app/auth';
 import { FACEBOOK_CALLBACK_PATH, GOOGLE_CALLBACK_PATH } from '@app/auth/api';
 import { DEFAULT_FACEBOOK_GRAPH_VERSION } from '@app/config';
 import { PICTURE_PATH_PREFIX, createFacebookEmulatorApp } from '@app/facebook-emulator';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApiApp } from '../../apps/api/src/configure-api-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { BuiltProcess } from './built-process';
-import { emulatorKnob } from './emulator-knob';
+import { BuiltProcess, waitFor } from './built-process';
+import { emulatorKnob, holdNext, releaseHeld } from './emulator-knob';
 import { TestBrowser } from './browser';
 import { createTestDatabase, destroyTestDatabase } from './test-database';
 import { ROOT, freePort, testNamespace, type TestNamespace } from './test-env';
@@ -148,6 +151,31 @@ export class TestStack {
 
   emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> {
     return emulatorKnob(this.emulatorUrl, method, path, body);
+  }
+
+  /** Holds the next `times` calls to a Graph endpoint until releaseHeld() (see emulator-knob's holdNext). */
+  holdNext(endpoint?: 'token' | 'me' | 'permissions', times?: number): Promise<void> {
+    return holdNext(this.emulatorKnob.bind(this), endpoint, times);
+  }
+
+  /** Waits until `count` calls are held, then lets them go on to their usual answers. */
+  releaseHeld(count?: number): Promise<void> {
+    return releaseHeld(this.emulatorKnob.bind(this), count);
+  }
+
+  /**
+   * Resets the emulator (dropping the calls it holds) and waits until no exchange
+   * job is waiting, running or delayed: a test's leftover retry must not take the
+   * next test's fault.
+   */
+  async settle(): Promise<void> {
+    await this.emulatorKnob('POST', '/reset');
+    if (!this.api) return;
+    const queue = this.api.get<Queue>(getQueueToken(EXCHANGE_QUEUE));
+    await waitFor('the exchange queue to settle', async () => {
+      const { waiting, active, delayed } = await queue.getJobCounts();
+      return waiting + active + delayed === 0;
+    });
   }
 
   /** process.env with this stack's settings, for a child process. */

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { FACEBOOK_CALLBACK_PATH, GOOGLE_CALLBACK_PATH } from '@app/auth/api';
+import { DEFAULT_FACEBOOK_GRAPH_VERSION } from '@app/config';
 import { BuiltProcess } from '../../support/built-process';
-import { emulatorKnob } from '../../support/emulator-knob';
+import { emulatorKnob, holdNext, releaseHeld } from '../../support/emulator-knob';
 import { TestBrowser } from '../../support/browser';
 import type { FacebookSide } from '../../support/login-flow';
 import { createTestDatabase } from '../../support/test-database';
@@ -50,7 +51,7 @@ export class FaultStack implements FacebookSide {
   }
 
   get facebookBase(): string {
-    return `${this.emulatorUrl}/v25.0`;
+    return `${this.emulatorUrl}/${DEFAULT_FACEBOOK_GRAPH_VERSION}`;
   }
 
   /** A browser whose page is on PUBLIC_URL, reaching API instance `instance`. */
@@ -60,6 +61,16 @@ export class FaultStack implements FacebookSide {
 
   emulatorKnob(method: string, path: string, body?: unknown): Promise<unknown> {
     return emulatorKnob(this.emulatorUrl, method, path, body);
+  }
+
+  /** Holds the next `times` calls to a Graph endpoint until releaseHeld() (see emulator-knob's holdNext). */
+  holdNext(endpoint?: 'token' | 'me' | 'permissions', times?: number): Promise<void> {
+    return holdNext(this.emulatorKnob.bind(this), endpoint, times);
+  }
+
+  /** Waits until `count` calls are held, then lets them go on to their usual answers. */
+  releaseHeld(count?: number): Promise<void> {
+    return releaseHeld(this.emulatorKnob.bind(this), count);
   }
 
   /** The emulator's Google side's knobs (`/google/__emulator/*`). */
