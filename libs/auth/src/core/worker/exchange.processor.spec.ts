@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { ConfigService } from '@nestjs/config';
 import type { Job, Queue } from 'bull';
@@ -162,6 +163,23 @@ describe(ExchangeProcessor.name, () => {
     await expect(processor.onFailed(null, new Error('job stalled more than allowable limit'))).resolves.toBeUndefined();
     logins.giveUp.mockRejectedValueOnce(new Error('connect ECONNREFUSED'));
     await expect(processor.onFailed(job(3), new Error('timeout'))).resolves.toBeUndefined();
+  });
+
+  it('says at shutdown how many exchanges it still holds, before Bull closes the queue', async () => {
+    let release!: () => void;
+    const { processor } = setup(() => new Promise<void>((resolve) => (release = resolve)));
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    try {
+      const running = processor.exchange(job());
+      await new Promise((resolve) => setImmediate(resolve));
+      processor.beforeApplicationShutdown('SIGTERM');
+      expect(log).toHaveBeenCalledWith('Stopping on SIGTERM: finishing the 1 exchange(s) in hand, taking no new one');
+      release();
+      await running;
+    } finally {
+      log.mockRestore();
+      processor.gate.close();
+    }
   });
 
   it('aborts a running exchange once its job lock cannot be extended', async () => {

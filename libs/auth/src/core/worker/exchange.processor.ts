@@ -1,5 +1,5 @@
 import { InjectQueue, OnQueueError, OnQueueFailed, Processor } from '@nestjs/bull';
-import { Inject, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Job, Queue } from 'bull';
@@ -45,7 +45,7 @@ export const EXCHANGE_ADMISSION_GATE = Symbol('EXCHANGE_ADMISSION_GATE');
  * (holding its job's lock) while it does not.
  */
 @Processor(EXCHANGE_QUEUE)
-export class ExchangeProcessor implements OnModuleInit {
+export class ExchangeProcessor implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExchangeProcessor.name);
   /** How many jobs Bull may hand this worker at once. */
   private readonly concurrency: number;
@@ -86,6 +86,18 @@ export class ExchangeProcessor implements OnModuleInit {
       .catch((error: Error) => {
         this.logger.error(`The exchange processor stopped: ${error.message}`);
       });
+  }
+
+  /**
+   * Said before the queue closes (Bull's module closes it at application
+   * shutdown, and waits for the jobs in hand): the jobs this worker holds end
+   * here, none is taken after.
+   */
+  beforeApplicationShutdown(signal?: string): void {
+    const { inFlight, waiting } = this.gate.state;
+    this.logger.log(
+      `Stopping${signal ? ` on ${signal}` : ''}: finishing the ${inFlight + waiting} exchange(s) in hand, taking no new one`,
+    );
   }
 
   /** Bull reconnects by itself (Redis restarts); say so instead of printing unhandled errors. */
