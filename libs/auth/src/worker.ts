@@ -2,7 +2,16 @@
 export * from './core/worker/exchange-worker.module';
 export * from './core/worker/exchange.service';
 export * from './core/worker/exchange.processor';
-export * from './core/worker/provider-http';
+// The transport Facebook and Google call their providers with, for a host's own provider.
+export {
+  KeepAliveAgents,
+  ProviderTransportError,
+  describeTransportFailure,
+  keepAliveAgent,
+  sendProviderRequest,
+  type ProviderAnswer,
+  type ProviderRequest,
+} from './core/worker/provider-http';
 export * from './core/metrics/exchange-metrics';
 export * from './core/metrics/sign-in-metrics.module';
 export * from './core/queue/exchange-queue.module';

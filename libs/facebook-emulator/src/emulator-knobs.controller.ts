@@ -26,6 +26,7 @@ export interface KnobTarget<Patch, Fault, UserFields> {
   getConfig(): object;
   configure(patch: Patch): object;
   listFaults(): object;
+  clearFaults(): object;
   addFault(input: Fault): object;
   releaseHeld(): { released: number };
   listUsers(): object[];
@@ -79,6 +80,12 @@ export abstract class KnobsControllerBase<Patch, Fault, UserFields> {
   @HttpCode(200)
   addFault(@Body() body: unknown): object {
     return this.target.addFault(parseBody(this.schemas.fault, body));
+  }
+
+  /** Forgets the queued faults without a reset: codes, tokens and users stay. */
+  @Delete('faults')
+  clearFaults(): object {
+    return this.target.clearFaults();
   }
 
   /** Lets the calls waiting on a 'hold' fault go on to their usual answer. */

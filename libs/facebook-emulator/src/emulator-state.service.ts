@@ -429,6 +429,12 @@ export class EmulatorStateService implements BeforeApplicationShutdown {
     return this.listFaults();
   }
 
+  /** Forgets the queued faults, and nothing else (codes, tokens, users and held calls stay). */
+  clearFaults(): Record<GraphEndpoint, EmulatorFault[]> {
+    this.faultInjector.clearQueued();
+    return this.listFaults();
+  }
+
   listFaults(): Record<GraphEndpoint, EmulatorFault[]> {
     return this.faultInjector.list();
   }

@@ -694,6 +694,19 @@ describe(FacebookEmulatorModule.name, () => {
       expect(state.getStats().heldCalls).toBe(0);
     });
 
+    it('DELETE /faults forgets queued faults and nothing else; a held call whose client gives up is forgotten', async () => {
+      const code = await authorize();
+      await addFault({ endpoint: 'token', kind: 'status', times: 3 });
+      await addFault({ endpoint: 'me', kind: 'hold' });
+      await request(base).delete('/__emulator/faults').expect(200, { token: [], me: [], permissions: [] });
+      const token = ((await exchange(code).expect(200)).body as { access_token: string }).access_token;
+
+      await addFault({ endpoint: 'me', kind: 'hold' });
+      await expect(me(token).timeout(200)).rejects.toThrow(/Timeout/);
+      await waitUntil(() => state.getStats().heldCalls === 0);
+      await me(token).expect(200);
+    });
+
     it('refuses spend-then-* faults on /me and a late fault without delayMs', async () => {
       await request(base).post('/__emulator/faults').send({ endpoint: 'me', kind: 'spend-then-drop' }).expect(400);
       await request(base).post('/__emulator/faults').send({ endpoint: 'token', kind: 'spend-then-late' }).expect(400);

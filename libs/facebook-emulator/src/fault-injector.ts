@@ -64,6 +64,11 @@ export class FaultInjector<E extends string> {
     for (let i = 0; i < times; i += 1) this.queues[endpoint].push({ ...fault });
   }
 
+  /** Forgets the queued faults (what is held stays held). */
+  clearQueued(): void {
+    this.queues = this.emptyQueues();
+  }
+
   list(): Record<E, EmulatorFault[]> {
     return structuredClone(this.queues);
   }

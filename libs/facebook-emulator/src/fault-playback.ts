@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { DISTORTING_FAULT_KINDS, SPENDING_FAULT_KINDS } from './emulator-knobs.schemas';
-import type { EmulatorFault, FaultInjector } from './fault-injector';
+import type { EmulatorFault, FaultInjector, InFlightKind } from './fault-injector';
 
 /** Faults that still run the real lookup and then distort its answer. */
 export type DistortingFault = EmulatorFault & { kind: 'huge' | 'missing-id' };
@@ -110,9 +110,29 @@ export class FaultPlayback<E extends string> {
    */
   hold(res: Response): Promise<boolean> {
     if (!res.socket || res.socket.destroyed) return Promise.resolve(false);
+    return this.waitInFlight(res, 'hold', () => () => undefined);
+  }
+
+  /** Resolves false if the client disconnected (or shutdown) while waiting. */
+  delay(res: Response, ms: number): Promise<boolean> {
+    if (ms <= 0) return Promise.resolve(true);
+    return this.waitInFlight(res, 'delay', (proceed) => {
+      const timer = setTimeout(proceed, ms);
+      return () => clearTimeout(timer);
+    });
+  }
+
+  /**
+   * A response kept waiting, tracked so reset/shutdown can drop it: true once
+   * `arm`'s go-ahead (or releaseHeld, for a hold) comes, false when the client
+   * leaves or the call is dropped. `arm` answers how to disarm it.
+   */
+  private waitInFlight(res: Response, kind: InFlightKind, arm: (proceed: () => void) => () => void): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       let untrack: () => void = () => undefined;
+      let disarm: () => void = () => undefined;
       const finish = (proceed: boolean): void => {
+        disarm();
         res.off('close', onClose);
         untrack();
         resolve(proceed);
@@ -127,34 +147,9 @@ export class FaultPlayback<E extends string> {
           },
           release: () => finish(true),
         },
-        'hold',
+        kind,
       );
-    });
-  }
-
-  /** Resolves false if the client disconnected (or shutdown) while waiting. */
-  delay(res: Response, ms: number): Promise<boolean> {
-    if (ms <= 0) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
-      let untrack: () => void = () => undefined;
-      const finish = (proceed: boolean): void => {
-        clearTimeout(timer);
-        res.off('close', onClose);
-        untrack();
-        resolve(proceed);
-      };
-      const onClose = (): void => finish(false);
-      const timer = setTimeout(() => finish(true), ms);
-      res.once('close', onClose);
-      untrack = this.faults.trackInFlight(
-        {
-          destroy: () => {
-            finish(false);
-            res.destroy();
-          },
-        },
-        'delay',
-      );
+      disarm = arm(() => finish(true));
     });
   }
 }

@@ -51,7 +51,7 @@ import { GOOGLE_SIGNING_KEY, signIdToken, type GoogleSigningKey } from './google
 export type GoogleEmulatorConfig = FaultKnobs;
 export type GoogleEmulatorConfigPatch = Partial<FaultKnobs>;
 export type GoogleFaultInput = FaultInput<GoogleEndpoint>;
-/** discoveryCalls, tokenCalls, jwksCalls, userinfoCalls, exchangesByCode, successfulExchanges. */
+/** discoveryCalls, tokenCalls, jwksCalls, userinfoCalls, exchangesByCode, successfulExchanges, heldCalls. */
 export type GoogleEmulatorStats = EndpointStatsSnapshot<GoogleEndpoint> & {
   /** Calls waiting on a 'hold' fault now (POST /google/__emulator/faults/release answers them). */
   heldCalls: number;
@@ -397,6 +397,12 @@ export class GoogleEmulatorStateService implements BeforeApplicationShutdown {
   /** Queues `times` one-shot faults for the next calls to the endpoint. */
   addFault(input: GoogleFaultInput): Record<GoogleEndpoint, EmulatorFault[]> {
     this.faultInjector.enqueue(parseOrThrow(googleFaultInputSchema, input));
+    return this.listFaults();
+  }
+
+  /** Forgets the queued faults, and nothing else (codes, tokens, users and held calls stay). */
+  clearFaults(): Record<GoogleEndpoint, EmulatorFault[]> {
+    this.faultInjector.clearQueued();
     return this.listFaults();
   }
 
