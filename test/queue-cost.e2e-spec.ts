@@ -58,7 +58,7 @@ describe("The login queue's lean Bull scripts, on the real Redis", () => {
     void queue.process('exchange', 5, (job: Queue.Job<{ fail: boolean }>) => {
       runs.push({ id: String(job.id), at: Date.now() });
       if (job.data.fail && job.attemptsMade === 0) {
-        failedAt = Date.now();
+        if (job.id === 'retried') failedAt = Date.now();
         return Promise.reject(new Error('Facebook answered 503'));
       }
       return Promise.resolve();
@@ -86,11 +86,10 @@ describe("The login queue's lean Bull scripts, on the real Redis", () => {
     );
     expect(await finalFailure).toBe('Facebook answered 503');
 
-    // The retry ran once its 300 ms backoff was up, not at the guard's tick (two minutes away):
-    // the delayed publish still reaches the worker.
+    // The retry ran once its 300 ms backoff was up (within the 15 s wait above, when the guard's
+    // tick is two minutes away): the delayed publish still reaches the worker.
     const retry = runs.filter((r) => r.id === 'retried')[1];
     expect(retry.at - failedAt).toBeGreaterThanOrEqual(300);
-    expect(retry.at - failedAt).toBeLessThan(60_000);
     // Ended jobs are gone (their data holds the code).
     expect(await queue.getJob('ok')).toBeNull();
     expect(await queue.getJob('final')).toBeNull();

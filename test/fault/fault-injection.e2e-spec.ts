@@ -3,10 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Queue from 'bull';
 import Redis from 'ioredis';
-import { EXCHANGE_QUEUE } from '@app/auth';
-import { exchangeQueuePrefix } from '@app/auth/worker';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
 import type { TestBrowser } from '../support/browser';
 import {
@@ -126,11 +123,12 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
     'holds one status subscription per API process, however many streams are open',
     () =>
       withLogs(async () => {
-        await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1000 } });
+        // Every token call is held until the subscriptions are counted: all 12 streams are open then.
+        await stack.holdNext('token', 12);
         const browsers = Array.from({ length: 12 }, (_, i) => stack.browser(i % 2));
         await Promise.all(browsers.map((b) => startLogin(stack, b, alice.id)));
-        const streams = browsers.map((b) => watchUntilFinal(b));
-        await sleep(300);
+        const watches = browsers.map((b) => watchFromOpen(b));
+        await Promise.all(watches.map(({ opened }) => opened));
         const redis = new Redis(stack.redis.url);
         try {
           const [, subscribers] = (await redis.pubsub('NUMSUB', 'afl-fault:operation-status')) as [string, number];
@@ -138,8 +136,9 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         } finally {
           redis.disconnect();
         }
-        const finals = await Promise.all(streams);
-        expect(finals.every((f) => f.final?.status === 'ok')).toBe(true);
+        await stack.releaseHeld(12);
+        const finals = await Promise.all(watches.map(({ watching }) => watching));
+        expect(finals.map((f) => f.final?.status)).toEqual(finals.map(() => 'ok'));
       }),
     60000,
   );
@@ -148,8 +147,9 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
     'resumes on another worker when one is SIGKILLed mid-exchange, without spending the code twice',
     () =>
       withLogs(async () => {
-        // /me is held: the kill lands after the token exchange and before the profile, whatever the machine's speed.
-        await stack.holdNext('me');
+        // Every /me is held until the worker is dead: the kill lands after the token exchange and
+        // before the profile, whatever the machine's speed (a /me that times out is asked again, held again).
+        await stack.holdNext('me', 20);
         // One worker only, so the job lands on the one we kill. (A SIGSTOPped worker would
         // still hold a blocking BRPOPLPUSH and could swallow the job itself.)
         const [doomed, ...others] = stack.workers.filter((w) => w.running);
@@ -161,6 +161,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         await waitFor('the held /me call', async () => (await stats()).heldCalls === 1);
         expect((await stats()).successfulExchanges).toBe(before.successfulExchanges + 1);
         await doomed.signal('SIGKILL');
+        await stack.emulatorKnob('DELETE', '/faults'); // the survivor's /me is answered
         await stack.startWorker();
 
         const { final } = await watchUntilFinal(browser, 30000); // the job's lock lapses and the survivor takes it
@@ -214,6 +215,8 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         await startLogin(stack, browser, zoe.id);
         await waitFor('the job to start', async () => (await stats()).heldCalls === 1);
         const exit = leaving.signal('SIGTERM');
+        // Released once the worker is stopping with the job in hand: the drain, not a race with the signal.
+        await waitFor('the worker to stop', () => /Stopping on SIGTERM: finishing the 1 exchange/.test(leaving.text));
         await stack.releaseHeld();
         const { code, signal } = await exit;
         expect(code === 0 || signal === 'SIGTERM').toBe(true);
@@ -229,10 +232,12 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
     'rides out a Redis restart: error page and 503 while away, carries on after, nothing pending',
     () =>
       withLogs(async () => {
-        await stack.emulatorKnob('PUT', '/config', { latency: { fixedMs: 1000 } });
+        // The token call is held over the outage: the sign-in is in flight from before Redis goes until after it is back.
+        await stack.holdNext('token');
         const inFlight = stack.browser(0);
         await startLogin(stack, inFlight, alice.id);
         const id = await idOf(inFlight);
+        await waitFor('the token call', async () => (await stats()).heldCalls === 1);
 
         await stack.redis.stop();
         const newcomer = await fetch(`${stack.apiUrls[0]}/auth/facebook`, {
@@ -250,6 +255,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         // Every instance reconnects by itself (no restart), within a few seconds of ioredis backoff;
         // meanwhile it answers 503 / the error page. The SPA keeps asking; here we wait for readiness.
         await everyApiReady();
+        await stack.releaseHeld();
         const { final } = await watchUntilFinal(inFlight, 30000);
         expect(final).toMatchObject({ id, status: 'ok' });
         // No restart needed: a new sign-in works through both instances.
@@ -479,9 +485,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         // paused from the first token call until MariaDB is down, so no retry can run before.
         await stack.emulatorKnob('POST', '/faults', { endpoint: 'token', kind: 'throttle', times: 5 });
         const before = await stats();
-        const queue = new Queue(EXCHANGE_QUEUE, stack.redis.url, {
-          prefix: exchangeQueuePrefix(stack.env.REDIS_PREFIX, stack.env.DATABASE_URL),
-        });
+        const queue = stack.queue();
         try {
           const browser = stack.browser(0);
           await startLogin(stack, browser, alice.id);
@@ -502,6 +506,8 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
           expect(worker.running).toBe(true);
           expect(worker.text).not.toMatch(/Unhandled rejection/);
         } finally {
+          // Paused in Redis, for every worker: never left so for the next case.
+          await queue.resume().catch(() => undefined);
           await queue.close();
         }
       }),
@@ -516,9 +522,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         const browser = stack.browser(0);
         await startLogin(stack, browser, bob.id);
         const id = await idOf(browser);
-        const queue = new Queue(EXCHANGE_QUEUE, stack.redis.url, {
-          prefix: exchangeQueuePrefix(stack.env.REDIS_PREFIX, stack.env.DATABASE_URL),
-        });
+        const queue = stack.queue();
         try {
           const job = await queue.getJob(id);
           expect(job).not.toBeNull();

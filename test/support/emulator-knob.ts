@@ -35,5 +35,7 @@ export async function releaseHeld(knob: Knob, count = 1): Promise<void> {
     const stats = (await knob('GET', '/stats')) as { heldCalls: number };
     return stats.heldCalls >= count;
   });
-  await knob('POST', '/faults/release');
+  const { released } = (await knob('POST', '/faults/release')) as { released: number };
+  // Fewer than seen: a held call was dropped in between (its client gave up), so it was never answered.
+  if (released < count) throw new Error(`Released ${released} held call(s), expected ${count}`);
 }

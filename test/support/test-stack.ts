@@ -2,11 +2,11 @@ import type { DynamicModule, INestApplication, INestApplicationContext, LoggerSe
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { getQueueToken } from '@nestjs/bull';
-import type { Queue } from 'bull';
+import Bull from 'bull';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { EXCHANGE_QUEUE } from '@app/auth';
+import { exchangeQueuePrefix } from '@app/auth/worker';
 import { FACEBOOK_CALLBACK_PATH, GOOGLE_CALLBACK_PATH } from '@app/auth/api';
 import { DEFAULT_FACEBOOK_GRAPH_VERSION } from '@app/config';
 import { PICTURE_PATH_PREFIX, createFacebookEmulatorApp } from '@app/facebook-emulator';
@@ -170,12 +170,18 @@ export class TestStack {
    */
   async settle(): Promise<void> {
     await this.emulatorKnob('POST', '/reset');
-    if (!this.api) return;
-    const queue = this.api.get<Queue>(getQueueToken(EXCHANGE_QUEUE));
-    await waitFor('the exchange queue to settle', async () => {
-      const { waiting, active, delayed } = await queue.getJobCounts();
-      return waiting + active + delayed === 0;
+    // Its own connection: the API may run in a child process.
+    const queue = new Bull(EXCHANGE_QUEUE, this.env.REDIS_URL, {
+      prefix: exchangeQueuePrefix(this.env.REDIS_PREFIX, this.env.DATABASE_URL),
     });
+    try {
+      await waitFor('the exchange queue to settle', async () => {
+        const { waiting, active, delayed } = await queue.getJobCounts();
+        return waiting + active + delayed === 0;
+      });
+    } finally {
+      await queue.close();
+    }
   }
 
   /** process.env with this stack's settings, for a child process. */
@@ -205,14 +211,20 @@ export class TestStack {
     return worker;
   }
 
+  /**
+   * Stops everything, each step bounded: a step that does not finish (seen once: a
+   * close after a Redis restart that never ended) is named on stderr and passed over,
+   * so the suite's afterAll ends instead of timing out with no word of what hung.
+   */
   async stop(): Promise<void> {
     await this.workerProcess?.stop();
     await this.apiProcess?.stop();
-    await this.worker?.close().catch(() => undefined);
-    await this.api?.close().catch(() => undefined);
-    await this.emulator?.close().catch(() => undefined);
-    if (this.db) await destroyTestDatabase(this.db, this.ns.databaseUrl).catch(() => undefined);
-    if (this.env.REDIS_URL) await deleteRedisKeys(this.env.REDIS_URL, this.env.REDIS_PREFIX).catch(() => undefined);
+    await boundedStep('the worker', () => this.worker?.close());
+    await boundedStep('the API', () => this.api?.close());
+    await boundedStep('the emulator', () => this.emulator?.close());
+    if (this.db) await boundedStep('the test database', () => destroyTestDatabase(this.db, this.ns.databaseUrl));
+    const redisUrl = this.env.REDIS_URL;
+    if (redisUrl) await boundedStep('the Redis keys', () => deleteRedisKeys(redisUrl, this.env.REDIS_PREFIX));
   }
 
   private async boot(options: StackOptions): Promise<void> {
@@ -291,5 +303,29 @@ export class TestStack {
     } else if (worker === 'child-process') {
       await this.startWorkerProcess();
     }
+  }
+}
+
+/** How long one step of TestStack.stop() may take. */
+const STOP_STEP_TIMEOUT_MS = 15_000;
+
+/** Runs one teardown step; a failure is ignored, a step that outlasts STOP_STEP_TIMEOUT_MS is named and left. */
+async function boundedStep(what: string, step: () => Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>(
+    (resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_STEP_TIMEOUT_MS)),
+  );
+  const outcome = await Promise.race([
+    Promise.resolve(step()).then(
+      () => 'done' as const,
+      () => 'failed' as const,
+    ),
+    timedOut,
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    process.stderr.write(
+      `TestStack.stop(): closing ${what} did not finish within ${STOP_STEP_TIMEOUT_MS} ms; left open\n`,
+    );
   }
 }

@@ -1,4 +1,7 @@
+import Bull from 'bull';
 import type { DataSource } from 'typeorm';
+import { EXCHANGE_QUEUE } from '@app/auth';
+import { exchangeQueuePrefix } from '@app/auth/worker';
 import { FACEBOOK_CALLBACK_PATH, GOOGLE_CALLBACK_PATH } from '@app/auth/api';
 import { DEFAULT_FACEBOOK_GRAPH_VERSION } from '@app/config';
 import { BuiltProcess } from '../../support/built-process';
@@ -71,6 +74,13 @@ export class FaultStack implements FacebookSide {
   /** Waits until `count` calls are held, then lets them go on to their usual answers. */
   releaseHeld(count?: number): Promise<void> {
     return releaseHeld(this.emulatorKnob.bind(this), count);
+  }
+
+  /** The exchange queue on this stack's Redis, as the processes see it: close it when done. */
+  queue(): Bull.Queue {
+    return new Bull(EXCHANGE_QUEUE, this.redis.url, {
+      prefix: exchangeQueuePrefix(this.env.REDIS_PREFIX, this.env.DATABASE_URL),
+    });
   }
 
   /** The emulator's Google side's knobs (`/google/__emulator/*`). */
