@@ -1,5 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_TEST_USERS } from '@app/facebook-emulator';
+import { waitFor } from './support/built-process';
 import { signIn } from './support/login-flow';
+import { PrivateRedis } from './support/private-services';
 import { TestStack } from './support/test-stack';
 
 const [alice] = DEFAULT_TEST_USERS;
@@ -45,5 +48,35 @@ describe('A worker in another process than the API (the built dist/apps/worker)'
     const { code, signal } = await stack.workerProcess!.signal('SIGTERM');
     expect(code === 0 || signal === 'SIGTERM').toBe(true);
     await expect(fetch(workerUrl + '/health/live')).rejects.toThrow();
+  });
+});
+
+describe('A worker told to stop just after Redis came back', () => {
+  const privateRedis = new PrivateRedis();
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    await privateRedis.start();
+    stack = await TestStack.start({ worker: 'child-process', env: { REDIS_URL: privateRedis.url } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await privateRedis.destroy();
+  });
+
+  it('still exits on SIGTERM while its queue connections are reconnecting', async () => {
+    const worker = stack.workerProcess!;
+    await privateRedis.stop();
+    // Long enough for every connection to be lost and retrying (ioredis waits up to 2 s between tries).
+    await waitFor('the worker to notice', () => /ECONNREFUSED/.test(worker.text));
+    await sleep(2500);
+    await privateRedis.start();
+    // At once: the connections are on their way back. Bull's close used to hang here for good.
+    const exit = worker.signal('SIGTERM');
+    const outcome = await Promise.race([exit, sleep(20000).then(() => 'still running' as const)]);
+    expect(outcome).not.toBe('still running');
+    const { code, signal } = await exit;
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    expect(worker.text).toMatch(/Stopping on SIGTERM/);
   });
 });

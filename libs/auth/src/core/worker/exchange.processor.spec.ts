@@ -46,6 +46,7 @@ function setup(runExchange: (handle: ExchangeJobHandle) => Promise<unknown>, gat
   const queue = {
     process: jest.fn().mockReturnValue(new Promise(() => undefined)),
     on: jest.fn((event: string, listener: (...args: unknown[]) => void) => listeners.set(event, listener)),
+    clients: [] as Array<{ status: string }>,
   };
   const settings: Record<string, number> = { EXCHANGE_CONCURRENCY: 64, EXCHANGE_MAX_LOOP_DELAY_MS: 100 };
   const config = { get: jest.fn((key: string) => settings[key]) };
@@ -172,7 +173,7 @@ describe(ExchangeProcessor.name, () => {
     try {
       const running = processor.exchange(job());
       await new Promise((resolve) => setImmediate(resolve));
-      processor.beforeApplicationShutdown('SIGTERM');
+      await processor.beforeApplicationShutdown('SIGTERM');
       expect(log).toHaveBeenCalledWith('Stopping on SIGTERM: finishing the 1 exchange(s) in hand, taking no new one');
       release();
       await running;

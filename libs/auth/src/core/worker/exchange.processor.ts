@@ -16,6 +16,7 @@ import {
 import { ExchangeAbortedError, type ExchangeJobData } from '../queue/exchange-job';
 import { ExchangeService } from './exchange.service';
 import { useLeanQueueScripts } from '../queue/lean-bull-scripts';
+import { untilQueueReconnected } from '../queue/queue-connections';
 import { AdmissionGate, type Admission, type GateState } from './admission-gate';
 import { EventLoopLoadProbe } from './load-probe';
 
@@ -89,15 +90,22 @@ export class ExchangeProcessor implements OnModuleInit, BeforeApplicationShutdow
   }
 
   /**
-   * Said before the queue closes (Bull's module closes it at application
-   * shutdown, and waits for the jobs in hand): the jobs this worker holds end
-   * here, none is taken after.
+   * Runs before the queue closes (Bull's module closes it at application
+   * shutdown, and waits for the jobs in hand): says what is left, and lets
+   * connections that are on their way back to Redis arrive first, or the
+   * close would never end (untilQueueReconnected).
    */
-  beforeApplicationShutdown(signal?: string): void {
-    const { inFlight, waiting } = this.gate.state;
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log(
-      `Stopping${signal ? ` on ${signal}` : ''}: finishing the ${inFlight + waiting} exchange(s) in hand, taking no new one`,
+      `Stopping${signal ? ` on ${signal}` : ''}: finishing the ${this.inHand} exchange(s) in hand, taking no new one`,
     );
+    await untilQueueReconnected(this.queue);
+  }
+
+  /** Exchanges this worker holds: running, or admitted by Bull and waiting for the gate. */
+  get inHand(): number {
+    const { inFlight, waiting } = this.gate.state;
+    return inFlight + waiting;
   }
 
   /** Bull reconnects by itself (Redis restarts); say so instead of printing unhandled errors. */
