@@ -12,7 +12,8 @@ module.exports = {
   moduleNameMapper,
   testEnvironment: 'node',
   testTimeout: 60000,
-  // A teardown step that never ends is named by TestStack.stop() and left behind; the run
-  // must still end (a CI job waits for it), so Jest exits once the suites are done.
+  // A teardown step that never ends fails its suite (TestStack.stop() names it) and stays
+  // behind; the run must still end (a CI job waits for it), so Jest exits once the suites are
+  // done.
   forceExit: true,
 };

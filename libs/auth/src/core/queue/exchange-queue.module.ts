@@ -5,6 +5,7 @@ import type { Queue } from 'bull';
 import type { BaseEnv } from '@app/config';
 import { databaseIdentity } from '@app/database';
 import { ObservabilityModule, ReadinessRegistry } from '@app/observability';
+import { redisRetryDelay } from '@app/redis';
 import { EXCHANGE_QUEUE, JOB_LOCK_DURATION_MS } from '../sign-in.constants';
 import { useLeanQueueScripts } from './lean-bull-scripts';
 
@@ -51,7 +52,9 @@ export function jitteredBackoff(baseMs: number) {
         return {
           url: config.get('REDIS_URL', { infer: true }),
           prefix,
-          redis: { connectTimeout: 2000 },
+          // The app's reconnect rule, not Bull's (up to 20 s between tries): a worker told to stop
+          // just after Redis came back waits for these connections (untilQueueReconnected).
+          redis: { connectTimeout: 2000, retryStrategy: redisRetryDelay },
         };
       },
     }),

@@ -99,7 +99,14 @@ export class ExchangeProcessor implements OnModuleInit, BeforeApplicationShutdow
     this.logger.log(
       `Stopping${signal ? ` on ${signal}` : ''}: finishing the ${this.inHand} exchange(s) in hand, taking no new one`,
     );
-    await untilQueueReconnected(this.queue);
+    const { waitedFor, back } = await untilQueueReconnected(this.queue);
+    if (waitedFor > 0) {
+      this.logger.log(
+        back
+          ? `Waited for ${waitedFor} queue connection(s) to be back on Redis before closing the queue`
+          : `${waitedFor} queue connection(s) still away from Redis; closing the queue without them`,
+      );
+    }
   }
 
   /** Exchanges this worker holds: running, or admitted by Bull and waiting for the gate. */
