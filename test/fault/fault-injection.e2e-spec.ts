@@ -158,7 +158,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         const browser = stack.browser(0);
         const { callback } = await startLogin(stack, browser, bob.id);
         // The token exchange is done; the worker is now waiting on /me.
-        await waitFor('the held /me call', async () => (await stats()).heldCalls === 1);
+        await stack.waitForHeld();
         expect((await stats()).successfulExchanges).toBe(before.successfulExchanges + 1);
         await doomed.signal('SIGKILL');
         await stack.emulatorKnob('DELETE', '/faults'); // the survivor's /me is answered
@@ -213,7 +213,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         for (const other of others) await other.signal('SIGTERM');
         const browser = stack.browser(0);
         await startLogin(stack, browser, zoe.id);
-        await waitFor('the job to start', async () => (await stats()).heldCalls === 1);
+        await stack.waitForHeld();
         const exit = leaving.signal('SIGTERM');
         // Released once the worker is stopping with the job in hand: the drain, not a race with the signal.
         await waitFor('the worker to stop', () => /Stopping on SIGTERM: finishing the 1 exchange/.test(leaving.text));
@@ -237,7 +237,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         const inFlight = stack.browser(0);
         await startLogin(stack, inFlight, alice.id);
         const id = await idOf(inFlight);
-        await waitFor('the token call', async () => (await stats()).heldCalls === 1);
+        await stack.waitForHeld();
 
         await stack.redis.stop();
         const newcomer = await fetch(`${stack.apiUrls[0]}/auth/facebook`, {
@@ -275,7 +275,7 @@ describe('Fault injection: nothing lost, nothing stuck', () => {
         const inFlight = stack.browser(0);
         await startLogin(stack, inFlight, zoe.id);
         const id = await idOf(inFlight);
-        await waitFor('the token call', async () => (await stats()).heldCalls === 1);
+        await stack.waitForHeld();
 
         await stack.mariadb.stop();
         const newcomer = stack.browser(1);

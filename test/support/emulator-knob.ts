@@ -29,12 +29,17 @@ export async function holdNext(knob: Knob, endpoint: 'token' | 'me' | 'permissio
   await knob('POST', '/faults', { endpoint, kind: 'hold', times });
 }
 
-/** Waits until `count` calls are held, then lets them go on to their usual answers. */
-export async function releaseHeld(knob: Knob, count = 1): Promise<void> {
+/** Waits until `count` calls are held: the call the test holds has arrived, and waits on the test. */
+export async function waitForHeld(knob: Knob, count = 1): Promise<void> {
   await waitFor(`${count} held Facebook call(s)`, async () => {
     const stats = (await knob('GET', '/stats')) as { heldCalls: number };
     return stats.heldCalls >= count;
   });
+}
+
+/** Waits until `count` calls are held, then lets them go on to their usual answers. */
+export async function releaseHeld(knob: Knob, count = 1): Promise<void> {
+  await waitForHeld(knob, count);
   const { released } = (await knob('POST', '/faults/release')) as { released: number };
   // Fewer than seen: a held call was dropped in between (its client gave up), so it was never answered.
   if (released < count) throw new Error(`Released ${released} held call(s), expected ${count}`);

@@ -2,11 +2,8 @@ import type { DynamicModule, INestApplication, INestApplicationContext, LoggerSe
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import Bull from 'bull';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { EXCHANGE_QUEUE } from '@app/auth';
-import { exchangeQueuePrefix } from '@app/auth/worker';
 import { FACEBOOK_CALLBACK_PATH, GOOGLE_CALLBACK_PATH } from '@app/auth/api';
 import { DEFAULT_FACEBOOK_GRAPH_VERSION } from '@app/config';
 import { PICTURE_PATH_PREFIX, createFacebookEmulatorApp } from '@app/facebook-emulator';
@@ -14,7 +11,8 @@ import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApiApp } from '../../apps/api/src/configure-api-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { BuiltProcess, waitFor } from './built-process';
-import { emulatorKnob, holdNext, releaseHeld } from './emulator-knob';
+import { emulatorKnob, holdNext, releaseHeld, waitForHeld } from './emulator-knob';
+import { openExchangeQueue } from './exchange-queue';
 import { TestBrowser } from './browser';
 import { createTestDatabase, destroyTestDatabase } from './test-database';
 import { ROOT, freePort, testNamespace, type TestNamespace } from './test-env';
@@ -158,6 +156,11 @@ export class TestStack {
     return holdNext(this.emulatorKnob.bind(this), endpoint, times);
   }
 
+  /** Waits until `count` calls are held (the held call has arrived). */
+  waitForHeld(count?: number): Promise<void> {
+    return waitForHeld(this.emulatorKnob.bind(this), count);
+  }
+
   /** Waits until `count` calls are held, then lets them go on to their usual answers. */
   releaseHeld(count?: number): Promise<void> {
     return releaseHeld(this.emulatorKnob.bind(this), count);
@@ -171,9 +174,7 @@ export class TestStack {
   async settle(): Promise<void> {
     await this.emulatorKnob('POST', '/reset');
     // Its own connection: the API may run in a child process.
-    const queue = new Bull(EXCHANGE_QUEUE, this.env.REDIS_URL, {
-      prefix: exchangeQueuePrefix(this.env.REDIS_PREFIX, this.env.DATABASE_URL),
-    });
+    const queue = openExchangeQueue(this.env.REDIS_URL, this.env);
     try {
       await waitFor('the exchange queue to settle', async () => {
         const { waiting, active, delayed } = await queue.getJobCounts();

@@ -1,11 +1,10 @@
-import Bull from 'bull';
+import type Bull from 'bull';
 import type { DataSource } from 'typeorm';
-import { EXCHANGE_QUEUE } from '@app/auth';
-import { exchangeQueuePrefix } from '@app/auth/worker';
 import { FACEBOOK_CALLBACK_PATH, GOOGLE_CALLBACK_PATH } from '@app/auth/api';
 import { DEFAULT_FACEBOOK_GRAPH_VERSION } from '@app/config';
 import { BuiltProcess } from '../../support/built-process';
-import { emulatorKnob, holdNext, releaseHeld } from '../../support/emulator-knob';
+import { emulatorKnob, holdNext, releaseHeld, waitForHeld } from '../../support/emulator-knob';
+import { openExchangeQueue } from '../../support/exchange-queue';
 import { TestBrowser } from '../../support/browser';
 import type { FacebookSide } from '../../support/login-flow';
 import { createTestDatabase } from '../../support/test-database';
@@ -71,6 +70,11 @@ export class FaultStack implements FacebookSide {
     return holdNext(this.emulatorKnob.bind(this), endpoint, times);
   }
 
+  /** Waits until `count` calls are held (the held call has arrived). */
+  waitForHeld(count?: number): Promise<void> {
+    return waitForHeld(this.emulatorKnob.bind(this), count);
+  }
+
   /** Waits until `count` calls are held, then lets them go on to their usual answers. */
   releaseHeld(count?: number): Promise<void> {
     return releaseHeld(this.emulatorKnob.bind(this), count);
@@ -78,9 +82,7 @@ export class FaultStack implements FacebookSide {
 
   /** The exchange queue on this stack's Redis, as the processes see it: close it when done. */
   queue(): Bull.Queue {
-    return new Bull(EXCHANGE_QUEUE, this.redis.url, {
-      prefix: exchangeQueuePrefix(this.env.REDIS_PREFIX, this.env.DATABASE_URL),
-    });
+    return openExchangeQueue(this.redis.url, this.env);
   }
 
   /** The emulator's Google side's knobs (`/google/__emulator/*`). */
